@@ -1,1 +1,62 @@
-"""frontdoor.models."""
+"""ORM models, one module per aggregate; importing this registers them all."""
+
+from frontdoor.models.account import (
+    Account,
+    AccountDomain,
+    Contact,
+    Identity,
+    IdentityKind,
+    PipelineStage,
+)
+from frontdoor.models.conversation import (
+    AuthorKind,
+    Channel,
+    Conversation,
+    ConversationStatus,
+    Message,
+)
+from frontdoor.models.quarantine import QuarantinedRecord, QuarantineStatus
+from frontdoor.models.roadmap import RoadmapItem, RoadmapStatus, roadmap_item_tag
+from frontdoor.models.source import Source
+from frontdoor.models.survey import SurveyKind, SurveyResponse
+from frontdoor.models.tag import (
+    AssignmentStatus,
+    Origin,
+    Tag,
+    TagAssignment,
+    TagDimension,
+    TagStatus,
+)
+from frontdoor.models.workspace import ApiToken, Role, User, Workspace
+
+__all__ = [
+    "Account",
+    "AccountDomain",
+    "ApiToken",
+    "AssignmentStatus",
+    "AuthorKind",
+    "Channel",
+    "Contact",
+    "Conversation",
+    "ConversationStatus",
+    "Identity",
+    "IdentityKind",
+    "Message",
+    "Origin",
+    "PipelineStage",
+    "QuarantineStatus",
+    "QuarantinedRecord",
+    "RoadmapItem",
+    "RoadmapStatus",
+    "Role",
+    "Source",
+    "SurveyKind",
+    "SurveyResponse",
+    "Tag",
+    "TagAssignment",
+    "TagDimension",
+    "TagStatus",
+    "User",
+    "Workspace",
+    "roadmap_item_tag",
+]
