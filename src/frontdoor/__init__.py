@@ -1,1 +1,3 @@
-"""frontdoor."""
+"""frontdoor: every customer conversation in one front door."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,70 @@
+"""The ``frontdoor`` command line. Commands live in :mod:`frontdoor.commands`."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from frontdoor.commands.init_cmd import db_group, init_command
+from frontdoor.commands.serve_cmd import serve_command
+from frontdoor.errors import FrontdoorError
+
+COMMANDS: list[click.Command] = [init_command, db_group, serve_command]
+
+
+def _optional_commands() -> list[click.Command]:
+    """Commands that live in modules other issues own; each is a narrow import."""
+    found: list[click.Command] = []
+    import importlib
+
+    for module, attr in OPTIONAL_COMMANDS:
+        mod = importlib.import_module(module)
+        found.append(getattr(mod, attr))
+    return found
+
+
+# (module, attribute) of commands registered beside the core ones.
+OPTIONAL_COMMANDS: list[tuple[str, str]] = [
+    ("frontdoor.commands.demo_cmd", "demo_command"),
+]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="frontdoor")
+def cli() -> None:
+    """frontdoor: every customer conversation, tagged, routed, counted, in their own words."""
+
+
+for _command in [*COMMANDS, *_optional_commands()]:
+    cli.add_command(_command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn known errors into one line on stderr."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        cli.main(args=argv, prog_name="frontdoor", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except FrontdoorError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
+        click.echo(f"error: database: {reason}", err=True)
+        sys.exit(1)
+    except SQLAlchemyError as exc:
+        click.echo(f"error: database: {str(exc).splitlines()[0]}", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        sys.exit(1)
