@@ -1,0 +1,85 @@
+"""The web application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from frontdoor import __version__
+from frontdoor.errors import NotFound, PermissionDenied
+from frontdoor.services.store import Store
+from frontdoor.web.deps import LoginRequired
+from frontdoor.web.routes import auth, health, home
+from frontdoor.web.security import RateLimiter
+from frontdoor.web.templating import render
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(store: Store) -> FastAPI:
+    """Build the app for ``store``.
+
+    Parameters
+    ----------
+    store : Store
+        Open store; the app does not own it and never closes it.
+    """
+    settings = store.settings
+    app = FastAPI(
+        title="frontdoor", version=__version__, docs_url="/api/docs", openapi_url="/api/v1/openapi.json"
+    )
+    app.state.store = store
+    app.state.login_limiter = RateLimiter(limit=10, window=300.0)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="frontdoor_session",
+        max_age=14 * 24 * 3600,
+        same_site="lax",
+        https_only=settings.env == "production",
+    )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        # No third-party origins at all: pages work offline and injected markup cannot load scripts.
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'",
+        )
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, _exc: LoginRequired) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "authentication required"}, status_code=401)
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(PermissionDenied)
+    async def _forbidden(request: Request, exc: PermissionDenied) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc)}, status_code=403)
+        return render(
+            request, "error.html", {"message_key": "error.forbidden", "detail": str(exc)}, status_code=403
+        )
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc)}, status_code=404)
+        return render(
+            request, "error.html", {"message_key": "error.not_found", "detail": str(exc)}, status_code=404
+        )
+
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    for module in (health, auth, home):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,38 @@
+"""Jinja2 environment (autoescaping always on) and the page renderer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from frontdoor.models import User
+from frontdoor.web.i18n import pick_language, translator
+from frontdoor.web.security import csrf_token
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# Customer text is untrusted: every template autoescapes, whatever its extension.
+TEMPLATES.env.autoescape = True
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    user: User | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render ``template`` with the user, language, translator and CSRF token."""
+    language = user.language if user else pick_language(request.headers.get("accept-language"))
+    ctx: dict[str, Any] = {
+        "user": user,
+        "lang": language,
+        "t": translator(language),
+        "csrf_token": csrf_token(request.session),
+    }
+    ctx.update(context or {})
+    return TEMPLATES.TemplateResponse(request, template, ctx, status_code=status_code)
