@@ -1,1 +1,13 @@
-"""frontdoor.adapters."""
+"""Source adapters behind one narrow contract (:mod:`frontdoor.adapters.base`).
+
+Each kind is registered here by module path; modules import only when used.
+"""
+
+from frontdoor.adapters.registry import register
+from frontdoor.adapters.webhooks import register_webhook
+
+# File and API adapters: kind -> "module:Class".
+
+# Webhook handlers: kind -> "module:Class".
+
+__all__ = ["register", "register_webhook"]
