@@ -35,7 +35,8 @@ ADMIN_PASSWORD = "correct-horse-battery"
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # The pid keeps concurrent pytest runs (several developers, xdist workers) apart.
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
 
 
 def pg_schema_url(schema: str) -> str:
