@@ -15,6 +15,7 @@ from frontdoor.models.conversation import (
     ConversationStatus,
     Message,
 )
+from frontdoor.models.invitation import Invitation
 from frontdoor.models.quarantine import QuarantinedRecord, QuarantineStatus
 from frontdoor.models.roadmap import RoadmapItem, RoadmapStatus, roadmap_item_tag
 from frontdoor.models.source import Source
@@ -40,6 +41,7 @@ __all__ = [
     "Conversation",
     "ConversationStatus",
     "Identity",
+    "Invitation",
     "IdentityKind",
     "Message",
     "Origin",
