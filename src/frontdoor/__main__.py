@@ -1,0 +1,5 @@
+"""``python -m frontdoor`` runs the CLI."""
+
+from frontdoor.cli import main
+
+main()
