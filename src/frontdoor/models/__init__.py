@@ -28,6 +28,7 @@ from frontdoor.models.tag import (
     TagDimension,
     TagStatus,
 )
+from frontdoor.models.webhook import DeliveryStatus, WebhookDelivery
 from frontdoor.models.workspace import ApiToken, Role, User, Workspace
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "Contact",
     "Conversation",
     "ConversationStatus",
+    "DeliveryStatus",
     "Identity",
     "Invitation",
     "IdentityKind",
@@ -59,6 +61,7 @@ __all__ = [
     "TagDimension",
     "TagStatus",
     "User",
+    "WebhookDelivery",
     "Workspace",
     "roadmap_item_tag",
 ]
