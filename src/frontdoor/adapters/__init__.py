@@ -9,5 +9,6 @@ from frontdoor.adapters.webhooks import register_webhook
 # File and API adapters: kind -> "module:Class".
 
 # Webhook handlers: kind -> "module:Class".
+register_webhook("channeltalk", "frontdoor.adapters.channeltalk:ChannelTalkWebhook")
 
 __all__ = ["register", "register_webhook"]
