@@ -61,7 +61,7 @@ def _pg_url() -> Iterator[str]:
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = pg_schema_url(f"{schema},public")
+    url = pg_schema_url(schema)
     engine = make_engine(url)
     migrate.upgrade(engine)
     engine.dispose()
