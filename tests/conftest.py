@@ -153,3 +153,9 @@ def admin(store: Store, workspace: Workspace) -> User:
         user = sess.query(User).filter_by(workspace_id=workspace.id, role=Role.ADMIN).one()
         sess.expunge(user)
         return user
+
+
+@pytest.fixture
+def admin_password() -> str:
+    """The password of the :func:`workspace` admin."""
+    return ADMIN_PASSWORD

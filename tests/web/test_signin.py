@@ -9,7 +9,6 @@ from fastapi.testclient import TestClient
 from frontdoor.models import Workspace
 from frontdoor.services.store import Store
 from frontdoor.web.app import create_app
-from tests.conftest import ADMIN_PASSWORD
 
 
 def _csrf(client: TestClient, path: str = "/login") -> str:
@@ -34,12 +33,14 @@ def test_pages_need_sign_in(store: Store, workspace: Workspace) -> None:
     assert response.headers["location"].startswith("/login")
 
 
-def test_sign_in_shows_the_workspace_and_sign_out_ends_it(store: Store, workspace: Workspace) -> None:
+def test_sign_in_shows_the_workspace_and_sign_out_ends_it(
+    store: Store, workspace: Workspace, admin_password: str
+) -> None:
     with TestClient(create_app(store)) as client:
         token = _csrf(client)
         response = client.post(
             "/login",
-            data={"email": "ADMIN@example.com", "password": ADMIN_PASSWORD, "csrf": token, "next": "/"},
+            data={"email": "ADMIN@example.com", "password": admin_password, "csrf": token, "next": "/"},
             follow_redirects=False,
         )
         assert response.status_code == 303
@@ -53,19 +54,21 @@ def test_sign_in_shows_the_workspace_and_sign_out_ends_it(store: Store, workspac
         assert client.get("/", follow_redirects=False).status_code == 303
 
 
-def test_wrong_password_and_missing_csrf_are_refused(store: Store, workspace: Workspace) -> None:
+def test_wrong_password_and_missing_csrf_are_refused(
+    store: Store, workspace: Workspace, admin_password: str
+) -> None:
     with TestClient(create_app(store)) as client:
         token = _csrf(client)
         wrong = client.post(
             "/login", data={"email": "admin@example.com", "password": "nope-nope", "csrf": token}
         )
         assert wrong.status_code == 401
-        no_csrf = client.post("/login", data={"email": "admin@example.com", "password": ADMIN_PASSWORD})
+        no_csrf = client.post("/login", data={"email": "admin@example.com", "password": admin_password})
         assert no_csrf.status_code == 400
         assert client.get("/", follow_redirects=False).status_code == 303
 
 
-def test_sign_in_is_rate_limited(store: Store, workspace: Workspace) -> None:
+def test_sign_in_is_rate_limited(store: Store, workspace: Workspace, admin_password: str) -> None:
     with TestClient(create_app(store)) as client:
         token = _csrf(client)
         codes = [
@@ -78,19 +81,19 @@ def test_sign_in_is_rate_limited(store: Store, workspace: Workspace) -> None:
         assert codes[10] == 429
         # Even the right password is refused while the limit holds.
         right = client.post(
-            "/login", data={"email": "admin@example.com", "password": ADMIN_PASSWORD, "csrf": token}
+            "/login", data={"email": "admin@example.com", "password": admin_password, "csrf": token}
         )
         assert right.status_code == 429
 
 
-def test_next_cannot_redirect_off_site(store: Store, workspace: Workspace) -> None:
+def test_next_cannot_redirect_off_site(store: Store, workspace: Workspace, admin_password: str) -> None:
     with TestClient(create_app(store)) as client:
         token = _csrf(client)
         response = client.post(
             "/login",
             data={
                 "email": "admin@example.com",
-                "password": ADMIN_PASSWORD,
+                "password": admin_password,
                 "csrf": token,
                 "next": "//evil.example/phish",
             },
