@@ -7,6 +7,8 @@ from frontdoor.adapters.registry import register
 from frontdoor.adapters.webhooks import register_webhook
 
 # File and API adapters: kind -> "module:Class".
+register("mbox", "frontdoor.adapters.email:MboxAdapter")
+register("eml", "frontdoor.adapters.email:EmlAdapter")
 
 # Webhook handlers: kind -> "module:Class".
 register_webhook("channeltalk", "frontdoor.adapters.channeltalk:ChannelTalkWebhook")
