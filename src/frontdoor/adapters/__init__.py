@@ -7,6 +7,7 @@ from frontdoor.adapters.registry import register
 from frontdoor.adapters.webhooks import register_webhook
 
 # File and API adapters: kind -> "module:Class".
+register("channeltalk", "frontdoor.adapters.channeltalk:ChannelTalkExport")
 register("mbox", "frontdoor.adapters.email:MboxAdapter")
 register("eml", "frontdoor.adapters.email:EmlAdapter")
 
