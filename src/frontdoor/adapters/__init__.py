@@ -8,10 +8,12 @@ from frontdoor.adapters.webhooks import register_webhook
 
 # File and API adapters: kind -> "module:Class".
 register("channeltalk", "frontdoor.adapters.channeltalk:ChannelTalkExport")
+register("zendesk", "frontdoor.adapters.zendesk:ZendeskExport")
 register("mbox", "frontdoor.adapters.email:MboxAdapter")
 register("eml", "frontdoor.adapters.email:EmlAdapter")
 
 # Webhook handlers: kind -> "module:Class".
 register_webhook("channeltalk", "frontdoor.adapters.channeltalk:ChannelTalkWebhook")
+register_webhook("zendesk", "frontdoor.adapters.zendesk:ZendeskWebhook")
 
 __all__ = ["register", "register_webhook"]
