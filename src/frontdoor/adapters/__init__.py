@@ -11,6 +11,9 @@ register("channeltalk", "frontdoor.adapters.channeltalk:ChannelTalkExport")
 register("zendesk", "frontdoor.adapters.zendesk:ZendeskExport")
 register("mbox", "frontdoor.adapters.email:MboxAdapter")
 register("eml", "frontdoor.adapters.email:EmlAdapter")
+register("vtt", "frontdoor.adapters.transcripts:VttAdapter")
+register("srt", "frontdoor.adapters.transcripts:SrtAdapter")
+register("gong", "frontdoor.adapters.transcripts:GongAdapter")
 
 # Webhook handlers: kind -> "module:Class".
 register_webhook("channeltalk", "frontdoor.adapters.channeltalk:ChannelTalkWebhook")

@@ -208,4 +208,5 @@ def iter_files(path: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
 
 def file_mtime(path: Path) -> dt.datetime:
     """The modification time of ``path`` as aware UTC."""
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+    # Whole seconds: sub-second mtime precision differs between file systems.
+    return dt.datetime.fromtimestamp(int(path.stat().st_mtime), tz=dt.UTC)
