@@ -10,10 +10,21 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from frontdoor import __version__
-from frontdoor.errors import NotFound, PermissionDenied
+from frontdoor.errors import AuthenticationError, Conflict, NotFound, PermissionDenied, ValidationError
 from frontdoor.services.store import Store
-from frontdoor.web.deps import LoginRequired
-from frontdoor.web.routes import auth, health, home
+from frontdoor.web import api
+from frontdoor.web.deps import CsrfFailed, LoginRequired
+from frontdoor.web.routes import (
+    accounts,
+    auth,
+    conversations,
+    health,
+    home,
+    invite,
+    pages,
+    taxonomy,
+)
+from frontdoor.web.routes import settings as settings_pages
 from frontdoor.web.security import RateLimiter
 from frontdoor.web.templating import render
 
@@ -30,7 +41,10 @@ def create_app(store: Store) -> FastAPI:
     """
     settings = store.settings
     app = FastAPI(
-        title="frontdoor", version=__version__, docs_url="/api/docs", openapi_url="/api/v1/openapi.json"
+        title="frontdoor",
+        version=__version__,
+        docs_url="/api/docs",
+        openapi_url="/api/v1/openapi.json",
     )
     app.state.store = store
     app.state.login_limiter = RateLimiter(limit=10, window=300.0)
@@ -79,7 +93,36 @@ def create_app(store: Store) -> FastAPI:
             request, "error.html", {"message_key": "error.not_found", "detail": str(exc)}, status_code=404
         )
 
+    @app.exception_handler(AuthenticationError)
+    async def _unauthenticated(request: Request, exc: AuthenticationError) -> Response:
+        if request.url.path.startswith(("/api/", "/hooks/")):
+            return JSONResponse({"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(ValidationError)
+    async def _invalid(request: Request, exc: ValidationError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc)}, status_code=422)
+        return render(
+            request, "error.html", {"message_key": "error.invalid", "detail": str(exc)}, status_code=400
+        )
+
+    @app.exception_handler(Conflict)
+    async def _conflict(request: Request, exc: Conflict) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc)}, status_code=409)
+        return render(
+            request, "error.html", {"message_key": "error.conflict", "detail": str(exc)}, status_code=409
+        )
+
+    @app.exception_handler(CsrfFailed)
+    async def _csrf(request: Request, _exc: CsrfFailed) -> Response:
+        return render(request, "error.html", {"message_key": "error.csrf", "detail": ""}, status_code=400)
+
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (health, auth, home):
         app.include_router(module.router)
+    for page in (conversations, taxonomy, accounts, pages, settings_pages, invite):
+        app.include_router(page.router)
+    app.include_router(api.router)
     return app

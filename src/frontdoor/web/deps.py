@@ -44,3 +44,23 @@ def current_user(request: Request, session: SessionDep) -> User:
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+class CsrfFailed(Exception):
+    """A form POST without the session's CSRF token; becomes a 400 page."""
+
+
+async def verify_csrf(request: Request) -> None:
+    """Check the ``csrf`` field of a form POST against the session's token.
+
+    The parsed form is cached by Starlette, so handlers still read their ``Form`` fields.
+    """
+    from frontdoor.web.security import csrf_valid
+
+    form = await request.form()
+    submitted = form.get("csrf")
+    if not csrf_valid(request.session, submitted if isinstance(submitted, str) else None):
+        raise CsrfFailed
+
+
+CsrfChecked = Depends(verify_csrf)

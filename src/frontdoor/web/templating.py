@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,22 @@ from frontdoor.web.security import csrf_token
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Customer text is untrusted: every template autoescapes, whatever its extension.
 TEMPLATES.env.autoescape = True
+#: Longer message texts are cut here and shown whole inside a <details> expander.
+TEXT_PREVIEW_CHARS = 1500
+
+
+def _when(value: dt.datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _tag_name(tag: Any, lang: str) -> str:
+    name = (tag.name_ko if lang == "ko" else tag.name_en) or tag.name_en or tag.name_ko
+    return str(name or tag.path)
+
+
+TEMPLATES.env.filters["when"] = _when
+TEMPLATES.env.globals["tag_name"] = _tag_name
+TEMPLATES.env.globals["TEXT_PREVIEW_CHARS"] = TEXT_PREVIEW_CHARS
 
 
 def render(
@@ -33,6 +50,7 @@ def render(
         "lang": language,
         "t": translator(language),
         "csrf_token": csrf_token(request.session),
+        "path": request.url.path,
     }
     ctx.update(context or {})
     return TEMPLATES.TemplateResponse(request, template, ctx, status_code=status_code)

@@ -1,0 +1,299 @@
+"""What the web pages need from the taxonomy: the tree with counts and trends, the review
+queue, and one-click decisions on assignments.
+
+Counts are conversation-level: confirmed assignments with an empty scope (the unique key
+``(conversation, tag, scope)`` makes that one per conversation). Quotes are listed, not
+counted. Writes check :mod:`frontdoor.services.permissions` here, so the page and the API
+cannot disagree about who may tag.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from frontdoor.db.base import utcnow
+from frontdoor.errors import NotFound, ValidationError
+from frontdoor.models import (
+    AssignmentStatus,
+    Conversation,
+    Message,
+    Origin,
+    Tag,
+    TagAssignment,
+    TagDimension,
+    TagStatus,
+    User,
+)
+from frontdoor.services.permissions import Action, require
+
+TREND_WEEKS = 12
+
+
+@dataclass
+class TagNode:
+    """A tag in the tree with its confirmed count, open suggestions and weekly trend."""
+
+    tag: Tag
+    depth: int
+    count: int = 0
+    suggested: int = 0
+    trend: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DimensionTree:
+    """One dimension and its tags in path order (parents before children)."""
+
+    dimension: TagDimension
+    nodes: list[TagNode]
+
+
+def tag_counts(session: Session, *, workspace_id: int, status: AssignmentStatus) -> dict[int, int]:
+    """Conversation-level assignment counts per tag with this status."""
+    return dict(
+        session.execute(
+            select(TagAssignment.tag_id, func.count())
+            .where(
+                TagAssignment.workspace_id == workspace_id,
+                TagAssignment.status == status,
+                TagAssignment.scope == "",
+            )
+            .group_by(TagAssignment.tag_id)
+        ).all()
+    )
+
+
+def tag_trends(
+    session: Session, *, workspace_id: int, weeks: int = TREND_WEEKS, now: dt.datetime | None = None
+) -> dict[int, list[int]]:
+    """Confirmed conversations per tag per week (oldest first), by conversation open time."""
+    now = now or utcnow()
+    start = now - dt.timedelta(weeks=weeks)
+    rows = session.execute(
+        select(TagAssignment.tag_id, Conversation.opened_at)
+        .join(Conversation, Conversation.id == TagAssignment.conversation_id)
+        .where(
+            Conversation.workspace_id == workspace_id,
+            Conversation.opened_at >= start,
+            TagAssignment.status == AssignmentStatus.CONFIRMED,
+            TagAssignment.scope == "",
+        )
+    )
+    trends: dict[int, list[int]] = defaultdict(lambda: [0] * weeks)
+    for tag_id, opened_at in rows:
+        week = min(weeks - 1, max(0, int((opened_at - start).total_seconds() // (7 * 86400))))
+        trends[tag_id][week] += 1
+    return dict(trends)
+
+
+def tag_tree(session: Session, *, workspace_id: int, with_trends: bool = True) -> list[DimensionTree]:
+    """Every dimension with its active tags, counts and (optionally) trends."""
+    confirmed = tag_counts(session, workspace_id=workspace_id, status=AssignmentStatus.CONFIRMED)
+    suggested = tag_counts(session, workspace_id=workspace_id, status=AssignmentStatus.SUGGESTED)
+    trends = tag_trends(session, workspace_id=workspace_id) if with_trends else {}
+    dimensions = list(
+        session.scalars(
+            select(TagDimension)
+            .where(TagDimension.workspace_id == workspace_id)
+            .order_by(TagDimension.position, TagDimension.key)
+        )
+    )
+    tags_by_dim: dict[int, list[Tag]] = defaultdict(list)
+    for tag in session.scalars(
+        select(Tag).where(Tag.workspace_id == workspace_id, Tag.status == TagStatus.ACTIVE).order_by(Tag.path)
+    ):
+        tags_by_dim[tag.dimension_id].append(tag)
+    result = []
+    for dim in dimensions:
+        nodes = [
+            TagNode(
+                tag=t,
+                depth=t.path.count("/"),
+                count=confirmed.get(t.id, 0),
+                suggested=suggested.get(t.id, 0),
+                trend=trends.get(t.id, [0] * TREND_WEEKS) if with_trends else [],
+            )
+            for t in tags_by_dim.get(dim.id, [])
+        ]
+        result.append(DimensionTree(dimension=dim, nodes=nodes))
+    return result
+
+
+def sparkline_points(values: list[int], *, width: int = 96, height: int = 20) -> str:
+    """SVG ``points`` for a polyline of ``values`` (numbers only, safe to inline)."""
+    if not values:
+        return ""
+    top = max(values) or 1
+    step = width / max(1, len(values) - 1)
+    return " ".join(
+        f"{i * step:.1f},{height - 1 - (v / top) * (height - 2):.1f}" for i, v in enumerate(values)
+    )
+
+
+def active_tags(session: Session, *, workspace_id: int) -> list[Tag]:
+    """Active tags of the workspace by path (for pickers)."""
+    return list(
+        session.scalars(
+            select(Tag)
+            .where(Tag.workspace_id == workspace_id, Tag.status == TagStatus.ACTIVE)
+            .order_by(Tag.path)
+        )
+    )
+
+
+def review_queue(
+    session: Session, *, workspace_id: int, limit: int = 50
+) -> list[tuple[TagAssignment, Tag, str]]:
+    """Open suggestions, least confident first, with their conversation subject."""
+    rows = session.execute(
+        select(TagAssignment, Tag, Conversation.subject)
+        .join(Tag, Tag.id == TagAssignment.tag_id)
+        .join(Conversation, Conversation.id == TagAssignment.conversation_id)
+        .where(TagAssignment.workspace_id == workspace_id, TagAssignment.status == AssignmentStatus.SUGGESTED)
+        .order_by(TagAssignment.confidence.asc(), TagAssignment.id)
+        .limit(limit)
+    )
+    return [(a, t, s) for a, t, s in rows]
+
+
+def _assignment(session: Session, *, workspace_id: int, assignment_id: int) -> TagAssignment:
+    row = session.get(TagAssignment, assignment_id)
+    if row is None or row.workspace_id != workspace_id:
+        raise NotFound(f"no assignment {assignment_id}")
+    return row
+
+
+def decide_assignment(
+    session: Session, *, workspace_id: int, assignment_id: int, user: User, confirm: bool
+) -> TagAssignment:
+    """Confirm or reject an assignment.
+
+    Raises
+    ------
+    PermissionDenied
+        The user's role may not tag.
+    NotFound
+        No such assignment in this workspace.
+    """
+    require(user, Action.TAG)
+    row = _assignment(session, workspace_id=workspace_id, assignment_id=assignment_id)
+    row.status = AssignmentStatus.CONFIRMED if confirm else AssignmentStatus.REJECTED
+    row.decided_by_id = user.id
+    row.decided_at = utcnow()
+    session.flush()
+    return row
+
+
+def add_assignment(
+    session: Session,
+    *,
+    workspace_id: int,
+    conversation_id: int,
+    tag_id: int,
+    user: User | None,
+    message_id: int | None = None,
+    span: tuple[int, int] | None = None,
+) -> TagAssignment:
+    """Tag a conversation (or a quote: a span of one of its messages) as a confirmed human decision.
+
+    Re-tagging the same scope confirms the existing row instead of failing.
+
+    Raises
+    ------
+    PermissionDenied
+        The user's role may not tag.
+    NotFound
+        The conversation, tag or message is not in this workspace.
+    ValidationError
+        A span outside the message text.
+    """
+    if user is not None:
+        require(user, Action.TAG)
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None or conversation.workspace_id != workspace_id:
+        raise NotFound(f"no conversation {conversation_id}")
+    tag = session.get(Tag, tag_id)
+    if tag is None or tag.workspace_id != workspace_id or tag.status != TagStatus.ACTIVE:
+        raise NotFound(f"no active tag {tag_id}")
+    scope = ""
+    start = end = None
+    if message_id is not None:
+        message = session.get(Message, message_id)
+        if message is None or message.conversation_id != conversation.id:
+            raise NotFound(f"no message {message_id} in conversation {conversation_id}")
+        if span is None:
+            span = (0, len(message.text))
+        start, end = span
+        if not 0 <= start < end <= len(message.text):
+            raise ValidationError(f"span: {start}-{end} is outside the message (0-{len(message.text)})")
+        scope = f"m{message.id}:{start}-{end}"
+    row = session.scalar(
+        select(TagAssignment).where(
+            TagAssignment.conversation_id == conversation.id,
+            TagAssignment.tag_id == tag.id,
+            TagAssignment.scope == scope,
+        )
+    )
+    now = utcnow()
+    if row is None:
+        row = TagAssignment(
+            workspace_id=workspace_id,
+            conversation_id=conversation.id,
+            tag_id=tag.id,
+            scope=scope,
+            message_id=message_id,
+            span_start=start,
+            span_end=end,
+            origin=Origin.HUMAN,
+            confidence=1.0,
+            status=AssignmentStatus.CONFIRMED,
+            created_by_id=user.id if user else None,
+            decided_by_id=user.id if user else None,
+            decided_at=now,
+            attributes={},
+        )
+        session.add(row)
+    else:
+        row.status = AssignmentStatus.CONFIRMED
+        row.decided_by_id = user.id if user else None
+        row.decided_at = now
+    session.flush()
+    return row
+
+
+def edit_tag(
+    session: Session,
+    *,
+    workspace_id: int,
+    tag_id: int,
+    user: User,
+    name_ko: str | None = None,
+    name_en: str | None = None,
+    description: str | None = None,
+) -> Tag:
+    """Rename a tag or change its description (path, history and counts are kept).
+
+    Raises
+    ------
+    PermissionDenied
+        The user's role may not edit the taxonomy.
+    NotFound
+        No such tag in this workspace.
+    """
+    require(user, Action.EDIT_TAXONOMY)
+    tag = session.get(Tag, tag_id)
+    if tag is None or tag.workspace_id != workspace_id:
+        raise NotFound(f"no tag {tag_id}")
+    if name_ko is not None:
+        tag.name_ko = name_ko.strip()[:200]
+    if name_en is not None:
+        tag.name_en = name_en.strip()[:200]
+    if description is not None:
+        tag.description = description.strip()[:5000]
+    session.flush()
+    return tag

@@ -1,0 +1,74 @@
+"""Taxonomy: the tree with counts and sparklines, tag editing, the review queue, themes."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from frontdoor.services.permissions import Action, can
+from frontdoor.services.tag_views import edit_tag, review_queue, sparkline_points, tag_tree
+from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep
+from frontdoor.web.templating import render
+
+router = APIRouter()
+
+
+@router.get("/taxonomy", include_in_schema=False)
+def taxonomy(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """Every dimension's tags with counts and a 12-week trend."""
+    trees = tag_tree(session, workspace_id=user.workspace_id)
+    ctx = {"trees": trees, "spark": sparkline_points, "can_edit": can(user, Action.EDIT_TAXONOMY)}
+    return render(request, "taxonomy.html", ctx, user=user)
+
+
+@router.post("/taxonomy/tags/{tag_id}", dependencies=[CsrfChecked])
+def update_tag(
+    tag_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    name_ko: Annotated[str, Form(max_length=200)] = "",
+    name_en: Annotated[str, Form(max_length=200)] = "",
+    description: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    """Rename a tag or change its description."""
+    edit_tag(
+        session,
+        workspace_id=user.workspace_id,
+        tag_id=tag_id,
+        user=user,
+        name_ko=name_ko,
+        name_en=name_en,
+        description=description,
+    )
+    return RedirectResponse("/taxonomy", status_code=303)
+
+
+@router.get("/taxonomy/review", include_in_schema=False)
+def review(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """Suggestions waiting for a human decision."""
+    ctx = {"queue": review_queue(session, workspace_id=user.workspace_id), "can_tag": can(user, Action.TAG)}
+    return render(request, "review.html", ctx, user=user)
+
+
+def _themes(session: Any, workspace_id: int) -> list[Any]:
+    # Themes come from the themes engineer's service when it is installed.
+    try:
+        module = importlib.import_module("frontdoor.services.themes")
+    except ImportError:
+        return []
+    lister = getattr(module, "list_themes", None)
+    if lister is None:
+        return []
+    try:
+        return list(lister(session, workspace_id=workspace_id))
+    except TypeError:
+        return []
+
+
+@router.get("/taxonomy/themes", include_in_schema=False)
+def themes(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """Emerging themes found in untagged conversations."""
+    return render(request, "themes.html", {"themes": _themes(session, user.workspace_id)}, user=user)
