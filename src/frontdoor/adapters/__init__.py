@@ -9,6 +9,7 @@ from frontdoor.adapters.webhooks import register_webhook
 # File and API adapters: kind -> "module:Class".
 register("channeltalk", "frontdoor.adapters.channeltalk:ChannelTalkExport")
 register("zendesk", "frontdoor.adapters.zendesk:ZendeskExport")
+register("intercom", "frontdoor.adapters.intercom:IntercomExport")
 register("mbox", "frontdoor.adapters.email:MboxAdapter")
 register("eml", "frontdoor.adapters.email:EmlAdapter")
 register("vtt", "frontdoor.adapters.transcripts:VttAdapter")
@@ -18,5 +19,6 @@ register("gong", "frontdoor.adapters.transcripts:GongAdapter")
 # Webhook handlers: kind -> "module:Class".
 register_webhook("channeltalk", "frontdoor.adapters.channeltalk:ChannelTalkWebhook")
 register_webhook("zendesk", "frontdoor.adapters.zendesk:ZendeskWebhook")
+register_webhook("intercom", "frontdoor.adapters.intercom:IntercomWebhook")
 
 __all__ = ["register", "register_webhook"]

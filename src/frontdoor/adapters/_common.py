@@ -139,15 +139,17 @@ def header(headers: Mapping[str, str], name: str) -> str | None:
     return value
 
 
-# Tags after which a line break keeps the text readable.
-_BLOCK_TAGS = frozenset(
+# Block tags end a line; paragraph-like ones leave a blank line. Runs of breaks collapse,
+# so "<li>a</li><li>b</li>" is two lines, not two lines and a gap.
+_LINE_TAGS = frozenset(
     {
-        "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure",
-        "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "ol", "p", "pre",
-        "section", "table", "tr", "ul",
+        "address", "article", "aside", "dd", "div", "dl", "dt", "figcaption", "figure", "footer",
+        "header", "hr", "li", "ol", "section", "table", "tr", "ul",
     }
 )  # fmt: skip
+_PARA_TAGS = frozenset({"blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "p", "pre"})
 _SKIP_TAGS = frozenset({"script", "style", "head", "title", "template"})
+_LINE, _PARA = "\x00", "\x01"
 
 
 class _TextExtractor(HTMLParser):
@@ -156,30 +158,42 @@ class _TextExtractor(HTMLParser):
         self.parts: list[str] = []
         self._skip = 0
 
+    def _block(self, tag: str) -> None:
+        if tag in _PARA_TAGS:
+            self.parts.append(_PARA)
+        elif tag in _LINE_TAGS:
+            self.parts.append(_LINE)
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP_TAGS:
             self._skip += 1
-        elif tag == "br" or tag in _BLOCK_TAGS:
+        elif tag == "br":
             self.parts.append("\n")
         elif tag in ("td", "th"):
             self.parts.append(" ")
+        else:
+            self._block(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br" or tag in _BLOCK_TAGS:
+        if tag == "br":
             self.parts.append("\n")
+        else:
+            self._block(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS:
             self._skip = max(0, self._skip - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
+        else:
+            self._block(tag)
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
-            self.parts.append(data)
+            # Markers are ours; strip look-alikes from the (untrusted) input.
+            self.parts.append(data.replace(_LINE, "").replace(_PARA, ""))
 
 
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_BREAKS = re.compile(r"[ \t]*[\x00\x01][\x00\x01 \t]*")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -190,6 +204,6 @@ def html_to_text(html: str) -> str:
     parser = _TextExtractor()
     parser.feed(html)
     parser.close()
-    text = "".join(parser.parts)
+    text = _BREAKS.sub(lambda m: "\n\n" if _PARA in m.group(0) else "\n", "".join(parser.parts))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
