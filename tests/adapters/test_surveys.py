@@ -1,0 +1,169 @@
+"""Survey adapter: CSV (UTF-8 and CP949), Delighted and Typeform JSON; scales travel with scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from frontdoor.adapters.base import BadRecord, Record, SurveyRecord
+from frontdoor.adapters.surveys import SurveysAdapter, parse_scale
+from frontdoor.errors import AdapterError, RecordError, ValidationError
+from frontdoor.models import SurveyKind
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "surveys"
+NPS, CSAT, CES = SurveyKind.NPS, SurveyKind.CSAT, SurveyKind.CES
+
+
+def _read(path: Path, **options: str) -> tuple[list[SurveyRecord], list[BadRecord]]:
+    records: list[Record] = list(SurveysAdapter().read(path, options=options))
+    return (
+        [r for r in records if isinstance(r, SurveyRecord)],
+        [r for r in records if isinstance(r, BadRecord)],
+    )
+
+
+@pytest.mark.parametrize(("text", "scale"), [("0-10", (0, 10)), ("1 – 5", (1, 5)), ("1~7", (1, 7))])
+def test_parse_scale(text: str, scale: tuple[int, int]) -> None:
+    assert parse_scale(text) == scale
+
+
+@pytest.mark.parametrize("text", ["5-1", "10", "a-b", "3-3"])
+def test_parse_scale_rejects(text: str) -> None:
+    with pytest.raises(RecordError, match="MIN-MAX"):
+        parse_scale(text)
+
+
+def test_csv_scales_per_row_and_out_of_range_quarantined() -> None:
+    good, bad = _read(FIXTURES / "responses.csv", timezone="Asia/Seoul")
+
+    assert [(s.external_id, s.kind, s.score, s.scale_min, s.scale_max) for s in good] == [
+        ("s-001", NPS, 9, 0, 10),  # "NPS" in upper case, default scale
+        ("s-002", NPS, 3, 0, 10),
+        ("s-003", CSAT, 4, 1, 5),
+        ("s-004", CES, 2, 1, 5),  # CES on a 1-5 scale
+        ("s-005", CES, 6, 1, 7),  # CES on a 1-7 scale ("1~7")
+        ("s-008", CES, 5, 1, 7),  # CES without a scale: 1-7
+    ]
+    assert [(b.position, b.reason) for b in bad] == [
+        ("line 7", "score 6 is outside the CSAT scale 1-5"),
+        ("line 8", "score 11 is outside the NPS scale 0-10"),
+        ("line 11", "score '많음' is not a number"),
+    ]
+    assert '"id": "s-006"' in bad[0].raw
+
+    first = good[0]
+    assert first.responded_at == dt.datetime(2024, 5, 13, 1, 0, tzinfo=dt.UTC)  # naive, Asia/Seoul
+    assert first.comment == "대시보드가 정말 편해요"
+    assert first.contact is not None
+    assert (first.contact.email, first.contact.name, first.contact.member_id) == (
+        "minji@hanbit-shop.co.kr",
+        "김민지",
+        "acct-4821",
+    )
+    assert first.account is not None and (first.account.name, first.account.domain) == (
+        "한빛샵",
+        "hanbit-shop.co.kr",
+    )
+    assert (first.team, first.agent, first.conversation_external_id) == (
+        "support",
+        "김상담",
+        "m1.20240513@hanbit-shop.co.kr",
+    )
+    assert first.attributes == {"plan": "pro"}
+    assert good[1].responded_at == dt.datetime(2024, 5, 14, 0, 0, tzinfo=dt.UTC)  # explicit offset wins
+    assert good[2].responded_at == dt.datetime.fromtimestamp(1715900000, tz=dt.UTC)  # Unix seconds
+    assert good[3].account is None  # gmail.com, no company
+
+
+def test_cp949_csv_with_korean_headers_and_kind_option(tmp_path: Path) -> None:
+    path = tmp_path / "만족도.csv"
+    text = (
+        "응답번호,점수,의견,이메일,회사,응답일시\r\n"
+        "k1,5,아주 만족해요,a@shop.kr,똠방상회,2024-05-01 09:00\r\n"
+    )
+    path.write_bytes(text.encode("cp949"))
+    good, bad = _read(path, kind="csat")
+    assert not bad
+    (rec,) = good
+    assert (rec.external_id, rec.kind, rec.score, rec.scale_min, rec.scale_max) == ("k1", CSAT, 5, 1, 5)
+    assert rec.comment == "아주 만족해요"
+    assert rec.account is not None and rec.account.name == "똠방상회"
+
+
+def test_csv_without_kind_is_quarantined_and_scale_option_applies(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("score,created_at\n4,2024-05-01T00:00:00Z\n")
+    good, bad = _read(path)
+    assert not good and "no survey kind" in bad[0].reason
+    good, bad = _read(path, kind="ces", scale="1-5")
+    assert [(g.scale_min, g.scale_max) for g in good] == [(1, 5)]
+    assert good[0].external_id.startswith("h:")  # no id column: content hash
+    assert _read(path, kind="ces", scale="1-5")[0][0].external_id == good[0].external_id
+
+
+def test_csv_without_score_column_is_an_adapter_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("name,comment\na,b\n")
+    with pytest.raises(AdapterError, match="no score column"):
+        _read(path)
+
+
+def test_delighted() -> None:
+    good, bad = _read(FIXTURES / "delighted.json")
+    assert [(s.external_id, s.kind, s.score, s.scale_min, s.scale_max) for s in good] == [
+        ("6021", NPS, 10, 0, 10),
+        ("6022", CES, 4, 1, 5),  # Delighted CES is 1-5
+        ("6023", CSAT, 5, 1, 5),
+    ]
+    assert [(b.position, b.reason) for b in bad] == [
+        ("[3]", "score 6 is outside the CES scale 1-5"),
+        ("[4]", "unsupported Delighted survey_type 'smileys' (nps, csat or ces)"),
+    ]
+    nps = good[0]
+    assert nps.responded_at == dt.datetime(2024, 5, 13, 2, 0, tzinfo=dt.UTC)
+    assert nps.contact is not None
+    assert (nps.contact.external_id, nps.contact.email, nps.contact.member_id) == (
+        "1001",
+        "minji@hanbit-shop.co.kr",
+        "acct-4821",
+    )
+    assert nps.account is not None and nps.account.name == "한빛샵"
+    assert nps.attributes["person_properties"] == {"Plan": "pro", "Delighted Source": "Email"}
+    ces = good[1]
+    assert ces.contact is not None and (ces.contact.external_id, ces.contact.email) == (
+        "1002",
+        "jspark@daehan-mall.kr",
+    )
+    assert ces.team == "onboarding" and ces.comment == ""
+
+
+def test_typeform_with_field_mapping() -> None:
+    good, bad = _read(FIXTURES / "typeform.json", fields="nps_q:nps,effort:ces:1-7", comment_ref="why")
+    assert [(s.external_id.split(":")[1], s.kind, s.score, s.scale_min, s.scale_max) for s in good] == [
+        ("nps_q", NPS, 8, 0, 10),
+        ("effort", CES, 6, 1, 7),
+        ("nps_q", NPS, 10, 0, 10),
+        ("effort", CES, 3, 1, 7),
+    ]
+    assert [(b.position, b.reason) for b in bad] == [("items[2]", "score 9 is outside the CES scale 1-7")]
+    assert good[0].comment == "월말 정산 기능이 더 필요해요"
+    assert good[0].responded_at == dt.datetime(2024, 5, 20, 1, 2, 10, tzinfo=dt.UTC)
+    assert good[0].contact is not None and good[0].contact.member_id == "acct-4821"
+    assert good[2].comment == "Support is fast"
+
+
+def test_typeform_defaults_take_nps_fields_and_long_text_comment() -> None:
+    good, bad = _read(FIXTURES / "typeform.json")
+    assert not bad
+    assert [(s.kind, s.score) for s in good] == [(NPS, 8), (NPS, 10), (NPS, 7)]
+    assert good[1].comment == "Support is fast"  # the long_text answer, not the short nickname
+    assert good[2].contact is None
+
+
+def test_bad_options_are_refused() -> None:
+    with pytest.raises(ValidationError, match="unknown survey kind"):
+        _read(FIXTURES / "typeform.json", fields="nps_q:promoter")
+    with pytest.raises(ValidationError, match="unknown option"):
+        _read(FIXTURES / "typeform.json", scales="1-5")
