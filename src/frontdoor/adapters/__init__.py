@@ -15,6 +15,7 @@ register("eml", "frontdoor.adapters.email:EmlAdapter")
 register("vtt", "frontdoor.adapters.transcripts:VttAdapter")
 register("srt", "frontdoor.adapters.transcripts:SrtAdapter")
 register("gong", "frontdoor.adapters.transcripts:GongAdapter")
+register("surveys", "frontdoor.adapters.surveys:SurveysAdapter")
 
 # Webhook handlers: kind -> "module:Class".
 register_webhook("channeltalk", "frontdoor.adapters.channeltalk:ChannelTalkWebhook")
