@@ -1,0 +1,226 @@
+"""Train and apply the learned tagger end to end on a small synthetic workspace."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from tagging_helpers import BASE_TIME, conversation
+
+from frontdoor.errors import ValidationError
+from frontdoor.models import TagAssignment, User, Workspace
+from frontdoor.services import assignments as asg
+from frontdoor.services import events
+from frontdoor.services import tagging as svc
+from frontdoor.services import taxonomy as tx
+from frontdoor.services.store import Store
+
+TRAIN = {
+    "area/billing": [
+        "결제가 두 번 됐어요 환불해 주세요",
+        "카드 결제가 실패합니다",
+        "청구서 금액이 이상해요",
+        "I was charged twice this month",
+        "invoice amount is wrong",
+        "결제 수단을 바꾸고 싶어요",
+        "please refund my payment",
+        "요금이 너무 많이 청구됐어요",
+    ],
+    "area/shipping": [
+        "배송이 너무 늦어요",
+        "택배가 아직 안 왔어요",
+        "배송 조회가 안 됩니다",
+        "my package has not arrived",
+        "where is my delivery",
+        "배송지 주소를 변경하고 싶어요",
+        "the courier lost my parcel",
+        "송장 번호를 알려주세요",
+    ],
+    "area/login": [
+        "로그인이 안 돼요",
+        "비밀번호를 잊어버렸어요",
+        "계정이 잠겼습니다",
+        "I cannot log in to my account",
+        "password reset email never came",
+        "로그인하면 오류가 나요",
+        "two factor code is not accepted",
+        "아이디를 찾고 싶어요",
+    ],
+}
+COUPON = [
+    "쿠폰 코드가 적용이 안 돼요",
+    "할인 쿠폰을 어디서 입력하나요",
+    "coupon code is invalid",
+    "쿠폰 사용 기한이 지났대요",
+]
+
+
+def _build(store: Store, ws: Workspace) -> dict[str, list[int]]:
+    ids: dict[str, list[int]] = {}
+    with store.session() as s:
+        admin = s.scalar(select(User).where(User.workspace_id == ws.id))
+        tx.create_dimension(s, workspace_id=ws.id, key="area", name_ko="영역")
+        tx.create_dimension(s, workspace_id=ws.id, key="type", multi_label=True)
+        for path in [*TRAIN, "area/coupon"]:
+            tx.create_tag(s, workspace_id=ws.id, path=path)
+        for path, texts in TRAIN.items():
+            for i, text in enumerate(texts):
+                c = conversation(
+                    s,
+                    ws.id,
+                    text,
+                    ("agent", "확인해 보겠습니다"),
+                    opened_at=BASE_TIME + dt.timedelta(hours=i),
+                )
+                asg.assign_tag(s, workspace_id=ws.id, conversation_id=c.id, tag=path, user=admin)
+                ids.setdefault(path, []).append(c.id)
+    return ids
+
+
+def _model_rows(store: Store, conversation_id: int) -> list[tuple[str, str, bool]]:
+    with store.session() as s:
+        return [
+            (i.path, i.status, bool(i.confidence is not None))
+            for i in asg.list_assignments(s, workspace_id=1, conversation_id=conversation_id)
+            if i.origin == "model"
+        ]
+
+
+def test_train_needs_enough_confirmed_tags(store: Store, workspace: Workspace) -> None:
+    with pytest.raises(ValidationError):
+        svc.train(store, workspace_id=workspace.id)
+
+
+def test_train_apply_round_trip(store: Store, workspace: Workspace) -> None:
+    _build(store, workspace)
+    result = svc.train(store, workspace_id=workspace.id)
+    assert result.n_train == 24 and result.dimensions == ["area"]
+    assert result.path.exists() and result.path.parent == Path(store.settings.home) / "models" / "acme"
+    with store.session() as s:
+        info = svc.model_info(s, workspace_id=workspace.id)
+        assert info is not None and info["version"] == result.model_version
+
+    later = BASE_TIME + dt.timedelta(days=30)
+    with store.session() as s:
+        ship = conversation(s, workspace.id, "택배 배송이 아직도 안 왔어요", opened_at=later)
+        note = conversation(
+            s, workspace.id, "where is my parcel delivery", ("agent", "결제 환불 처리", True), opened_at=later
+        )
+        ship_id, note_id = ship.id, note.id
+    out = svc.apply(store, workspace_id=workspace.id, since=later)
+    assert out.conversations == 2 and out.model_version == result.model_version
+
+    with store.session() as s:
+        rows = s.scalars(
+            select(TagAssignment).where(TagAssignment.conversation_id.in_([ship_id, note_id]))
+        ).all()
+        by_conv = {r.conversation_id: r for r in rows}
+        paths = {r.conversation_id: tx.get_tag(s, workspace_id=workspace.id, tag=r.tag_id).path for r in rows}
+        assert len(rows) == 2  # one decision in the single-label dimension each
+        # The internal note about payments does not pull the second one to billing.
+        assert paths == {ship_id: "area/shipping", note_id: "area/shipping"}
+        for r in rows:
+            assert r.origin == "model" and r.status == "suggested" and r.model_version == result.model_version
+            assert r.confidence is not None and 0 <= r.confidence <= 1
+            assert "threshold" in r.attributes and "needs_human" in r.attributes
+        # A person overrides one suggestion; apply again leaves their decision alone.
+        admin = s.scalar(select(User).where(User.workspace_id == workspace.id))
+        asg.assign_tag(s, workspace_id=workspace.id, conversation_id=note_id, tag="area/login", user=admin)
+        row_id = by_conv[ship_id].id
+    svc.apply(store, workspace_id=workspace.id, since=later)
+    with store.session() as s:
+        statuses = {
+            i.path: i.status
+            for i in asg.list_assignments(s, workspace_id=workspace.id, conversation_id=note_id)
+        }
+        assert statuses == {"area/login": "confirmed", "area/shipping": "rejected"}
+        assert s.get(TagAssignment, row_id) is not None  # same row refreshed, not duplicated
+
+
+def test_confirmations_change_later_predictions(store: Store, workspace: Workspace) -> None:
+    _build(store, workspace)
+    svc.train(store, workspace_id=workspace.id)
+    probe_text = "쿠폰 코드를 입력했는데 적용이 안 돼요"
+    with store.session() as s:
+        probe = conversation(s, workspace.id, probe_text).id
+    svc.tag_new_conversations(store, workspace.id, [probe])
+    before = _model_rows(store, probe)
+    assert before and all(path != "area/coupon" for path, _, _ in before)
+
+    # People confirm the new coupon tag on a few conversations; retraining picks it up.
+    with store.session() as s:
+        admin = s.scalar(select(User).where(User.workspace_id == workspace.id))
+        for text in COUPON:
+            c = conversation(s, workspace.id, text)
+            asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/coupon", user=admin)
+    second = svc.train(store, workspace_id=workspace.id)
+    assert second.n_train == 28
+    svc.tag_new_conversations(store, workspace.id, [probe])
+    after = _model_rows(store, probe)
+    assert [path for path, _, _ in after] == ["area/coupon"]
+
+
+def test_abstains_on_out_of_scope_text(store: Store, workspace: Workspace) -> None:
+    _build(store, workspace)
+    # People said these are none of the area tags: abstention targets.
+    with store.session() as s:
+        admin = s.scalar(select(User).where(User.workspace_id == workspace.id))
+        for text in [
+            "안녕하세요 좋은 하루 되세요",
+            "thanks, have a nice day",
+            "감사합니다 수고하세요",
+            "hello there",
+        ]:
+            c = conversation(s, workspace.id, text)
+            row = asg.suggest_tag(
+                s, workspace_id=workspace.id, conversation_id=c.id, tag="area/login", origin="model"
+            )
+            assert row is not None
+            asg.reject_assignment(s, workspace_id=workspace.id, assignment_id=row.id, user=admin)
+        data = svc.training_data(s, workspace_id=workspace.id)
+        assert sum(1 for row in data.labels if row == {"area": set()}) == 4
+    svc.train(store, workspace_id=workspace.id)
+    probes = ["날씨가 좋네요", "좋은 하루 보내세요 감사합니다", "qwerty zxcv", "택배 배송이 아직도 안 왔어요"]
+    with store.session() as s:
+        ids = [conversation(s, workspace.id, text).id for text in probes]
+        loaded = svc.current_model(store, s, workspace_id=workspace.id)
+        assert loaded is not None
+        decisions = loaded[0].decide(probes)
+    abstained = [d["area"].abstained for d in decisions]
+    assert any(abstained)
+    result = svc.tag_new_conversations(store, workspace.id, ids)
+    assert result.needs_human == sum(abstained)
+    with store.session() as s:
+        for cid, decision, gave_up in zip(ids, decisions, abstained, strict=True):
+            (row,) = s.scalars(select(TagAssignment).where(TagAssignment.conversation_id == cid)).all()
+            # Abstaining still asks a person, with the best candidate, flagged as such.
+            assert row.attributes["needs_human"] is gave_up
+            assert str(row.tag_id) == decision["area"].candidates[0].tag
+            assert row.status == "suggested"
+
+
+def test_ingest_event_tags_new_conversations(store: Store, workspace: Workspace) -> None:
+    with store.session() as s:
+        tx.create_dimension(s, workspace_id=workspace.id, key="area")
+        tx.create_tag(s, workspace_id=workspace.id, path="area/refund", keywords=["환불"])
+        c = conversation(s, workspace.id, "환불은 언제 되나요").id
+    svc.register_event_handlers()
+    try:
+        events.on_conversations_ingested(store, workspace.id, [c])
+    finally:
+        events.unsubscribe(events.CONVERSATIONS_INGESTED, svc._on_ingested)
+    with store.session() as s:
+        (info,) = asg.list_assignments(s, workspace_id=workspace.id, conversation_id=c)
+        assert (info.path, info.origin, info.status) == ("area/refund", "rule", "suggested")
+
+
+def test_quality_report(store: Store, workspace: Workspace) -> None:
+    _build(store, workspace)
+    report = svc.quality_report(store, workspace_id=workspace.id, folds=3)
+    assert report.n_conversations == 24 and report.folds == 3
+    area = report.dimensions["area"]
+    assert area["conversations"] == 24 and 0 <= area["precision"] <= 1
+    assert {t.path for t in report.tags} <= set(TRAIN)
+    assert report.to_dict()["tags"]
