@@ -10,6 +10,7 @@ from frontdoor.adapters.webhooks import register_webhook
 register("channeltalk", "frontdoor.adapters.channeltalk:ChannelTalkExport")
 register("zendesk", "frontdoor.adapters.zendesk:ZendeskExport")
 register("intercom", "frontdoor.adapters.intercom:IntercomExport")
+register("slack", "frontdoor.adapters.slack:SlackExport")
 register("mbox", "frontdoor.adapters.email:MboxAdapter")
 register("eml", "frontdoor.adapters.email:EmlAdapter")
 register("vtt", "frontdoor.adapters.transcripts:VttAdapter")
@@ -21,5 +22,6 @@ register("surveys", "frontdoor.adapters.surveys:SurveysAdapter")
 register_webhook("channeltalk", "frontdoor.adapters.channeltalk:ChannelTalkWebhook")
 register_webhook("zendesk", "frontdoor.adapters.zendesk:ZendeskWebhook")
 register_webhook("intercom", "frontdoor.adapters.intercom:IntercomWebhook")
+register_webhook("slack", "frontdoor.adapters.slack:SlackWebhook")
 
 __all__ = ["register", "register_webhook"]
