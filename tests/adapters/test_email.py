@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from frontdoor.adapters.base import BadRecord, ConversationRecord, Record
 from frontdoor.adapters.email import (
@@ -18,8 +20,22 @@ from frontdoor.adapters.email import (
     iter_mbox,
     strip_quoted,
 )
+from frontdoor.adapters.registry import get_adapter
 from frontdoor.errors import AdapterError, ValidationError
-from frontdoor.models import AuthorKind, Channel
+from frontdoor.models import (
+    Account,
+    AccountDomain,
+    AuthorKind,
+    Channel,
+    Contact,
+    Conversation,
+    Message,
+    QuarantinedRecord,
+    Workspace,
+)
+from frontdoor.services.ingest import ImportSummary, ingest_records
+from frontdoor.services.sources import get_or_create_source
+from frontdoor.services.store import Store
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "email"
 INTERNAL = {"internal_domains": "growboard.co.kr"}
@@ -345,3 +361,87 @@ def test_eml_directory_threads_across_files() -> None:
         AuthorKind.CUSTOMER,
     ]
     assert conv.messages[1].attributes["subject"] == "RE: 세금계산서 발행 일정 문의"
+
+
+# --- end to end through the ingest pipeline (SQLite and PostgreSQL) --------------------------
+
+
+def _ingest(store: Store, ws: Workspace, kind: str, path: Path, options: dict[str, str]) -> ImportSummary:
+    with store.session() as s:
+        source_id = get_or_create_source(s, workspace_id=ws.id, kind=kind).id
+    records = get_adapter(kind).read(path, options=options)
+    return ingest_records(store, workspace_id=ws.id, source_id=source_id, records=records, file=str(path))
+
+
+def _rows(store: Store, ws: Workspace) -> dict[str, int]:
+    models: dict[str, Any] = {
+        "conversations": Conversation,
+        "messages": Message,
+        "contacts": Contact,
+        "accounts": Account,
+        "domains": AccountDomain,
+    }
+    with store.session() as s:
+        return {
+            name: s.scalar(select(func.count()).select_from(model).where(model.workspace_id == ws.id)) or 0
+            for name, model in models.items()
+        }
+
+
+def test_mbox_end_to_end_and_reimport_changes_nothing(store: Store, workspace: Workspace) -> None:
+    path = FIXTURES / "support.mbox"
+    first = _ingest(store, workspace, "mbox", path, INTERNAL)
+    assert first.to_dict() == {
+        "records": 4,
+        "conversations": {"new": 3, "updated": 0, "unchanged": 0},
+        "messages": {"new": 7, "updated": 0, "unchanged": 0},
+        "surveys": {"new": 0, "updated": 0, "unchanged": 0},
+        "accounts_created": 2,
+        "contacts_created": 4,
+        "quarantined": 1,
+    }
+    expected = {"conversations": 3, "messages": 7, "contacts": 4, "accounts": 2, "domains": 2}
+    assert _rows(store, workspace) == expected
+
+    with store.session() as s:
+        conv = s.scalars(
+            select(Conversation).where(Conversation.external_id == "m1.20240513@hanbit-shop.co.kr")
+        ).one()
+        assert (conv.message_count, conv.channel, conv.subject) == (
+            4,
+            Channel.EMAIL,
+            "세금계산서 발행 일정 문의",
+        )
+        contact = s.get(Contact, conv.contact_id)
+        assert contact is not None and (contact.email, contact.name) == ("minji@hanbit-shop.co.kr", "김민지")
+        account = s.get(Account, conv.account_id)
+        assert account is not None and account.name == "hanbit-shop.co.kr"
+        texts = s.scalars(
+            select(Message.text).where(Message.conversation_id == conv.id).order_by(Message.sent_at)
+        )
+        assert any("똠양꿍" in t for t in texts)
+        quarantined = s.scalars(
+            select(QuarantinedRecord).where(QuarantinedRecord.workspace_id == workspace.id)
+        ).one()
+        assert quarantined.position == "message 4 (line 106)"
+        assert quarantined.kind == "mbox"
+
+    again = _ingest(store, workspace, "mbox", path, INTERNAL)
+    assert again.conversations.to_dict() == {"new": 0, "updated": 0, "unchanged": 3}
+    assert again.messages.to_dict() == {"new": 0, "updated": 0, "unchanged": 7}
+    assert (again.accounts_created, again.contacts_created, again.quarantined) == (0, 0, 1)
+    assert _rows(store, workspace) == expected
+
+
+def test_eml_end_to_end(store: Store, workspace: Workspace) -> None:
+    summary = _ingest(store, workspace, "eml", FIXTURES / "eml", INTERNAL)
+    assert (summary.conversations.new, summary.messages.new, summary.quarantined) == (1, 3, 1)
+    assert _rows(store, workspace) == {
+        "conversations": 1,
+        "messages": 3,
+        "contacts": 1,
+        "accounts": 1,
+        "domains": 1,
+    }
+    again = _ingest(store, workspace, "eml", FIXTURES / "eml", INTERNAL)
+    assert (again.conversations.unchanged, again.messages.unchanged, again.messages.new) == (1, 3, 0)

@@ -13,7 +13,7 @@ import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from frontdoor.adapters.base import AccountRef
+from frontdoor.adapters.base import AccountRef, raw_excerpt
 from frontdoor.errors import AdapterError, ValidationError
 
 # Database columns for external ids hold 200 characters; longer ids are hashed.
@@ -210,3 +210,9 @@ def file_mtime(path: Path) -> dt.datetime:
     """The modification time of ``path`` as aware UTC."""
     # Whole seconds: sub-second mtime precision differs between file systems.
     return dt.datetime.fromtimestamp(int(path.stat().st_mtime), tz=dt.UTC)
+
+
+def safe_raw(raw: object) -> str:
+    """A bounded quarantine payload; NUL bytes spelled ``\\x00`` (PostgreSQL text refuses NUL)."""
+    text = raw if isinstance(raw, str) else repr(raw)
+    return raw_excerpt(text.replace("\x00", "\\x00"))

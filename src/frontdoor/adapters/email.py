@@ -40,6 +40,7 @@ from frontdoor.adapters._fileutil import (
     content_hash,
     email_domain,
     iter_files,
+    safe_raw,
     split_list,
 )
 from frontdoor.adapters.base import (
@@ -48,7 +49,6 @@ from frontdoor.adapters.base import (
     ConversationRecord,
     MessageRecord,
     Record,
-    raw_excerpt,
 )
 from frontdoor.errors import AdapterError
 from frontdoor.models import AuthorKind, Channel
@@ -457,7 +457,7 @@ def parse_message(
 
 
 def _raw_text(raw: bytes) -> str:
-    return raw_excerpt(decode_bytes(raw[:40000], None))
+    return safe_raw(decode_bytes(raw[:40000], None))
 
 
 # --- reading files --------------------------------------------------------------------------

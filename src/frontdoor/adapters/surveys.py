@@ -24,9 +24,10 @@ from frontdoor.adapters._fileutil import (
     content_hash,
     detect_encoding,
     parse_timestamp,
+    safe_raw,
     timezone_option,
 )
-from frontdoor.adapters.base import BadRecord, ContactRef, Record, SurveyRecord, raw_excerpt
+from frontdoor.adapters.base import BadRecord, ContactRef, Record, SurveyRecord
 from frontdoor.errors import AdapterError, RecordError, ValidationError
 from frontdoor.models import Channel, SurveyKind
 
@@ -276,7 +277,7 @@ Examples:
                     row.setdefault(column, value.strip())
                 elif i < len(header) and header[i].strip() and value.strip():
                     attrs[header[i].strip()] = value.strip()
-            raw = raw_excerpt(json.dumps(dict(zip(header, values, strict=False)), ensure_ascii=False))
+            raw = safe_raw(json.dumps(dict(zip(header, values, strict=False)), ensure_ascii=False))
             try:
                 yield self._csv_record(row, attrs, config, position)
             except RecordError as exc:
@@ -339,7 +340,7 @@ Examples:
                 try:
                     yield from self._typeform(item, config, position)
                 except RecordError as exc:
-                    yield BadRecord(position, raw_excerpt(json.dumps(item, ensure_ascii=False)), str(exc))
+                    yield BadRecord(position, safe_raw(json.dumps(item, ensure_ascii=False)), str(exc))
             return
         if isinstance(data, Mapping) and isinstance(data.get("survey_responses"), list):
             data = data["survey_responses"]
@@ -349,7 +350,7 @@ Examples:
                 try:
                     yield self._delighted(item, config, position)
                 except RecordError as exc:
-                    yield BadRecord(position, raw_excerpt(json.dumps(item, ensure_ascii=False)), str(exc))
+                    yield BadRecord(position, safe_raw(json.dumps(item, ensure_ascii=False)), str(exc))
             return
         raise AdapterError(
             f"{path.name}: JSON is neither a Delighted response list nor a Typeform responses page (items)"

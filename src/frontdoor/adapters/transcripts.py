@@ -29,6 +29,7 @@ from frontdoor.adapters._fileutil import (
     file_mtime,
     iter_files,
     parse_timestamp,
+    safe_raw,
     split_list,
     timezone_option,
 )
@@ -38,7 +39,6 @@ from frontdoor.adapters.base import (
     ConversationRecord,
     MessageRecord,
     Record,
-    raw_excerpt,
 )
 from frontdoor.errors import AdapterError, ValidationError
 from frontdoor.models import AuthorKind, Channel, ConversationStatus
@@ -233,7 +233,7 @@ def parse_cues(text: str, *, webvtt: bool) -> Iterator[_Utterance | BadRecord]:
         position = f"cue at line {line_no}"
         raw = "\n".join(lines)
         if timing_at is None:
-            yield BadRecord(position, raw_excerpt(raw), "cue has no 'start --> end' timing line")
+            yield BadRecord(position, safe_raw(raw), "cue has no 'start --> end' timing line")
             continue
         match = _TIMING_RE.match(lines[timing_at])
         try:
@@ -243,7 +243,7 @@ def parse_cues(text: str, *, webvtt: bool) -> Iterator[_Utterance | BadRecord]:
             if end_ms < start_ms:
                 raise ValueError(f"cue ends ({match.group(2)}) before it starts ({match.group(1)})")
         except ValueError as exc:
-            yield BadRecord(position, raw_excerpt(raw), str(exc))
+            yield BadRecord(position, safe_raw(raw), str(exc))
             continue
         for voice, body in _split_voices(lines[timing_at + 1 :]):
             yield _Utterance(start_ms, end_ms, voice, body, labelled=voice is not None)
@@ -333,7 +333,7 @@ class _CueAdapter:
             else:
                 utterances.append(item)
         if not utterances:
-            yield BadRecord(name, raw_excerpt(text), "transcript has no readable cue")
+            yield BadRecord(name, safe_raw(text), "transcript has no readable cue")
             return
         utterances = _apply_labels(utterances)
         speakers = agents
@@ -555,9 +555,7 @@ Example:
     ) -> Iterator[Record]:
         position = f"callTranscripts[{index}]"
         if not isinstance(call, Mapping) or call.get("callId") in (None, ""):
-            yield BadRecord(
-                position, raw_excerpt(json.dumps(call, ensure_ascii=False)), "call without a callId"
-            )
+            yield BadRecord(position, safe_raw(json.dumps(call, ensure_ascii=False)), "call without a callId")
             return
         call_id = str(call["callId"])
         position = f"call {call_id}"
@@ -575,12 +573,12 @@ Example:
         monologues = call.get("transcript")
         if not isinstance(monologues, list):
             yield BadRecord(
-                position, raw_excerpt(json.dumps(call, ensure_ascii=False)), "call has no transcript list"
+                position, safe_raw(json.dumps(call, ensure_ascii=False)), "call has no transcript list"
             )
             return
         for m_index, mono in enumerate(monologues):
             if not isinstance(mono, Mapping):
-                yield BadRecord(f"{position} transcript[{m_index}]", raw_excerpt(repr(mono)), "not an object")
+                yield BadRecord(f"{position} transcript[{m_index}]", safe_raw(repr(mono)), "not an object")
                 continue
             speaker = str(mono["speakerId"]) if mono.get("speakerId") not in (None, "") else None
             topic = str(mono.get("topic") or "").strip()
@@ -589,13 +587,13 @@ Example:
                 try:
                     start, end, text = _sentence(sentence)
                 except ValueError as exc:
-                    yield BadRecord(where, raw_excerpt(json.dumps(sentence, ensure_ascii=False)), str(exc))
+                    yield BadRecord(where, safe_raw(json.dumps(sentence, ensure_ascii=False)), str(exc))
                     continue
                 if text:
                     utterances.append(_Utterance(start, end, speaker, text, topics=[topic] if topic else []))
         if not utterances:
             yield BadRecord(
-                position, raw_excerpt(json.dumps(call, ensure_ascii=False)), "call has no readable sentence"
+                position, safe_raw(json.dumps(call, ensure_ascii=False)), "call has no readable sentence"
             )
             return
         utterances.sort(key=lambda u: u.start_ms)
