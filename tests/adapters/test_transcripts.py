@@ -7,13 +7,29 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from frontdoor.adapters.base import BadRecord, ConversationRecord, Record
+from frontdoor.adapters.registry import get_adapter
 from frontdoor.adapters.transcripts import GongAdapter, SrtAdapter, VttAdapter, parse_cue_time
 from frontdoor.errors import AdapterError, ValidationError
-from frontdoor.models import AuthorKind, Channel, ConversationStatus
+from frontdoor.models import (
+    Account,
+    AuthorKind,
+    Channel,
+    Contact,
+    Conversation,
+    ConversationStatus,
+    Message,
+    QuarantinedRecord,
+    Workspace,
+)
+from frontdoor.services.ingest import ImportSummary, ingest_records
+from frontdoor.services.sources import get_or_create_source
+from frontdoor.services.store import Store
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 VTT = FIXTURES / "vtt" / "hanbit-onboarding.vtt"
@@ -238,3 +254,86 @@ def test_gong_rejects_other_json(tmp_path: Path) -> None:
     path.write_text('{"calls": []}')
     with pytest.raises(AdapterError, match="callTranscripts"):
         list(GongAdapter().read(path, options={}))
+
+
+# --- end to end through the ingest pipeline (SQLite and PostgreSQL) --------------------------
+
+
+def _ingest(store: Store, ws: Workspace, kind: str, path: Path, options: dict[str, str]) -> ImportSummary:
+    with store.session() as s:
+        source_id = get_or_create_source(s, workspace_id=ws.id, kind=kind).id
+    records = get_adapter(kind).read(path, options=options)
+    return ingest_records(store, workspace_id=ws.id, source_id=source_id, records=records, file=str(path))
+
+
+def _rows(store: Store, ws: Workspace) -> dict[str, int]:
+    models: dict[str, Any] = {
+        "conversations": Conversation,
+        "messages": Message,
+        "contacts": Contact,
+        "accounts": Account,
+        "quarantined": QuarantinedRecord,
+    }
+    with store.session() as s:
+        return {
+            name: s.scalar(select(func.count()).select_from(model).where(model.workspace_id == ws.id)) or 0
+            for name, model in models.items()
+        }
+
+
+IMPORTS: list[tuple[str, Path, dict[str, str]]] = [
+    ("vtt", VTT, {"agents": "김상담,Jane Kim", "started_at": "2024-05-13T14:00:00+09:00"}),
+    (
+        "srt",
+        SRT,
+        {
+            "agents": "Jane Kim,김상담",
+            "started_at": "2024-05-14T10:00:00+09:00",
+            "customer_email": "jspark@daehan-mall.kr",
+        },
+    ),
+    (
+        "gong",
+        GONG,
+        {"parties": str(GONG_PARTIES), "agents": "Jane Kim", "started_at": "2024-05-20T01:00:00Z"},
+    ),
+]
+
+
+def test_transcripts_end_to_end_and_reimport_changes_nothing(store: Store, workspace: Workspace) -> None:
+    summaries = {kind: _ingest(store, workspace, kind, path, opts) for kind, path, opts in IMPORTS}
+    assert {k: (s.conversations.new, s.messages.new, s.quarantined) for k, s in summaries.items()} == {
+        "vtt": (1, 5, 1),
+        "srt": (1, 5, 1),
+        "gong": (2, 7, 2),
+    }
+    # Contacts only where an email is known: Park Jisung (srt, then gong by email) and 김민지 (gong).
+    assert {k: (s.contacts_created, s.accounts_created) for k, s in summaries.items()} == {
+        "vtt": (0, 0),
+        "srt": (1, 1),
+        "gong": (1, 1),
+    }
+    expected = {"conversations": 4, "messages": 17, "contacts": 2, "accounts": 2, "quarantined": 4}
+    assert _rows(store, workspace) == expected
+
+    with store.session() as s:
+        call = s.scalars(select(Conversation).where(Conversation.external_id == "7782342274025937895")).one()
+        assert (call.channel, call.subject, call.message_count) == (
+            Channel.CALL,
+            "한빛샵 세금계산서 재발행",
+            4,
+        )
+        assert call.opened_at == dt.datetime(2024, 5, 13, 5, 0, tzinfo=dt.UTC)
+        kinds = s.scalars(
+            select(Message.author_kind).where(Message.conversation_id == call.id).order_by(Message.sent_at)
+        ).all()
+        assert kinds == [A, C, A, A]
+        contact = s.get(Contact, call.contact_id)
+        assert contact is not None and contact.email == "minji@hanbit-shop.co.kr"
+
+    for kind, path, opts in IMPORTS:
+        again = _ingest(store, workspace, kind, path, opts)
+        assert again.conversations.new == again.conversations.updated == 0
+        assert again.messages.new == again.messages.updated == 0
+        assert again.contacts_created == again.accounts_created == 0
+    assert _rows(store, workspace) == {**expected, "quarantined": 8}  # bad cues are reported again
