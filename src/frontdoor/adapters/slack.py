@@ -198,7 +198,11 @@ class People:
         team = self.team(user_id, message)
         account = None
         if team and team != self.home_team:
-            account = AccountRef(external_id=team, domain=_domain(email))
+            # Exports carry no team names; the domain (if any) names the account better.
+            domain = _domain(email)
+            account = AccountRef(
+                external_id=team, domain=domain, name=None if domain else f"Slack team {team}"
+            )
         elif self.internal_domains and _domain(email):
             account = AccountRef(domain=_domain(email))
         return ContactRef(
