@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from frontdoor.adapters.base import BadRecord, Record, SurveyRecord
+from frontdoor.adapters.registry import get_adapter
 from frontdoor.adapters.surveys import SurveysAdapter, parse_scale
 from frontdoor.errors import AdapterError, RecordError, ValidationError
-from frontdoor.models import SurveyKind
+from frontdoor.models import Account, Contact, Conversation, SurveyKind, SurveyResponse, Workspace
+from frontdoor.services.ingest import ImportSummary, ingest_records
+from frontdoor.services.sources import get_or_create_source
+from frontdoor.services.store import Store
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "surveys"
 NPS, CSAT, CES = SurveyKind.NPS, SurveyKind.CSAT, SurveyKind.CES
@@ -167,3 +173,78 @@ def test_bad_options_are_refused() -> None:
         _read(FIXTURES / "typeform.json", fields="nps_q:promoter")
     with pytest.raises(ValidationError, match="unknown option"):
         _read(FIXTURES / "typeform.json", scales="1-5")
+
+
+# --- end to end through the ingest pipeline (SQLite and PostgreSQL) --------------------------
+
+
+def _ingest(
+    store: Store, ws: Workspace, kind: str, path: Path, options: dict[str, str], name: str
+) -> ImportSummary:
+    with store.session() as s:
+        source_id = get_or_create_source(s, workspace_id=ws.id, kind=kind, name=name).id
+    records = get_adapter(kind).read(path, options=options)
+    return ingest_records(store, workspace_id=ws.id, source_id=source_id, records=records, file=str(path))
+
+
+def _rows(store: Store, ws: Workspace) -> dict[str, int]:
+    models: dict[str, Any] = {
+        "surveys": SurveyResponse,
+        "contacts": Contact,
+        "accounts": Account,
+        "conversations": Conversation,
+    }
+    with store.session() as s:
+        return {
+            name: s.scalar(select(func.count()).select_from(model).where(model.workspace_id == ws.id)) or 0
+            for name, model in models.items()
+        }
+
+
+IMPORTS: list[tuple[str, Path, dict[str, str]]] = [
+    ("csv", FIXTURES / "responses.csv", {"timezone": "Asia/Seoul"}),
+    ("delighted", FIXTURES / "delighted.json", {}),
+    ("typeform", FIXTURES / "typeform.json", {"fields": "nps_q:nps,effort:ces:1-7", "comment_ref": "why"}),
+]
+
+
+def test_surveys_end_to_end_link_conversations_and_reimport_changes_nothing(
+    store: Store, workspace: Workspace
+) -> None:
+    # The email thread that survey s-001 refers to, from another source.
+    mail = FIXTURES.parent / "email" / "support.mbox"
+    _ingest(store, workspace, "mbox", mail, {"internal_domains": "growboard.co.kr"}, "support mail")
+    before = _rows(store, workspace)
+    assert before == {"surveys": 0, "contacts": 4, "accounts": 2, "conversations": 3}
+
+    summaries = {name: _ingest(store, workspace, "surveys", path, opts, name) for name, path, opts in IMPORTS}
+    assert {k: (s.surveys.new, s.quarantined) for k, s in summaries.items()} == {
+        "csv": (6, 3),
+        "delighted": (3, 2),
+        "typeform": (4, 1),
+    }
+    # Every respondent is already known from the mail (by email or company domain).
+    assert all(s.contacts_created == s.accounts_created == 0 for s in summaries.values())
+    expected = {**before, "surveys": 13}
+    assert _rows(store, workspace) == expected
+
+    with store.session() as s:
+        rows = {r.external_id: r for r in s.scalars(select(SurveyResponse))}
+        assert {(r.kind, r.scale_min, r.scale_max) for r in rows.values() if r.kind is CES} == {
+            (CES, 1, 5),
+            (CES, 1, 7),
+        }
+        linked = rows["s-001"]
+        conv = s.scalars(
+            select(Conversation).where(Conversation.external_id == "m1.20240513@hanbit-shop.co.kr")
+        ).one()
+        assert linked.conversation_id == conv.id
+        assert linked.account_id == conv.account_id
+        assert (linked.team, linked.agent, linked.comment) == ("support", "김상담", "대시보드가 정말 편해요")
+        assert rows["6022"].scale_max == 5  # Delighted CES
+
+    for name, path, opts in IMPORTS:
+        again = _ingest(store, workspace, "surveys", path, opts, name)
+        assert again.surveys.to_dict()["new"] == again.surveys.to_dict()["updated"] == 0
+        assert again.contacts_created == again.accounts_created == 0
+    assert _rows(store, workspace) == expected
