@@ -63,6 +63,8 @@ def open_store(settings: Settings, *, require_schema: bool = True) -> Store:
 def upgrade_store(settings: Settings) -> tuple[str | None, str]:
     """Migrate the configured database to the newest schema.
 
+    On PostgreSQL this also sets up the task queue's schema when it is missing.
+
     Returns
     -------
     (before, after) : tuple
@@ -73,6 +75,11 @@ def upgrade_store(settings: Settings) -> tuple[str | None, str]:
         check_connection(engine)
         before = migrate.current_revision(engine)
         migrate.upgrade(engine)
+        if engine.dialect.name == "postgresql":
+            # The task queue (procrastinate) keeps its tables in a schema of its own.
+            from frontdoor.tasks.pg import ensure_queue_schema
+
+            ensure_queue_schema(engine)
         return before, migrate.head_revision()
     finally:
         engine.dispose()

@@ -14,12 +14,14 @@ from frontdoor.errors import AuthenticationError, Conflict, NotFound, Permission
 from frontdoor.services.store import Store
 from frontdoor.web import api
 from frontdoor.web.deps import CsrfFailed, LoginRequired
+from frontdoor.web.lifespan import lifespan
 from frontdoor.web.routes import (
     accounts,
     auth,
     conversations,
     health,
     home,
+    hooks,
     invite,
     pages,
     taxonomy,
@@ -45,6 +47,7 @@ def create_app(store: Store) -> FastAPI:
         version=__version__,
         docs_url="/api/docs",
         openapi_url="/api/v1/openapi.json",
+        lifespan=lifespan,
     )
     app.state.store = store
     app.state.login_limiter = RateLimiter(limit=10, window=300.0)
@@ -120,7 +123,7 @@ def create_app(store: Store) -> FastAPI:
         return render(request, "error.html", {"message_key": "error.csrf", "detail": ""}, status_code=400)
 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    for module in (health, auth, home):
+    for module in (health, auth, home, hooks):
         app.include_router(module.router)
     for page in (conversations, taxonomy, accounts, pages, settings_pages, invite):
         app.include_router(page.router)

@@ -1,0 +1,134 @@
+"""Background tasks behind one narrow call: ``enqueue(store, task_name, **kwargs)``.
+
+The backend follows the store's database:
+
+- SQLite: in-process. :func:`start_background` (called by the web app on start) runs one
+  worker thread for the store; it first picks up durable work left over from a crash.
+  Without a running worker, ``enqueue`` runs the task at once in the caller's thread.
+- PostgreSQL: procrastinate. ``enqueue`` defers a job; ``frontdoor worker`` processes
+  jobs on any number of machines (see :mod:`frontdoor.tasks.pg`).
+
+A task is a function ``fn(store, **kwargs)`` registered by name with
+:func:`register_task`; kwargs must be JSON values. A task raises :class:`RetryLater` to
+be run again after a delay. Built-in tasks: ``process_webhook_delivery(delivery_id=)``
+and ``sweep_webhook_deliveries()``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from typing import TYPE_CHECKING, Any
+
+from frontdoor.tasks.registry import TASKS, RetryLater, TaskSpec, get_task, register_task
+
+if TYPE_CHECKING:
+    from frontdoor.services.store import Store
+    from frontdoor.tasks.inprocess import InProcessWorker
+    from frontdoor.tasks.pg import Deferrer
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "TASKS",
+    "RetryLater",
+    "TaskSpec",
+    "background_worker",
+    "enqueue",
+    "get_task",
+    "register_task",
+    "start_background",
+    "stop_background",
+]
+
+# Per store object (keyed by id; a finalizer drops the entry with the store).
+_workers: dict[int, InProcessWorker] = {}
+_deferrers: dict[int, Deferrer] = {}
+_lock = threading.Lock()
+
+
+def _forget(key: int) -> None:
+    with _lock:
+        _workers.pop(key, None)
+        _deferrers.pop(key, None)
+
+
+def _deferrer(store: Store) -> Deferrer:
+    from frontdoor.tasks.pg import Deferrer
+
+    with _lock:
+        found = _deferrers.get(id(store))
+        if found is None:
+            found = _deferrers[id(store)] = Deferrer(store)
+            weakref.finalize(store, _forget, id(store))
+        return found
+
+
+def enqueue(store: Store, task_name: str, /, **kwargs: Any) -> None:
+    """Run ``task_name(store, **kwargs)`` in the background.
+
+    Parameters
+    ----------
+    store : Store
+        The store; its dialect picks the backend.
+    task_name : str
+        A registered task.
+    **kwargs
+        The task's arguments (JSON values).
+
+    Raises
+    ------
+    ValidationError
+        When no task has that name.
+    """
+    if task_name not in TASKS:
+        get_task(task_name)  # raises the one clear error
+    if store.dialect == "postgresql":
+        _deferrer(store).defer(task_name, kwargs)
+        return
+    worker = background_worker(store)
+    if worker is not None and worker.running:
+        worker.submit(task_name, kwargs)
+        return
+    from frontdoor.tasks.inprocess import run_inline
+
+    run_inline(store, task_name, kwargs)
+
+
+def background_worker(store: Store) -> InProcessWorker | None:
+    """The in-process worker running for ``store`` (SQLite), if any."""
+    with _lock:
+        return _workers.get(id(store))
+
+
+def start_background(store: Store, *, sweep_interval: float = 5.0) -> None:
+    """Start background work for a long-running process (the web app).
+
+    On SQLite this starts the worker thread (idempotent); on PostgreSQL jobs run in
+    ``frontdoor worker`` processes and nothing starts here.
+    """
+    if store.dialect == "postgresql":
+        return
+    from frontdoor.tasks.inprocess import InProcessWorker
+
+    with _lock:
+        if id(store) in _workers and _workers[id(store)].running:
+            return
+        worker = _workers[id(store)] = InProcessWorker(store, sweep_interval=sweep_interval)
+        weakref.finalize(store, _forget, id(store))
+    worker.start()
+
+
+def stop_background(store: Store, *, timeout: float = 10.0) -> None:
+    """Stop what :func:`start_background` started and close queue connections."""
+    with _lock:
+        worker = _workers.pop(id(store), None)
+        deferrer = _deferrers.pop(id(store), None)
+    if worker is not None:
+        worker.stop(timeout)
+    if deferrer is not None:
+        try:
+            deferrer.close()
+        except Exception:  # closing on shutdown must not mask the reason for it
+            log.exception("closing the task queue pool failed")

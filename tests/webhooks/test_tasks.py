@@ -1,0 +1,226 @@
+"""The task system: claims, retries, crash recovery, the procrastinate queue, the worker command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select, update
+
+from frontdoor.cli import cli
+from frontdoor.config import Settings
+from frontdoor.db.base import utcnow
+from frontdoor.errors import ValidationError
+from frontdoor.models import DeliveryStatus, QuarantinedRecord, Source, WebhookDelivery, Workspace
+from frontdoor.services.sources import get_or_create_source
+from frontdoor.services.store import Store
+from frontdoor.services.webhooks import decode_body, encode_body, record_delivery, retry_delivery
+from frontdoor.tasks import RetryLater, background_worker, enqueue, start_background, stop_background
+from frontdoor.tasks.webhooks import LEASE, MAX_ATTEMPTS, claim_delivery, due_work, process_webhook_delivery
+from frontdoor.web.lifespan import redact_query
+
+from .conftest import count, counts, queue_jobs, wait_for
+
+
+def _store_delivery(store: Store, source: Source, body: bytes, delivery_id: str = "d-1") -> int:
+    """A delivery as the endpoint leaves it when the process dies before enqueueing."""
+    with store.session() as session:
+        source = session.get_one(Source, source.id)
+        delivery, created = record_delivery(
+            session,
+            source=source,
+            delivery_id=delivery_id,
+            headers={"content-type": "application/json"},
+            body=body,
+        )
+        assert created
+        session.flush()
+        return delivery.id
+
+
+def _delivery(store: Store, delivery_id: int) -> WebhookDelivery:
+    with store.session() as session:
+        return session.get_one(WebhookDelivery, delivery_id)
+
+
+def test_leftover_delivery_is_picked_up_when_a_worker_starts(
+    store: Store, backend: str, channeltalk_source: Source, message_body: bytes, queue: Store
+) -> None:
+    delivery_id = _store_delivery(store, channeltalk_source, message_body)
+    if backend == "postgresql":
+        from frontdoor.tasks.pg import run_worker
+
+        run_worker(store, wait=False, install_signal_handlers=False)
+    else:
+        start_background(store)
+        try:
+            wait_for(lambda: _delivery(store, delivery_id).status is DeliveryStatus.DONE, what="the sweep")
+        finally:
+            stop_background(store)
+    assert _delivery(store, delivery_id).status is DeliveryStatus.DONE
+    assert counts(store) == (1, 1, 1)
+
+
+def test_postgresql_queue_dedupes_jobs_and_a_worker_processes_them(
+    store: Store, backend: str, channeltalk_source: Source, message_body: bytes, queue: Store
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("the procrastinate queue is the PostgreSQL backend")
+    from frontdoor.tasks.pg import run_worker
+
+    delivery_id = _store_delivery(store, channeltalk_source, message_body)
+    enqueue(store, "process_webhook_delivery", delivery_id=delivery_id)
+    enqueue(store, "process_webhook_delivery", delivery_id=delivery_id)  # same work: one job
+    assert queue_jobs(store) == [("frontdoor.process_webhook_delivery", "todo", {"delivery_id": delivery_id})]
+    stop_background(store)  # closes this store's deferring pool
+    run_worker(store, wait=False, install_signal_handlers=False, concurrency=2)
+    assert _delivery(store, delivery_id).status is DeliveryStatus.DONE
+    assert counts(store) == (1, 1, 1)
+    assert queue_jobs(store) == []  # successful jobs are deleted
+
+
+def test_transient_failures_back_off_then_give_up_into_quarantine(
+    store: Store, workspace: Workspace, message_body: bytes
+) -> None:
+    # A kind without a webhook handler fails on every attempt (e.g. a handler missing after a
+    # downgrade): that is retried, since an upgrade may fix it.
+    with store.session() as session:
+        source = get_or_create_source(session, workspace_id=workspace.id, kind="nohandler", name="x")
+        session.flush()
+        session.expunge(source)
+    delivery_id = _store_delivery(store, source, message_body)
+    delays = []
+    for attempt in range(1, MAX_ATTEMPTS):
+        with pytest.raises(RetryLater) as raised:
+            process_webhook_delivery(store, delivery_id=delivery_id)
+        delays.append(raised.value.delay)
+        delivery = _delivery(store, delivery_id)
+        assert delivery.status is DeliveryStatus.FAILED and delivery.attempts == attempt
+        assert delivery.last_error and "nohandler" in delivery.last_error
+        assert delivery.next_attempt_at is not None and delivery.next_attempt_at > utcnow()
+        # Not due yet: nobody may take it.
+        assert process_webhook_delivery(store, delivery_id=delivery_id) == "skipped"
+        assert due_work(store) == []
+        with store.session() as session:
+            session.execute(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.id == delivery_id)
+                .values(next_attempt_at=utcnow() - dt.timedelta(seconds=1))
+            )
+        assert due_work(store) == [("process_webhook_delivery", {"delivery_id": delivery_id})]
+    assert delays == sorted(delays) and delays[0] < delays[-1]
+    assert process_webhook_delivery(store, delivery_id=delivery_id) == "given up"
+    delivery = _delivery(store, delivery_id)
+    assert delivery.status is DeliveryStatus.FAILED and delivery.next_attempt_at is None
+    assert delivery.attempts == MAX_ATTEMPTS
+    assert due_work(store) == []
+    with store.session() as session:
+        kept = session.scalars(select(QuarantinedRecord)).one()
+    assert decode_body(kept.raw, "utf-8") == message_body
+    # A person can send it round again.
+    with store.session() as session:
+        retry_delivery(session, workspace_id=workspace.id, delivery_id=delivery_id)
+    assert _delivery(store, delivery_id).status is DeliveryStatus.PENDING
+    with store.session() as session, pytest.raises(ValidationError):
+        retry_delivery(session, workspace_id=workspace.id, delivery_id=delivery_id)
+
+
+def test_exactly_one_of_many_racing_workers_claims_a_delivery(
+    store: Store, channeltalk_source: Source, message_body: bytes
+) -> None:
+    delivery_id = _store_delivery(store, channeltalk_source, message_body)
+    wins: list[bool] = []
+    barrier = threading.Barrier(4)
+
+    def race() -> None:
+        barrier.wait()
+        wins.append(claim_delivery(store, delivery_id=delivery_id) is not None)
+
+    threads = [threading.Thread(target=race) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(wins) == [False, False, False, True]
+    assert _delivery(store, delivery_id).attempts == 1
+
+
+def test_a_claim_abandoned_by_a_dead_worker_is_taken_again_after_the_lease(
+    store: Store, channeltalk_source: Source, message_body: bytes
+) -> None:
+    delivery_id = _store_delivery(store, channeltalk_source, message_body)
+    assert claim_delivery(store, delivery_id=delivery_id) is not None
+    assert due_work(store) == []
+    with store.session() as session:
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id == delivery_id)
+            .values(claimed_at=utcnow() - LEASE - dt.timedelta(seconds=1))
+        )
+    assert process_webhook_delivery(store, delivery_id=delivery_id) == "done"
+    assert _delivery(store, delivery_id).attempts == 2
+    assert counts(store) == (1, 1, 1)
+
+
+def test_enqueue_without_a_running_worker_runs_the_task_inline_on_sqlite(
+    store: Store, backend: str, channeltalk_source: Source, message_body: bytes
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL always defers to the queue")
+    delivery_id = _store_delivery(store, channeltalk_source, message_body)
+    assert background_worker(store) is None
+    enqueue(store, "process_webhook_delivery", delivery_id=delivery_id)
+    assert _delivery(store, delivery_id).status is DeliveryStatus.DONE
+    with pytest.raises(ValidationError):
+        enqueue(store, "no_such_task")
+
+
+def test_worker_command_burst_processes_pending_deliveries(
+    store: Store,
+    settings: Settings,
+    channeltalk_source: Source,
+    message_body: bytes,
+    queue: Store,
+    tmp_path: Path,
+) -> None:
+    _store_delivery(store, channeltalk_source, message_body, delivery_id="a")
+    _store_delivery(store, channeltalk_source, message_body.replace(b"a7b8", b"a7b9"), delivery_id="b")
+    env = {
+        "FRONTDOOR_HOME": str(tmp_path / "home"),
+        "FRONTDOOR_DATABASE_URL": settings.database_url,
+        "FRONTDOOR_SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+    }
+    result = CliRunner().invoke(
+        cli, ["worker", "--burst", "--concurrency", "2"], env=env, catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert counts(store) == (2, 1, 2)
+    with store.session() as session:
+        statuses = set(session.scalars(select(WebhookDelivery.status)))
+    assert statuses == {DeliveryStatus.DONE}
+
+
+def test_bodies_round_trip_losslessly() -> None:
+    for body in ("한국어 본문".encode(), b"\xff\xfe binary", b"nul\x00inside", b""):
+        text, encoding = encode_body(body)
+        assert "\x00" not in text
+        assert decode_body(text, encoding) == body
+
+
+def test_secret_query_values_are_redacted_from_log_lines() -> None:
+    line = '127.0.0.1:5000 - "POST /hooks/3?token=s3cr3t&x=1 HTTP/1.1" 200'
+    assert "s3cr3t" not in redact_query(line)
+    assert "/hooks/3?token=***&x=1" in redact_query(line)
+
+
+def test_deliveries_count_per_status(store: Store, channeltalk_source: Source, message_body: bytes) -> None:
+    from frontdoor.services.webhooks import delivery_counts
+
+    _store_delivery(store, channeltalk_source, message_body)
+    with store.session() as session:
+        found = delivery_counts(session, workspace_id=channeltalk_source.workspace_id)
+    assert found == {"pending": 1, "processing": 0, "done": 0, "failed": 0}
+    assert count(store, WebhookDelivery) == 1
