@@ -17,6 +17,8 @@ register("vtt", "frontdoor.adapters.transcripts:VttAdapter")
 register("srt", "frontdoor.adapters.transcripts:SrtAdapter")
 register("gong", "frontdoor.adapters.transcripts:GongAdapter")
 register("surveys", "frontdoor.adapters.surveys:SurveysAdapter")
+register("csv", "frontdoor.adapters.tabular:CsvAdapter")
+register("jsonl", "frontdoor.adapters.tabular:JsonlAdapter")
 
 # Webhook handlers: kind -> "module:Class".
 register_webhook("channeltalk", "frontdoor.adapters.channeltalk:ChannelTalkWebhook")

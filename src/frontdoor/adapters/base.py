@@ -147,3 +147,21 @@ def raw_excerpt(raw: object, limit: int = 20000) -> str:
     """A bounded text form of a raw payload for quarantine."""
     text = raw if isinstance(raw, str) else repr(raw)
     return text if len(text) <= limit else text[:limit] + "…[truncated]"
+
+
+@runtime_checkable
+class RetryableAdapter(Adapter, Protocol):
+    """An adapter that can parse one quarantined record again (optional extension).
+
+    Quarantine keeps each bad record's raw payload (``BadRecord.raw``). An adapter that
+    also implements ``parse_raw`` lets ``frontdoor quarantine retry`` re-parse that
+    payload (after the user fixed it, or with corrected options) and send the result
+    through the pipeline. ``raw`` is exactly what the adapter put in ``BadRecord.raw``,
+    so each adapter chooses a raw form it can read back (a JSON line, a row as a JSON
+    object, an email message). Adapters without it keep working; their quarantined
+    records can only be resolved, not retried.
+    """
+
+    def parse_raw(self, raw: str, *, options: Mapping[str, str], position: str = "") -> Iterator[Record]:
+        """Parse one raw record as ``read`` would; bad input is yielded as :class:`BadRecord`."""
+        ...
