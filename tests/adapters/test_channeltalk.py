@@ -11,12 +11,15 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
 
 from frontdoor.adapters.base import BadRecord, ConversationRecord, Record
 from frontdoor.adapters.channeltalk import ChannelTalkClient, ChannelTalkExport
 from frontdoor.adapters.registry import get_adapter
 from frontdoor.errors import AdapterError, AuthenticationError, ValidationError
-from frontdoor.models import AuthorKind, ConversationStatus
+from frontdoor.models import AuthorKind, Conversation, ConversationStatus, Message, Source, Workspace
+from frontdoor.services.store import Store
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "channeltalk"
 API = FIXTURES / "api"
@@ -306,3 +309,42 @@ def test_api_retry_after_http_date(replay: tuple[Replay, str]) -> None:
     ) as client:
         assert len(conversations(list(client.records()))) == 1
     assert waits == [10.0]
+
+
+# ---------------------------------------------------------------------------------------------
+# `frontdoor sync channeltalk` end to end: CLI -> client -> local server -> ingest -> database
+
+
+def test_sync_command_imports_stores_cursor_and_resumes(
+    store: Store, workspace: Workspace, replay: tuple[Replay, str]
+) -> None:
+    from frontdoor.commands.sync_cmd import sync_group
+
+    state, base_url = replay
+    _standard_routes(state)
+    runner = CliRunner()
+    obj = {"store": store, "settings": store.settings}
+    missing = runner.invoke(sync_group, ["channeltalk"], obj=obj)
+    assert missing.exit_code != 0 and "no Channel Talk credentials" in str(missing.exception)
+
+    args = ["channeltalk", "--access-key", "key-1", "--access-secret", "secret-1", "--base-url", base_url]
+    first = runner.invoke(sync_group, args, obj=obj)
+    assert first.exit_code == 0, first.output
+    assert "secret-1" not in first.output
+    assert "conversations: 5 new" in first.output and "messages: 9 new" in first.output
+    with store.session() as session:
+        source = session.scalars(select(Source).where(Source.workspace_id == workspace.id)).one()
+        assert source.cursor == CURSOR_3
+        assert source.last_synced_at is not None
+        assert source.settings["access_key"] == "key-1"
+        assert session.scalar(select(func.count()).select_from(Conversation)) == 5
+        assert session.scalar(select(func.count()).select_from(Message)) == 9
+
+    # The next sync uses the stored credentials and resumes from the stored cursor.
+    state.seen.clear()
+    second = runner.invoke(sync_group, ["channeltalk"], obj=obj)
+    assert second.exit_code == 0, second.output
+    assert [q.get("since") for p, q, _ in state.seen if p.endswith("/user-chats")] == [CURSOR_3]
+    assert "conversations: 0 new, 0 updated, 1 unchanged" in second.output
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(Message)) == 9
