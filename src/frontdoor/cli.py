@@ -29,6 +29,8 @@ def _optional_commands() -> list[click.Command]:
 # (module, attribute) of commands registered beside the core ones.
 OPTIONAL_COMMANDS: list[tuple[str, str]] = [
     ("frontdoor.commands.demo_cmd", "demo_command"),
+    ("frontdoor.commands.import_cmd", "import_command"),
+    ("frontdoor.commands.import_cmd", "quarantine_group"),
     ("frontdoor.commands.worker_cmd", "worker_command"),
     ("frontdoor.commands.sync_cmd", "sync_group"),
 ]
