@@ -783,11 +783,13 @@ Ids: the conversation is the thread root's Message-ID; a message is its Message-
 hash of (from, date, subject, body) when the id is missing or reused. A message without a
 From address or a date is quarantined with the reason; the rest of the file goes on.
 
+\b
 Options:
   internal_domains=DOMAIN,...   senders at these domains (and subdomains) are agents;
                                 everyone else is a customer. Without it every sender is
                                 a customer.
 
+\b
 Example:
   frontdoor import mbox support.mbox --option internal_domains=growboard.co.kr
 """
@@ -809,11 +811,15 @@ the messages into conversations exactly like the mbox kind: Message-ID / In-Repl
 References first, then a reply-subject fallback ("Re:", "회신:", ...) between threads that
 share a participant. Quoted replies and signatures are dropped; attachments are metadata
 only; Korean charsets decode as CP949. A file that is not a mail message (no From
-address or no date) is quarantined; the other files go on.
+address or no date) is quarantined; the other files go on. Threads span the files of
+one directory; several paths on one command line are imported one after another, so
+give a directory to thread messages across files.
 
+\b
 Options:
   internal_domains=DOMAIN,...   senders at these domains are agents, others customers.
 
+\b
 Example:
   frontdoor import eml ./exported-mail/ --option internal_domains=growboard.co.kr
 """

@@ -188,6 +188,7 @@ class SurveysAdapter:
 Reads survey answers, each stored with its scale; a score outside its scale is
 quarantined with the reason. The format is detected from the content:
 
+\b
 CSV (UTF-8 or CP949), one answer per row. Columns (header names are case-insensitive;
 Korean names in brackets also work):
   id            response id (default: a hash of the row)                   [응답번호]
@@ -212,6 +213,7 @@ count as NPS 0-10; opinion_scale / rating / number answers count when the kind o
 or the fields option names them. The comment is the comment_ref answer, else the first
 text answer.
 
+\b
 Options:
   kind=nps|csat|ces         default kind (CSV rows without one; Typeform scale answers)
   scale=MIN-MAX             default scale instead of the kind's usual one
@@ -220,6 +222,7 @@ Options:
   timezone=ZONE             zone for times without an offset (default UTC), e.g. Asia/Seoul
   encoding=NAME             CSV encoding when detection guesses wrong
 
+\b
 Examples:
   frontdoor import surveys nps-2024-05.csv --option timezone=Asia/Seoul
   frontdoor import surveys typeform.json --option fields=nps_q:nps,effort:ces:1-7

@@ -371,6 +371,7 @@ class _CueAdapter:
 
 
 _CUE_HELP_OPTIONS = """\
+\b
 Options:
   agents=NAME,...          speakers who are agents (e.g. agents="김상담,Jane Kim");
                            every other speaker is a customer
@@ -401,6 +402,7 @@ the call is kept.
 """
         + _CUE_HELP_OPTIONS
         + """
+\b
 Example:
   frontdoor import vtt call-0513.vtt --option agents="김상담" \\
       --option started_at=2024-05-13T14:00:00+09:00
@@ -427,6 +429,7 @@ with an unreadable timing is quarantined and the rest of the call is kept.
 """
         + _CUE_HELP_OPTIONS
         + """
+\b
 Example:
   frontdoor import srt zoom-call.srt --option agents="Jane Kim,김상담" \\
       --option started_at=2024-05-13T05:00:00Z
@@ -503,12 +506,14 @@ given with the parties option. The call start comes from calls[].metaData.starte
 the started_at option, else the file's modification time. A sentence with an unreadable
 start/end is quarantined; the rest of the call is kept.
 
+\b
 Options:
   parties=PATH      a /v2/calls/extensive JSON file with calls[].metaData and parties
   agents=NAME,...   speakers (by name) who are agents when no affiliation says so
   started_at=ISO    call start for calls without metaData.started
   timezone=ZONE     zone for a started_at without offset (default UTC)
 
+\b
 Example:
   frontdoor import gong transcripts.json --option parties=calls-extensive.json
 """
