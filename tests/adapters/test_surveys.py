@@ -13,8 +13,17 @@ from frontdoor.adapters.base import BadRecord, Record, SurveyRecord
 from frontdoor.adapters.registry import get_adapter
 from frontdoor.adapters.surveys import SurveysAdapter, parse_scale
 from frontdoor.errors import AdapterError, RecordError, ValidationError
-from frontdoor.models import Account, Contact, Conversation, SurveyKind, SurveyResponse, Workspace
+from frontdoor.models import (
+    Account,
+    Contact,
+    Conversation,
+    QuarantinedRecord,
+    SurveyKind,
+    SurveyResponse,
+    Workspace,
+)
 from frontdoor.services.ingest import ImportSummary, ingest_records
+from frontdoor.services.quarantine import list_quarantined, retry_quarantined
 from frontdoor.services.sources import get_or_create_source
 from frontdoor.services.store import Store
 
@@ -248,3 +257,51 @@ def test_surveys_end_to_end_link_conversations_and_reimport_changes_nothing(
         assert again.surveys.to_dict()["new"] == again.surveys.to_dict()["updated"] == 0
         assert again.contacts_created == again.accounts_created == 0
     assert _rows(store, workspace) == expected
+
+
+def test_parse_raw_reads_back_what_read_quarantined() -> None:
+    adapter = SurveysAdapter()
+    for name, opts in [("responses.csv", {"timezone": "Asia/Seoul"}), ("delighted.json", {})]:
+        _, bad = _read(FIXTURES / name, **opts)
+        for b in bad:
+            again = list(adapter.parse_raw(b.raw, options=opts, position=b.position))
+            assert [(r.position, r.reason) for r in again if isinstance(r, BadRecord)] == [
+                (b.position, b.reason)
+            ]
+    _, bad = _read(FIXTURES / "typeform.json", fields="nps_q:nps,effort:ces:1-7")
+    fixed = list(
+        adapter.parse_raw(bad[0].raw, options={"fields": "nps_q:nps,effort:ces:1-10"}, position="items[2]")
+    )
+    assert [(r.kind, r.score, r.scale_max) for r in fixed if isinstance(r, SurveyRecord)] == [
+        (NPS, 7, 10),
+        (CES, 9, 10),
+    ]
+
+
+def test_quarantine_retry_of_survey_rows(store: Store, workspace: Workspace) -> None:
+    path = FIXTURES / "responses.csv"
+    assert _ingest(store, workspace, "surveys", path, {"timezone": "Asia/Seoul"}, "surveys").quarantined == 3
+    with store.session() as s:
+        bad = {q.position: q.id for q in list_quarantined(s, workspace_id=workspace.id)}
+        raw_11 = s.get(QuarantinedRecord, bad["line 11"]).raw  # type: ignore[union-attr]
+    # The CSAT row was given on 1-7 after all: retry with a corrected default scale.
+    result = retry_quarantined(
+        store,
+        workspace_id=workspace.id,
+        record_ids=[bad["line 7"]],
+        options={"scale": "1-7", "timezone": "Asia/Seoul"},
+    )
+    assert result.fixed == 1 and result.summary.surveys.new == 1
+    # The non-numeric score is fixed by hand in the payload.
+    result = retry_quarantined(
+        store, workspace_id=workspace.id, record_ids=[bad["line 11"]], raw=raw_11.replace("많음", "8")
+    )
+    assert result.fixed == 1
+    # Still out of range: stays quarantined with the reason.
+    result = retry_quarantined(store, workspace_id=workspace.id, record_ids=[bad["line 8"]])
+    assert result.failed == 1 and result.outcomes[0].reason == "score 11 is outside the NPS scale 0-10"
+    with store.session() as s:
+        rows = {r.external_id: r for r in s.scalars(select(SurveyResponse))}
+        assert len(rows) == 8
+        assert (rows["s-006"].score, rows["s-006"].scale_min, rows["s-006"].scale_max) == (6, 1, 7)
+        assert (rows["s-009"].kind, rows["s-009"].score) == (NPS, 8)

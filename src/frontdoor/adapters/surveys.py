@@ -13,7 +13,7 @@ import csv
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -161,6 +161,24 @@ def _contact(
     return ContactRef(external_id=external_id, member_id=member_id, email=email, name=name, account=account)
 
 
+def _column(header: str) -> str | None:
+    return _COLUMNS.get(re.sub(r"[\s\-]+", "_", header.strip().lstrip("\ufeff").lower()))
+
+
+def _split_row(pairs: Iterable[tuple[str, Any]]) -> tuple[dict[str, str], dict[str, Any]]:
+    """(known columns by canonical name, the other non-empty columns by header)."""
+    row: dict[str, str] = {}
+    attrs: dict[str, Any] = {}
+    for header, value in pairs:
+        text = "" if value is None else str(value).strip()
+        column = _column(str(header))
+        if column is not None:
+            row.setdefault(column, text)
+        elif str(header).strip() and text:
+            attrs[str(header).strip()] = text
+    return row, attrs
+
+
 def _mapping(value: object) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
@@ -254,6 +272,34 @@ Examples:
         except OSError as exc:
             raise AdapterError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
+    def parse_raw(self, raw: str, *, options: Mapping[str, str], position: str = "") -> Iterator[Record]:
+        """Parse one quarantined payload again (``frontdoor quarantine retry``).
+
+        ``raw`` is what :meth:`read` quarantined: a CSV row as a JSON object of
+        header -> value, a Delighted response or a Typeform item. The position tells which
+        (``line N``, ``[i]``, ``items[i]``); without one the content decides.
+        """
+        check_options(options, _OPTIONS, self.kind)
+        config = _Config(options)
+        try:
+            item = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            yield BadRecord(position, safe_raw(raw), f"payload is not JSON: {exc.msg}")
+            return
+        if not isinstance(item, Mapping):
+            yield BadRecord(position, safe_raw(raw), "payload is not a JSON object")
+            return
+        try:
+            if position.startswith("items[") or (not position and "answers" in item):
+                yield from self._typeform(item, config, position)
+            elif position.startswith("[") or (not position and ("person" in item or "survey_type" in item)):
+                yield self._delighted(item, config, position)
+            else:
+                row, attrs = _split_row(item.items())
+                yield self._csv_record(row, attrs, config, position)
+        except RecordError as exc:
+            yield BadRecord(position, safe_raw(raw), str(exc))
+
     # -- CSV -------------------------------------------------------------------------------
 
     def _csv(self, fh: Any, config: _Config) -> Iterator[Record]:
@@ -261,7 +307,7 @@ Examples:
         header = next(reader, None)
         if header is None:
             raise AdapterError("the CSV file is empty")
-        columns = [_COLUMNS.get(re.sub(r"[\s\-]+", "_", h.strip().lstrip("\ufeff").lower())) for h in header]
+        columns = [_column(h) for h in header]
         if "score" not in columns:
             raise AdapterError(
                 f"the CSV has no score column (columns: {', '.join(h.strip() for h in header)})"
@@ -272,14 +318,7 @@ Examples:
             line = reader.line_num
             if not any(v.strip() for v in values):
                 continue
-            row: dict[str, str] = {}
-            attrs: dict[str, Any] = {}
-            for i, value in enumerate(values):
-                column = columns[i] if i < len(columns) else None
-                if column is not None:
-                    row.setdefault(column, value.strip())
-                elif i < len(header) and header[i].strip() and value.strip():
-                    attrs[header[i].strip()] = value.strip()
+            row, attrs = _split_row(zip(header, values, strict=False))
             raw = safe_raw(json.dumps(dict(zip(header, values, strict=False)), ensure_ascii=False))
             try:
                 yield self._csv_record(row, attrs, config, position)
