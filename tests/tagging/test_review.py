@@ -20,7 +20,7 @@ def test_priority_formula() -> None:
     assert certain == pytest.approx(0.0, abs=1e-3)
     # Same uncertainty, fewer confirmed examples: higher priority.
     assert review.priority(0.5, 0.6, 0)[0] > review.priority(0.5, 0.6, 10)[0]
-    assert review.priority(None, None, 100)[1][0] == "rule"
+    assert review.priority(None, None, 100)[1][0] == "unscored"
 
 
 def test_queue_order_rarity_and_dedup(store: Store, workspace: Workspace) -> None:

@@ -210,6 +210,8 @@ def assign_tag(
         )
         session.add(row)
     elif human:
+        if not decided and _is_decided(row):
+            return row  # a person's proposal never reopens a decided row
         # A person's word settles the row; the machine's origin and confidence stay.
         row.status = status
         if decided:

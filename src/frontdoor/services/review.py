@@ -5,8 +5,8 @@ Ordering (active learning by uncertainty sampling, with a coverage boost):
 * **uncertainty** — how close the suggestion's calibrated confidence is to its tag's
   acceptance threshold, scaled to [0, 1] (1 at the threshold, 0 at certainty either
   way). A model that abstained ("needs a human") stored its best candidate, whose
-  confidence is below the threshold, so those rank high too. Rule suggestions have no
-  confidence and count as 0.5.
+  confidence is below the threshold, so those rank high too. Rule suggestions (and
+  people's proposals) have no confidence and count as 0.5.
 * **rarity** — tags with few confirmed examples are boosted by ``1 + 1/sqrt(1 + n)``
   (x2 for a tag nobody confirmed yet), so the queue covers rare tags instead of
   re-asking about the common ones.
@@ -98,12 +98,12 @@ def priority(
     -------
     (float, tuple of str)
         Uncertainty times the rarity boost, and ``near-threshold`` / ``rare-tag`` /
-        ``rule`` reasons for the UI.
+        ``unscored`` reasons for the UI.
     """
     reasons: list[str] = []
     if confidence is None:
         uncertainty = 0.5
-        reasons.append("rule")
+        reasons.append("unscored")
     else:
         thr = 0.5 if threshold is None else min(max(float(threshold), 1e-6), 1 - 1e-6)
         conf = min(max(float(confidence), 0.0), 1.0)
