@@ -130,23 +130,29 @@ CURSOR_3 = "MTcxNzIwNzIwMDAwMHw2NjYwYTA0"
 
 @dataclass
 class Replay:
-    """Recorded responses by (path, since); each list is served in order, the last one repeats."""
+    """Recorded responses by (path, state, since); each list is served in order, the last repeats."""
 
-    routes: dict[tuple[str, str | None], list[tuple[int, dict[str, str], bytes]]] = field(
+    routes: dict[tuple[str, str | None, str | None], list[tuple[int, dict[str, str], bytes]]] = field(
         default_factory=dict
     )
     seen: list[tuple[str, dict[str, str], dict[str, str]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, path: str, since: str | None, *responses: tuple[int, dict[str, str], str]) -> None:
-        self.routes[(path, since)] = [(s, h, (API / f).read_bytes()) for s, h, f in responses]
+    def add(
+        self,
+        path: str,
+        since: str | None,
+        *responses: tuple[int, dict[str, str], str],
+        state: str | None = None,
+    ) -> None:
+        self.routes[(path, state, since)] = [(s, h, (API / f).read_bytes()) for s, h, f in responses]
 
     def answer(
         self, path: str, query: dict[str, str], headers: dict[str, str]
     ) -> tuple[int, dict[str, str], bytes]:
         with self.lock:
             self.seen.append((path, query, headers))
-            queue = self.routes.get((path, query.get("since")))
+            queue = self.routes.get((path, query.get("state"), query.get("since")))
             if not queue:
                 return 404, {}, b'{"message":"not found"}'
             return queue.pop(0) if len(queue) > 1 else queue[0]
@@ -186,25 +192,29 @@ def replay() -> Iterator[tuple[Replay, str]]:
 def _standard_routes(state: Replay) -> None:
     ok: dict[str, str] = {"x-ratelimit-limit": "1000", "x-ratelimit-remaining": "998"}
     base = "/open/v5"
-    state.add(f"{base}/user-chats", None, (200, ok, "user_chats_1.json"))
+    chats = f"{base}/user-chats"
+    state.add(chats, None, (200, ok, "user_chats_opened.json"), state="opened")
+    state.add(chats, None, (200, ok, "user_chats_snoozed.json"), state="snoozed")
+    state.add(chats, None, (200, ok, "user_chats_closed_1.json"), state="closed")
     state.add(
-        f"{base}/user-chats",
+        chats,
         CURSOR_2,
         (429, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(CLOCK) + 7)}, "rate_limited.json"),
-        (200, ok, "user_chats_2.json"),
+        (200, ok, "user_chats_closed_2.json"),
+        state="closed",
     )
-    state.add(f"{base}/user-chats", CURSOR_3, (200, ok, "user_chats_3.json"))
-    state.add(f"{base}/user-chats/6660a001/messages", None, (200, ok, "messages_6660a001_1.json"))
-    state.add(f"{base}/user-chats/6660a001/messages", "bXNnLTI=", (200, ok, "messages_6660a001_2.json"))
-    state.add(f"{base}/user-chats/6660a002/messages", None, (200, ok, "messages_6660a002.json"))
+    state.add(chats, CURSOR_3, (200, ok, "user_chats_closed_3.json"), state="closed")
+    state.add(f"{chats}/6660a001/messages", None, (200, ok, "messages_6660a001_1.json"))
+    state.add(f"{chats}/6660a001/messages", "bXNnLTI=", (200, ok, "messages_6660a001_2.json"))
+    state.add(f"{chats}/6660a002/messages", None, (200, ok, "messages_6660a002.json"))
     state.add(
-        f"{base}/user-chats/6660a003/messages",
+        f"{chats}/6660a003/messages",
         None,
         (429, {"retry-after": "3"}, "rate_limited.json"),
         (200, ok, "messages_6660a003.json"),
     )
-    state.add(f"{base}/user-chats/6660a004/messages", None, (200, ok, "messages_6660a004.json"))
-    state.add(f"{base}/user-chats/6660a005/messages", None, (200, ok, "messages_6660a005.json"))
+    state.add(f"{chats}/6660a004/messages", None, (200, ok, "messages_6660a004.json"))
+    state.add(f"{chats}/6660a005/messages", None, (200, ok, "messages_6660a005.json"))
     state.add(f"{base}/users/6650c1d2e3f4a5b6c7d4", None, (200, ok, "user_6650c1d2e3f4a5b6c7d4.json"))
 
 
@@ -223,27 +233,35 @@ def test_api_pages_rate_limits_and_side_loads(replay: tuple[Replay, str]) -> Non
         records = list(client.records(on_page=cursors.append))
     convs = conversations(records)
     assert not [r for r in records if isinstance(r, BadRecord)]
-    assert [c.external_id for c in convs] == ["6660a001", "6660a002", "6660a003", "6660a004", "6660a005"]
+    # Opened and snoozed chats first (read whole), then closed ones (the resumable stream).
+    assert [c.external_id for c in convs] == ["6660a002", "6660a005", "6660a003", "6660a001", "6660a004"]
     assert sum(len(c.messages) for c in convs) == 9
     assert len({c.contact.external_id for c in convs if c.contact}) == 4
     assert len({c.account.name for c in convs if c.account}) == 3
-    # Waited exactly until x-ratelimit-reset, then for Retry-After; nothing else.
-    assert waits == [7.0, 3.0]
-    # Cursor paging: `next` went back as `since`; the resume cursor after the last page is the
-    # cursor that fetched it.
-    chat_calls = [q.get("since") for p, q, _ in state.seen if p.endswith("/user-chats")]
-    assert chat_calls == [None, CURSOR_2, CURSOR_2, CURSOR_3]
+    # Waited exactly for Retry-After, then until x-ratelimit-reset; nothing else.
+    assert waits == [3.0, 7.0]
+    # Cursor paging: `next` went back as `since` (the 429 retried the same page); the resume
+    # cursor after the last page is the cursor that fetched it.
+    chat_calls = [(q.get("state"), q.get("since")) for p, q, _ in state.seen if p.endswith("/user-chats")]
+    assert chat_calls == [
+        ("opened", None),
+        ("snoozed", None),
+        ("closed", None),
+        ("closed", CURSOR_2),
+        ("closed", CURSOR_2),
+        ("closed", CURSOR_3),
+    ]
     assert cursors == [CURSOR_2, CURSOR_3, CURSOR_3]
     assert all(
         h.get("x-access-key") == "key-1" and h.get("x-access-secret") == "secret-1" for _, _, h in state.seen
     )
-    assert all(q.get("sortOrder") == "asc" for p, q, _ in state.seen if "messages" in p)
-    first = convs[0]
+    assert all(q.get("sortOrder") == "asc" for p, q, _ in state.seen if not p.startswith("/open/v5/users/"))
+    first = convs[3]
     assert [m.external_id for m in first.messages] == ["a1", "a2", "a3"]
     assert first.messages[1].author_kind is AuthorKind.AGENT and first.messages[1].author_name == "박상담"
     assert first.status is ConversationStatus.CLOSED
     # The user missing from the side-load was fetched with GET /users/{id}.
-    fourth = convs[3]
+    fourth = convs[4]
     assert fourth.contact is not None and fourth.contact.member_id == "acct-7777"
     assert fourth.account is not None and fourth.account.name == "한빛커머스"
 
@@ -254,14 +272,14 @@ def test_api_resumes_from_a_cursor(replay: tuple[Replay, str]) -> None:
     with ChannelTalkClient(
         access_key="k", access_secret="s", base_url=base_url, sleep=lambda s: None, clock=lambda: CLOCK
     ) as client:
-        convs = conversations(list(client.records(since=CURSOR_3)))
-    assert [c.external_id for c in convs] == ["6660a005"]
+        convs = conversations(list(client.records(since=CURSOR_2, state="closed")))
+    assert [c.external_id for c in convs] == ["6660a004"]
 
 
 def test_api_wait_is_bounded_and_retries_run_out(replay: tuple[Replay, str]) -> None:
     state, base_url = replay
     far = {"x-ratelimit-reset": str(int(CLOCK) + 86400)}
-    state.add("/open/v5/user-chats", None, (429, far, "rate_limited.json"))
+    state.add("/open/v5/user-chats", None, (429, far, "rate_limited.json"), state="opened")
     waits: list[float] = []
     with (
         ChannelTalkClient(
@@ -281,7 +299,7 @@ def test_api_wait_is_bounded_and_retries_run_out(replay: tuple[Replay, str]) -> 
 
 def test_api_bad_credentials(replay: tuple[Replay, str]) -> None:
     state, base_url = replay
-    state.add("/open/v5/user-chats", None, (401, {}, "rate_limited.json"))
+    state.add("/open/v5/user-chats", None, (401, {}, "rate_limited.json"), state="opened")
     with (
         ChannelTalkClient(access_key="k", access_secret="wrong", base_url=base_url) as client,
         pytest.raises(AuthenticationError) as info,
@@ -296,9 +314,11 @@ def test_api_retry_after_http_date(replay: tuple[Replay, str]) -> None:
         "/open/v5/user-chats",
         None,
         (429, {"retry-after": "Sat, 01 Jun 2024 03:46:50 GMT"}, "rate_limited.json"),
-        (200, {}, "user_chats_3.json"),
+        (200, {}, "user_chats_opened.json"),
+        state="closed",
     )
-    state.add("/open/v5/user-chats/6660a005/messages", None, (200, {}, "messages_6660a005.json"))
+    for chat in ("6660a002", "6660a005"):
+        state.add(f"/open/v5/user-chats/{chat}/messages", None, (200, {}, f"messages_{chat}.json"))
     waits: list[float] = []
     with ChannelTalkClient(
         access_key="k",
@@ -307,7 +327,7 @@ def test_api_retry_after_http_date(replay: tuple[Replay, str]) -> None:
         sleep=waits.append,
         clock=lambda: 1_717_213_600.0,
     ) as client:
-        assert len(conversations(list(client.records()))) == 1
+        assert len(conversations(list(client.records(state="closed")))) == 2
     assert waits == [10.0]
 
 
@@ -344,7 +364,8 @@ def test_sync_command_imports_stores_cursor_and_resumes(
     state.seen.clear()
     second = runner.invoke(sync_group, ["channeltalk"], obj=obj)
     assert second.exit_code == 0, second.output
-    assert [q.get("since") for p, q, _ in state.seen if p.endswith("/user-chats")] == [CURSOR_3]
-    assert "conversations: 0 new, 0 updated, 1 unchanged" in second.output
+    calls = [(q.get("state"), q.get("since")) for p, q, _ in state.seen if p.endswith("/user-chats")]
+    assert calls == [("opened", None), ("snoozed", None), ("closed", CURSOR_3)]
+    assert "conversations: 0 new, 0 updated, 3 unchanged" in second.output
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(Message)) == 9

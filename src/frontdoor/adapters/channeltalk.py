@@ -770,7 +770,7 @@ class ChannelTalkClient:
                 "/user-chats",
                 {"sortOrder": sort_order, "limit": self.page_limit, "state": state, "since": cursor},  # type: ignore[dict-item]
             )
-            chats = data.get("userChats")
+            chats = data.get("userChats", data.get("user_chats"))
             nxt = text_or_none(data.get("next"))
             yield ChatPage(
                 cursor=cursor,
@@ -826,44 +826,55 @@ class ChannelTalkClient:
         company_key: str = "company",
         on_page: Callable[[str | None], None] | None = None,
     ) -> Iterator[Record]:
-        """Records for every chat from ``since`` on, messages fetched per chat.
+        """Records for every chat, messages fetched per chat.
+
+        Every request names its ``state`` (clients in the wild disagree on whether the
+        filter is optional). Without ``state``, opened and snoozed chats (the small live
+        set, re-read whole so their changes arrive) come first, then closed chats from
+        ``since``, the only resumable stream.
 
         Parameters
         ----------
         since : str, optional
-            Opaque cursor to start from (a previous sync's).
+            Opaque cursor to resume the closed (or the given ``state``'s) chats from.
         state : str, optional
             Only chats in this state (opened, closed, snoozed).
         company_key : str
             Profile key of the company name.
         on_page : callable, optional
-            Called with the cursor to resume from after each page's records were consumed
-            (the page's ``next``, or for the last page the cursor that fetched it, which a
-            later sync re-reads harmlessly since imports are idempotent).
+            Called, for the resumable stream, with the cursor to resume from after each
+            page's records were consumed: the page's ``next``, or for the last page the
+            cursor that fetched it (re-read harmlessly next time: imports are idempotent).
         """
-        for page in self.user_chats(since=since, state=state):
-            for chat in page.chats:
-                chat_id = text_or_none(chat.get("id"))
-                if chat_id is None:
-                    yield BadRecord(
-                        position="api user-chats", raw=raw_excerpt(_dump(chat)), reason="chat has no id"
-                    )
-                    continue
-                detail = self.chat_messages(chat_id)
-                users = {**page.users, **detail.users}
-                user_id = text_or_none(chat.get("userId"))
-                if user_id and user_id not in users:
-                    found = self.user(user_id)
-                    if found is not None:
-                        users[user_id] = found
-                yield from chat_records(
-                    chat,
-                    detail.messages,
-                    users=users,
-                    managers={**page.managers, **detail.managers},
-                    bots={**page.bots, **detail.bots},
-                    position=f"api user-chat {chat_id}",
-                    company_key=company_key,
+        plan = [(state, since)] if state else [("opened", None), ("snoozed", None), ("closed", since)]
+        resumable = state or "closed"
+        for chat_state, start in plan:
+            for page in self.user_chats(since=start, state=chat_state):
+                yield from self._page_records(page, company_key=company_key)
+                if on_page is not None and chat_state == resumable:
+                    on_page(page.next or page.cursor)
+
+    def _page_records(self, page: ChatPage, *, company_key: str) -> Iterator[Record]:
+        for chat in page.chats:
+            chat_id = text_or_none(chat.get("id"))
+            if chat_id is None:
+                yield BadRecord(
+                    position="api user-chats", raw=raw_excerpt(_dump(chat)), reason="chat has no id"
                 )
-            if on_page is not None:
-                on_page(page.next or page.cursor)
+                continue
+            detail = self.chat_messages(chat_id)
+            users = {**page.users, **detail.users}
+            user_id = text_or_none(chat.get("userId"))
+            if user_id and user_id not in users:
+                found = self.user(user_id)
+                if found is not None:
+                    users[user_id] = found
+            yield from chat_records(
+                chat,
+                detail.messages,
+                users=users,
+                managers={**page.managers, **detail.managers},
+                bots={**page.bots, **detail.bots},
+                position=f"api user-chat {chat_id}",
+                company_key=company_key,
+            )

@@ -2,7 +2,8 @@
 
 Credentials live on the Source (``settings.access_key`` / ``settings.access_secret``),
 set once with ``--access-key`` (the secret is prompted for, hidden, unless given) and
-never printed. The sync resumes from the cursor stored on the Source.
+never printed. Opened and snoozed chats (the live set) are read whole each time so their
+changes arrive; closed chats resume from the cursor stored on ``Source.cursor``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def sync_group() -> None:
 @workspace_option
 @click.option("--source", "source_name", default=None, help="Source name (default: channeltalk).")
 @click.option(
-    "--since", default=None, help="Opaque Channel Talk cursor to start from (default: the stored one)."
+    "--since", default=None, help="Opaque cursor to resume closed chats from (default: the stored one)."
 )
 @click.option("--full", is_flag=True, help="Ignore the stored cursor and read every chat again.")
 @click.option(
