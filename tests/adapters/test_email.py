@@ -34,6 +34,7 @@ from frontdoor.models import (
     Workspace,
 )
 from frontdoor.services.ingest import ImportSummary, ingest_records
+from frontdoor.services.quarantine import list_quarantined, retry_quarantined
 from frontdoor.services.sources import get_or_create_source
 from frontdoor.services.store import Store
 
@@ -445,3 +446,41 @@ def test_eml_end_to_end(store: Store, workspace: Workspace) -> None:
     }
     again = _ingest(store, workspace, "eml", FIXTURES / "eml", INTERNAL)
     assert (again.conversations.unchanged, again.messages.unchanged, again.messages.new) == (1, 3, 0)
+
+
+def test_quarantine_retry_puts_a_fixed_reply_into_its_thread(
+    store: Store, workspace: Workspace, tmp_path: Path
+) -> None:
+    box = tmp_path / "box.mbox"
+    box.write_bytes(
+        "From minji@hanbit-shop.co.kr Mon May 13 01:02:00 2024\n"
+        "From: 김민지 <minji@hanbit-shop.co.kr>\nSubject: 정산 문의\n"
+        "Date: Mon, 13 May 2024 10:02:00 +0900\nMessage-ID: <root@hanbit>\n\n정산 주기가 궁금합니다.\n\n"
+        "From x@growboard.co.kr\n"  # a postmark without a date
+        "From: 김상담 <sangdam.kim@growboard.co.kr>\nSubject: RE: 정산 문의\n"
+        "Message-ID: <reply@growboard>\nIn-Reply-To: <root@hanbit>\nReferences: <root@hanbit>\n\n"
+        "매월 10일입니다.\n".encode()
+    )
+    summary = _ingest(store, workspace, "mbox", box, INTERNAL)
+    assert (summary.conversations.new, summary.messages.new, summary.quarantined) == (1, 1, 1)
+    with store.session() as s:
+        (row,) = list_quarantined(s, workspace_id=workspace.id)
+        assert row.reason == "no usable Date header (nor Received date)"
+        record_id, raw = row.id, row.raw
+    fixed = raw.replace("Subject:", "Date: Mon, 13 May 2024 11:00:00 +0900\nSubject:", 1)
+
+    result = retry_quarantined(
+        store, workspace_id=workspace.id, record_ids=[record_id], raw=fixed, options=INTERNAL
+    )
+
+    assert result.fixed == 1
+    with store.session() as s:
+        conv = s.scalars(select(Conversation)).one()
+        assert (conv.external_id, conv.subject, conv.message_count) == ("root@hanbit", "정산 문의", 2)
+        msg = s.scalars(select(Message).where(Message.external_id == "reply@growboard")).one()
+        assert (msg.author_kind, msg.text) == (AuthorKind.AGENT, "매월 10일입니다.")
+
+
+def test_parse_raw_refuses_truncated_payloads() -> None:
+    (bad,) = EmlAdapter().parse_raw("From: a@b.kr\n\nx…[truncated]", options={}, position="p")
+    assert isinstance(bad, BadRecord) and "truncated" in bad.reason

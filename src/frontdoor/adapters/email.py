@@ -694,6 +694,35 @@ class _EmailAdapter:
         for thread_id, members, by_subject in thread(mails):
             yield self._conversation(thread_id, members, by_subject, internal)
 
+    def parse_raw(self, raw: str, *, options: Mapping[str, str], position: str = "") -> Iterator[Record]:
+        """Parse one quarantined message again (``frontdoor quarantine retry``).
+
+        Without the rest of the mailbox there is no threading: a reply joins the thread
+        named by the first id of its References (the thread root by convention, which is
+        what threading gives for well-formed threads), anything else is its own thread.
+        A payload that was truncated for quarantine cannot be retried.
+        """
+        check_options(options, _OPTIONS, self.kind)
+        internal = [d.lower().lstrip("@") for d in split_list(options.get("internal_domains"))]
+        if raw.endswith("…[truncated]"):
+            reason = "the quarantined copy was truncated; fix the file and import it again"
+            yield BadRecord(position, raw, reason)
+            return
+        parsed = parse_message(raw.encode("utf-8", "surrogateescape"), order=0, position=position)
+        if isinstance(parsed, BadRecord):
+            yield parsed
+            return
+        uid = bounded_id(parsed.message_id) if parsed.message_id else None
+        parsed.uid = uid or content_hash(
+            parsed.from_addr, parsed.sent_at.isoformat(), parsed.subject, parsed.full_text
+        )
+        thread_id = parsed.references[0] if parsed.references else parsed.uid
+        record = self._conversation(thread_id, [parsed], False, internal)
+        if parsed.references:
+            # A part of a stored thread: keep the thread's own subject and participants.
+            record.subject, record.attributes = "", {}
+        yield record
+
     def _conversation(
         self, thread_id: str, members: list[_Mail], by_subject: bool, internal: list[str]
     ) -> ConversationRecord:
