@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from frontdoor.db.base import utcnow
@@ -71,24 +71,35 @@ def tag_counts(session: Session, *, workspace_id: int, status: AssignmentStatus)
 def tag_trends(
     session: Session, *, workspace_id: int, weeks: int = TREND_WEEKS, now: dt.datetime | None = None
 ) -> dict[int, list[int]]:
-    """Confirmed conversations per tag per week (oldest first), by conversation open time."""
+    """Confirmed conversations per tag per week (oldest first), by conversation open time.
+
+    Bucketed in SQL (one ``SUM(CASE ...)`` column per week, portable to both backends), so
+    only one row per tag comes back however many conversations the window holds.
+    """
     now = now or utcnow()
     start = now - dt.timedelta(weeks=weeks)
+    edges = [start + dt.timedelta(weeks=i) for i in range(weeks + 1)]
+    columns = [
+        func.sum(
+            case(
+                (and_(Conversation.opened_at >= edges[i], Conversation.opened_at < edges[i + 1]), 1), else_=0
+            )
+        )
+        for i in range(weeks)
+    ]
     rows = session.execute(
-        select(TagAssignment.tag_id, Conversation.opened_at)
+        select(TagAssignment.tag_id, *columns)
         .join(Conversation, Conversation.id == TagAssignment.conversation_id)
         .where(
             Conversation.workspace_id == workspace_id,
             Conversation.opened_at >= start,
+            Conversation.opened_at < edges[-1],
             TagAssignment.status == AssignmentStatus.CONFIRMED,
             TagAssignment.scope == "",
         )
+        .group_by(TagAssignment.tag_id)
     )
-    trends: dict[int, list[int]] = defaultdict(lambda: [0] * weeks)
-    for tag_id, opened_at in rows:
-        week = min(weeks - 1, max(0, int((opened_at - start).total_seconds() // (7 * 86400))))
-        trends[tag_id][week] += 1
-    return dict(trends)
+    return {int(row[0]): [int(v or 0) for v in row[1:]] for row in rows}
 
 
 def tag_tree(session: Session, *, workspace_id: int, with_trends: bool = True) -> list[DimensionTree]:
