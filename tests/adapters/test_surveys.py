@@ -305,3 +305,15 @@ def test_quarantine_retry_of_survey_rows(store: Store, workspace: Workspace) -> 
         assert len(rows) == 8
         assert (rows["s-006"].score, rows["s-006"].scale_min, rows["s-006"].scale_max) == (6, 1, 7)
         assert (rows["s-009"].kind, rows["s-009"].score) == (NPS, 8)
+
+
+def test_tab_separated_csv_and_korean_point_suffix(tmp_path: Path) -> None:
+    path = tmp_path / "s.tsv"
+    path.write_text(
+        "id\tkind\tscore\tcomment, with comma\tcreated_at\nt1\tnps\t9점\t좋아요, 정말\t2024-05-01T00:00:00Z\n"
+    )
+    good, bad = _read(path)
+    assert not bad
+    assert [(g.external_id, g.score, g.attributes) for g in good] == [
+        ("t1", 9, {"comment, with comma": "좋아요, 정말"})
+    ]

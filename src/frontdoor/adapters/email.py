@@ -303,7 +303,9 @@ class _Mail:
     recipients: list[str]
     sent_at: dt.datetime
     text: str
-    full_text: str
+    # Hash of (from, date, subject, whole body): the id fallback and the duplicate test,
+    # so the unquoted body need not be kept in memory while a mailbox is threaded.
+    digest: str
     attachments: list[dict[str, Any]]
     attributes: dict[str, Any] = field(default_factory=dict)
     uid: str = ""
@@ -438,6 +440,7 @@ def parse_message(
         references = [r for r in dict.fromkeys(references) if r != message_id]
         name, addr = senders[0]
         recipients = [a for _, a in _addresses(msg, "To", "Cc")]
+        subject = _header(msg, "Subject")
     except (LookupError, ValueError, TypeError, AttributeError, IndexError) as exc:
         return BadRecord(position, _raw_text(raw), f"cannot parse message: {exc}")
     return _Mail(
@@ -445,13 +448,13 @@ def parse_message(
         position=position,
         message_id=message_id,
         references=references,
-        subject=_header(msg, "Subject"),
+        subject=subject,
         from_name=name,
         from_addr=addr,
         recipients=recipients,
         sent_at=sent_at,
         text=strip_quoted(body),
-        full_text=body,
+        digest=content_hash(addr, sent_at.isoformat(), subject, body),
         attachments=attachments,
     )
 
@@ -676,16 +679,13 @@ class _EmailAdapter:
                 yield parsed
                 continue
             # Message-ID is not trusted alone: missing or reused ones fall back to content.
-            digest = content_hash(
-                parsed.from_addr, parsed.sent_at.isoformat(), parsed.subject, parsed.full_text
-            )
             uid = parsed.message_id
             if uid is not None:
                 uid = bounded_id(uid)
             if uid is None or uid in seen:
-                if uid is not None and _same(seen[uid], parsed):
+                if uid is not None and seen[uid].digest == parsed.digest:
                     continue  # the same message twice (e.g. in two folders)
-                uid = digest
+                uid = parsed.digest
                 if uid in seen:
                     continue
             parsed.uid = uid
@@ -713,9 +713,7 @@ class _EmailAdapter:
             yield parsed
             return
         uid = bounded_id(parsed.message_id) if parsed.message_id else None
-        parsed.uid = uid or content_hash(
-            parsed.from_addr, parsed.sent_at.isoformat(), parsed.subject, parsed.full_text
-        )
+        parsed.uid = uid or parsed.digest
         thread_id = parsed.references[0] if parsed.references else parsed.uid
         record = self._conversation(thread_id, [parsed], False, internal)
         if parsed.references:
@@ -773,15 +771,6 @@ class _EmailAdapter:
             attributes=conv_attrs,
             position=first.position,
         )
-
-
-def _same(a: _Mail, b: _Mail) -> bool:
-    return (a.from_addr, a.sent_at, a.subject, a.full_text) == (
-        b.from_addr,
-        b.sent_at,
-        b.subject,
-        b.full_text,
-    )
 
 
 def _author_kind(address: str, internal: list[str]) -> AuthorKind:

@@ -130,7 +130,9 @@ def _score(value: object) -> float:
     if isinstance(value, bool) or value is None or (isinstance(value, str) and not value.strip()):
         raise RecordError("missing score")
     try:
-        score = float(str(value).strip()) if not isinstance(value, int | float) else float(value)
+        # Korean exports sometimes write "9점" (9 points).
+        text = str(value).strip().removesuffix("점").strip()
+        score = float(text) if not isinstance(value, int | float) else float(value)
     except ValueError:
         raise RecordError(f"score {str(value)[:40]!r} is not a number") from None
     if not math.isfinite(score):
@@ -303,7 +305,11 @@ Examples:
     # -- CSV -------------------------------------------------------------------------------
 
     def _csv(self, fh: Any, config: _Config) -> Iterator[Record]:
-        reader = csv.reader(fh)
+        # Excel in some locales saves with ";" or tabs: pick what the header line uses most.
+        first = fh.readline()
+        fh.seek(0)
+        delimiter = max((",", "\t", ";"), key=first.count)
+        reader = csv.reader(fh, delimiter=delimiter)
         header = next(reader, None)
         if header is None:
             raise AdapterError("the CSV file is empty")
