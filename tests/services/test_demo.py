@@ -1,0 +1,275 @@
+"""The demo workspace: deterministic content, one-transaction build, idempotent re-runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+import unicodedata
+from collections import Counter, defaultdict
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from frontdoor.demo import generator as gen
+from frontdoor.demo.generator import OUTAGE_AREA, DemoData, generate
+from frontdoor.errors import Conflict
+from frontdoor.models import (
+    Account,
+    AccountDomain,
+    Contact,
+    Conversation,
+    Identity,
+    Message,
+    RoadmapItem,
+    Source,
+    SurveyResponse,
+    Tag,
+    TagAssignment,
+    TagDimension,
+    User,
+    Workspace,
+    roadmap_item_tag,
+)
+from frontdoor.services.demo import ensure_demo
+from frontdoor.services.store import Store
+from frontdoor.services.users import authenticate
+from frontdoor.services.workspaces import create_workspace
+
+TODAY = dt.date(2026, 11, 22)
+
+
+class Interrupted(Exception):
+    """Stands for a crash or Ctrl-C in the middle of a build."""
+
+
+@pytest.fixture(scope="module")
+def data() -> DemoData:
+    return generate()
+
+
+def _weekly_outage_complaints(data: DemoData) -> tuple[int, float]:
+    per_week: Counter[int] = Counter()
+    for c in data.conversations:
+        tags = {a.tag for a in c.assignments if a.status != "rejected"}
+        if "type/complaint" in tags and OUTAGE_AREA in tags:
+            per_week[(c.opened_at - data.window_start).days // 7] += 1
+    weeks = [per_week.get(w, 0) for w in range(gen.WEEKS)]
+    return per_week[(data.outage_start - data.window_start).days // 7], statistics.median(weeks)
+
+
+def test_generator_is_deterministic_and_shifts_only_time(data: DemoData) -> None:
+    shifted = generate(shift_weeks=3)
+    assert shifted.digest() == data.digest()
+    assert shifted.window_start - data.window_start == dt.timedelta(weeks=3)
+    assert [m.text for m in shifted.conversations[7].messages] == [
+        m.text for m in data.conversations[7].messages
+    ]
+
+
+def test_shift_keeps_the_window_in_the_past() -> None:
+    for offset in range(14):
+        today = gen.REFERENCE_END + dt.timedelta(days=300 + offset)
+        end = gen.REFERENCE_END + dt.timedelta(weeks=gen.shift_for(today))
+        assert 0 <= (today - end).days <= 6
+
+
+def test_generated_content_meets_the_brief(data: DemoData) -> None:
+    assert len(data.accounts) >= 300
+    assert len(data.conversations) >= 5000
+    assert len(data.tags) >= 150
+    assert len({t.dimension for t in data.tags}) >= 3
+    assert {s.kind for s in data.surveys} == {"nps", "csat", "ces"}
+    assert 15 <= len(data.roadmap) <= 25 and all(r.tags for r in data.roadmap)
+    assert all(1 <= sum(1 for c in data.contacts if c.account == i) <= 5 for i in range(len(data.accounts)))
+    assert len({a.domain for a in data.accounts}) == len(data.accounts)
+    langs = Counter(c.language for c in data.conversations)
+    assert 0.70 <= langs["ko"] / len(data.conversations) <= 0.95
+    assert langs["en"] > 0 and langs["mixed"] > 0
+    assert {c.channel for c in data.conversations} == {"chat", "email", "call", "slack"}
+    # Text is varied, not a handful of canned lines.
+    customer_texts = {m.text for c in data.conversations for m in c.messages if m.author_kind == "customer"}
+    assert len(customer_texts) > 2000
+
+
+def test_messages_are_stored_as_ingest_would(data: DemoData) -> None:
+    seen: set[tuple[str, str]] = set()
+    paths = {t.path for t in data.tags}
+    rules = {t.path: re.compile(t.patterns[0]) for t in data.tags if t.patterns}
+    for c in data.conversations:
+        times = [m.sent_at for m in c.messages]
+        assert times == sorted(times) and len(set(times)) == len(times)
+        assert data.window_start <= c.opened_at == times[0] and times[-1] <= data.window_end
+        assert c.closed_at is None or c.closed_at >= times[-1]
+        assert c.messages[0].author_kind in ("customer", "bot", "agent")
+        if c.status == "closed":
+            assert {m.author_kind for m in c.messages} >= {"customer", "agent"}
+        langs = {m.language for m in c.messages if not m.is_internal}
+        assert (c.language == "mixed") == (len(langs) > 1)
+        for m in c.messages:
+            assert unicodedata.is_normalized("NFC", m.text) and m.text
+            assert (c.source, m.external_id) not in seen
+            seen.add((c.source, m.external_id))
+        customer = " ".join(m.text for m in c.messages if m.author_kind == "customer")
+        for a in c.assignments:
+            assert a.tag in paths
+            if a.origin == "rule":
+                assert rules[a.tag].search(customer), (a.tag, customer)
+            if a.quote is not None:
+                i, start, end = a.quote
+                quote = c.messages[i].text[start:end]
+                assert c.messages[i].author_kind == "customer" and quote.strip() == quote and len(quote) > 5
+
+
+def test_tags_follow_age_and_channel_volume_has_weekly_seasonality(data: DemoData) -> None:
+    old = [
+        a
+        for c in data.conversations
+        if data.window_end - c.opened_at > dt.timedelta(days=30)
+        for a in c.assignments
+    ]
+    recent = [
+        a
+        for c in data.conversations
+        if data.window_end - c.opened_at < dt.timedelta(days=5)
+        for a in c.assignments
+    ]
+    assert sum(a.status == "confirmed" for a in old) / len(old) > 0.9
+    assert sum(a.status == "suggested" for a in recent) / len(recent) > 0.9
+    assert all(a.confidence is not None for a in recent if a.origin == "model")
+    by_weekday: Counter[int] = Counter()
+    for c in data.conversations:
+        by_weekday[c.opened_at.astimezone(gen.KST).weekday()] += 1
+    assert max(by_weekday[5], by_weekday[6]) * 2 < min(by_weekday[d] for d in range(5))
+
+
+def test_outage_week_spikes(data: DemoData) -> None:
+    outage, median = _weekly_outage_complaints(data)
+    assert median >= 1
+    assert outage >= 3 * median
+
+
+def test_bigger_accounts_talk_about_business_goals(data: DemoData) -> None:
+    goal_share: dict[str, list[int]] = defaultdict(list)
+    dm_in_goal = []
+    for c in data.conversations:
+        if c.account is None:
+            continue
+        has_goal = any(a.tag.startswith("goal/") for a in c.assignments)
+        goal_share[data.accounts[c.account].plan].append(int(has_goal))
+        if has_goal:
+            dm_in_goal.append(data.contacts[c.contact or 0].is_decision_maker)
+    assert statistics.mean(goal_share["Enterprise"]) > 3 * max(statistics.mean(goal_share["Starter"]), 0.01)
+    assert statistics.mean(dm_in_goal) > 0.4
+
+
+def _counts(store: Store, workspace_id: int) -> dict[str, int]:
+    models = [
+        Account,
+        AccountDomain,
+        Contact,
+        Identity,
+        Source,
+        Conversation,
+        Message,
+        Tag,
+        TagDimension,
+        TagAssignment,
+        SurveyResponse,
+        RoadmapItem,
+        User,
+    ]
+    with store.session() as s:
+        out = {
+            m.__name__: s.scalar(select(func.count()).select_from(m).where(m.workspace_id == workspace_id))
+            or 0
+            for m in models
+        }
+        out["links"] = s.scalar(select(func.count()).select_from(roadmap_item_tag)) or 0
+        out["workspaces"] = s.scalar(select(func.count()).select_from(Workspace)) or 0
+    return out
+
+
+def test_ensure_demo_builds_once_survives_interruption_and_is_idempotent(store: Store) -> None:
+    # A half-built demo from an earlier run: marked, incomplete, with a stray row.
+    with store.session() as s:
+        ws = create_workspace(s, slug="demo", name="old demo")
+        ws.settings = {"demo": {"version": gen.GENERATOR_VERSION, "state": "building"}}
+        s.add(Account(workspace_id=ws.id, name="stale", arr=0))
+
+    # A build interrupted half-way (after conversations, before messages) leaves nothing.
+    def interrupt(msg: str) -> None:
+        if msg.endswith("messages"):
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        ensure_demo(store, progress=interrupt, today=TODAY)
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Workspace)) == 0
+        assert s.scalar(select(func.count()).select_from(Conversation)) == 0
+
+    lines: list[str] = []
+    info = ensure_demo(store, progress=lines.append, today=TODAY)
+    assert info.created and info.workspace_slug == "demo" and lines
+    assert "5," in info.summary and "accounts" in info.summary
+    first = _counts(store, info.workspace_id)
+    assert first["workspaces"] == 1
+    assert first["Account"] >= 300 and first["Conversation"] >= 5000 and first["Tag"] >= 150
+    assert first["TagDimension"] >= 3 and first["Source"] == 5 and first["links"] >= first["RoadmapItem"]
+
+    again = ensure_demo(store, today=TODAY + dt.timedelta(days=30))
+    assert not again.created and again.workspace_id == info.workspace_id
+    assert _counts(store, info.workspace_id) == first
+
+    wid = info.workspace_id
+    with store.session() as s:
+        ws = s.get(Workspace, wid)
+        assert ws is not None
+        marker = ws.settings["demo"]
+        assert marker["state"] == "complete"
+        assert authenticate(s, email=info.email, password=info.password).workspace_id == wid
+        assert s.scalar(select(func.count()).where(Account.name == "stale")) == 0
+        kinds = set(
+            s.scalars(select(SurveyResponse.kind).where(SurveyResponse.workspace_id == wid).distinct())
+        )
+        assert {str(k) for k in kinds} == {"nps", "csat", "ces"}
+        # Stored counters agree with the messages.
+        per_conv = dict(
+            s.execute(select(Message.conversation_id, func.count()).group_by(Message.conversation_id)).all()
+        )
+        for cid, count, last in s.execute(
+            select(Conversation.id, Conversation.message_count, Conversation.last_message_at)
+        ):
+            assert per_conv[cid] == count
+            assert last is not None
+        end = dt.datetime.fromisoformat(marker["window_end"])
+        assert end.date() <= TODAY + dt.timedelta(days=1)
+        # Korean share and the outage spike, measured in the database.
+        total = s.scalar(select(func.count()).select_from(Conversation)) or 1
+        ko = s.scalar(select(func.count()).where(Conversation.language == "ko")) or 0
+        assert 0.70 <= ko / total <= 0.95
+        complaint, area = aliased(TagAssignment), aliased(TagAssignment)
+        ct, at = aliased(Tag), aliased(Tag)
+        opened = s.scalars(
+            select(Conversation.opened_at)
+            .join(complaint, complaint.conversation_id == Conversation.id)
+            .join(ct, (ct.id == complaint.tag_id) & (ct.path == "type/complaint"))
+            .join(area, area.conversation_id == Conversation.id)
+            .join(at, (at.id == area.tag_id) & (at.path == OUTAGE_AREA))
+            .where(complaint.scope == "", area.scope == "", Conversation.workspace_id == wid)
+        ).all()
+        start = dt.datetime.fromisoformat(marker["window_start"])
+        weeks = Counter((o - start).days // 7 for o in opened)
+        outage_week = (dt.datetime.fromisoformat(marker["incident"]["start"]) - start).days // 7
+        median = statistics.median(weeks.get(w, 0) for w in range(gen.WEEKS))
+        assert weeks[outage_week] >= 3 * max(median, 1)
+
+
+def test_ensure_demo_leaves_a_foreign_demo_workspace_alone(store: Store) -> None:
+    with store.session() as s:
+        create_workspace(s, slug="demo", name="our real workspace")
+    with pytest.raises(Conflict):
+        ensure_demo(store, today=TODAY)
+    with store.session() as s:
+        assert s.scalar(select(Workspace.name).where(Workspace.slug == "demo")) == "our real workspace"
