@@ -33,6 +33,9 @@ OPTIONAL_COMMANDS: list[tuple[str, str]] = [
     ("frontdoor.commands.import_cmd", "quarantine_group"),
     ("frontdoor.commands.worker_cmd", "worker_command"),
     ("frontdoor.commands.sync_cmd", "sync_group"),
+    ("frontdoor.commands.taxonomy_cmd", "taxonomy_group"),
+    ("frontdoor.commands.tags_cmd", "tags_group"),
+    ("frontdoor.commands.themes_cmd", "themes_command"),
 ]
 
 

@@ -224,3 +224,31 @@ def test_quality_report(store: Store, workspace: Workspace) -> None:
     assert area["conversations"] == 24 and 0 <= area["precision"] <= 1
     assert {t.path for t in report.tags} <= set(TRAIN)
     assert report.to_dict()["tags"]
+
+
+def test_cli_train_apply_review_quality(store: Store, workspace: Workspace) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from frontdoor.cli import cli
+
+    _build(store, workspace)
+    with store.session() as s:
+        conversation(s, workspace.id, "택배가 안 와요", opened_at=BASE_TIME + dt.timedelta(days=60))
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(cli, list(args), obj={"settings": store.settings})
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    trained = json.loads(run("tags", "train", "--json"))
+    assert trained["n_train"] == 24
+    applied = json.loads(run("tags", "apply", "--since", "2026-03-01", "--json"))
+    assert applied["conversations"] == 1 and applied["model_version"] == trained["model_version"]
+    assert "택배" in run("tags", "review")
+    quality = json.loads(run("tags", "quality", "--folds", "3", "--json"))
+    assert quality["n_conversations"] == 24
+    bad = runner.invoke(cli, ["tags", "apply", "--since", "yesterday"], obj={"settings": store.settings})
+    assert bad.exit_code != 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 import yaml
@@ -264,3 +265,30 @@ def test_two_thousand_tags(store: Store, workspace: Workspace) -> None:
         assert len(tree) == 50 and sum(len(n.children) for n in tree) == 2000
         assert tree[-1].subtree_assignments == 1
         assert s.scalar(select(Tag.id).where(Tag.path == "area/영역00/기능0000")) is not None
+
+
+def test_cli_import_export_list(store: Store, workspace: Workspace, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from frontdoor.cli import cli
+
+    src = tmp_path / "taxonomy.yaml"
+    src.write_text(
+        "dimensions:\n  - key: area\n    name_ko: 영역\ntags:\n"
+        "  - path: area/billing/refund\n    name_ko: 환불\n    keywords: [환불, refund]\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    obj = {"settings": store.settings}
+    first = runner.invoke(cli, ["taxonomy", "import", str(src)], obj=dict(obj))
+    assert first.exit_code == 0, first.output
+    assert "tags 2 new" in first.output
+    again = runner.invoke(cli, ["taxonomy", "import", str(src), "--workspace", "acme"], obj=dict(obj))
+    assert "tags 0 new, 0 updated, 1 unchanged" in again.output
+    out = tmp_path / "out.yaml"
+    exported = runner.invoke(cli, ["taxonomy", "export", "--output", str(out)], obj=dict(obj))
+    assert exported.exit_code == 0
+    assert "name_ko: 환불" in out.read_text(encoding="utf-8")
+    listed = runner.invoke(cli, ["taxonomy", "list", "--json"], obj=dict(obj))
+    rows = yaml.safe_load(listed.output)
+    assert [r["path"] for r in rows] == ["area/billing", "area/billing/refund"]
