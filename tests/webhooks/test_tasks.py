@@ -29,7 +29,7 @@ def _store_delivery(store: Store, source: Source, body: bytes, delivery_id: str 
     """A delivery as the endpoint leaves it when the process dies before enqueueing."""
     with store.session() as session:
         source = session.get_one(Source, source.id)
-        delivery, created = record_delivery(
+        row_id, created = record_delivery(
             session,
             source=source,
             delivery_id=delivery_id,
@@ -37,8 +37,7 @@ def _store_delivery(store: Store, source: Source, body: bytes, delivery_id: str 
             body=body,
         )
         assert created
-        session.flush()
-        return delivery.id
+        return row_id
 
 
 def _delivery(store: Store, delivery_id: int) -> WebhookDelivery:

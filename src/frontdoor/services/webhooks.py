@@ -13,9 +13,11 @@ from collections.abc import Mapping
 from urllib.parse import quote
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from frontdoor.db.base import utcnow
 from frontdoor.errors import NotFound, ValidationError
 from frontdoor.models import DeliveryStatus, Source, WebhookDelivery
 
@@ -94,13 +96,16 @@ def record_delivery(
     delivery_id: str,
     headers: Mapping[str, str],
     body: bytes,
-) -> tuple[WebhookDelivery, bool]:
+) -> tuple[int, bool]:
     """Store a verified delivery unless the source already sent one with that id.
+
+    One ``INSERT ... ON CONFLICT DO NOTHING`` (SQLite and PostgreSQL), so concurrent
+    redeliveries race safely and the request path stays short.
 
     Returns
     -------
-    (delivery, created) : tuple
-        The stored delivery and whether it is new (``False``: a redelivery).
+    (id, created) : tuple
+        The stored delivery's row id and whether it is new (``False``: a redelivery).
 
     Raises
     ------
@@ -112,38 +117,36 @@ def record_delivery(
     delivery_id = delivery_id.strip()[:200]
     if not delivery_id:
         raise ValidationError("empty delivery id")
+    text, encoding = encode_body(body)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        insert(WebhookDelivery)
+        .values(
+            workspace_id=source.workspace_id,
+            source_id=source.id,
+            delivery_id=delivery_id,
+            received_at=utcnow(),
+            headers=select_headers(headers),
+            body=text,
+            body_encoding=encoding,
+            status=DeliveryStatus.PENDING,
+            attempts=0,
+        )
+        .on_conflict_do_nothing(index_elements=["source_id", "delivery_id"])
+        .returning(WebhookDelivery.id)
+    )
+    new_id = session.execute(stmt).scalar()
+    if new_id is not None:
+        return int(new_id), True
     existing = session.scalar(
-        select(WebhookDelivery).where(
+        select(WebhookDelivery.id).where(
             WebhookDelivery.source_id == source.id, WebhookDelivery.delivery_id == delivery_id
         )
     )
-    if existing is not None:
-        return existing, False
-    text, encoding = encode_body(body)
-    delivery = WebhookDelivery(
-        workspace_id=source.workspace_id,
-        source_id=source.id,
-        delivery_id=delivery_id,
-        headers=select_headers(headers),
-        body=text,
-        body_encoding=encoding,
-        status=DeliveryStatus.PENDING,
-        attempts=0,
-    )
-    try:
-        # A savepoint: a concurrent redelivery that won the race leaves the outer unit intact.
-        with session.begin_nested():
-            session.add(delivery)
-    except IntegrityError:
-        existing = session.scalar(
-            select(WebhookDelivery).where(
-                WebhookDelivery.source_id == source.id, WebhookDelivery.delivery_id == delivery_id
-            )
-        )
-        if existing is None:
-            raise
-        return existing, False
-    return delivery, True
+    if existing is None:  # pragma: no cover - the conflicting row cannot vanish in between
+        raise ValidationError("delivery conflicted but was not found")
+    return int(existing), False
 
 
 def webhook_url(source: Source, *, base_url: str) -> str:

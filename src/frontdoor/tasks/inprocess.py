@@ -13,7 +13,8 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from frontdoor.tasks.registry import RetryLater, dedupe_key, get_task
@@ -28,6 +29,40 @@ log = logging.getLogger(__name__)
 MAX_RUNS = 8
 
 _Item = tuple[float, int, str, dict[str, Any], int]
+
+# Requests in flight in this process. The worker thread shares the GIL with the web
+# server, so before each task it lets them finish first (bounded, so a steady stream of
+# requests cannot starve it): a burst of webhooks is acknowledged at once and processed
+# right after.
+_foreground = 0
+_foreground_cond = threading.Condition()
+MAX_YIELD_S = 0.25
+
+
+@contextmanager
+def foreground() -> Iterator[None]:
+    """Mark latency-sensitive work (a request) that background tasks should not delay."""
+    global _foreground
+    with _foreground_cond:
+        _foreground += 1
+    try:
+        yield
+    finally:
+        with _foreground_cond:
+            _foreground -= 1
+            if _foreground == 0:
+                _foreground_cond.notify_all()
+
+
+def yield_to_foreground(max_wait: float = MAX_YIELD_S) -> None:
+    """Wait (at most ``max_wait`` s) until no request is in flight."""
+    deadline = time.monotonic() + max_wait
+    with _foreground_cond:
+        while _foreground > 0:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            _foreground_cond.wait(left)
 
 
 class InProcessWorker:
@@ -148,6 +183,7 @@ class InProcessWorker:
             if item is None:
                 return
             _due, _seq, name, kwargs, run = item
+            yield_to_foreground()
             try:
                 get_task(name)(self.store, **kwargs)
             except RetryLater as exc:

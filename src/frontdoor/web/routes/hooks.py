@@ -34,6 +34,7 @@ from frontdoor.services.webhooks import (
     find_webhook_source,
     record_delivery,
 )
+from frontdoor.tasks.inprocess import foreground
 from frontdoor.web.deps import get_store
 
 log = logging.getLogger(__name__)
@@ -109,15 +110,15 @@ def accept_delivery(
             delivery_id = handler.delivery_id(headers=headers, body=body)
         except Exception:  # the id only dedupes; a body hash serves as well
             delivery_id = body_digest(body)
-        delivery, created = record_delivery(
+        row_id, created = record_delivery(
             session, source=source, delivery_id=delivery_id or body_digest(body), headers=headers, body=body
         )
     if created:
         try:
-            enqueue(store, "process_webhook_delivery", delivery_id=delivery.id)
+            enqueue(store, "process_webhook_delivery", delivery_id=row_id)
         except Exception:  # stored durably: a worker's sweep picks it up
-            log.warning("webhook delivery %s stored but not enqueued; the sweep will take it", delivery.id)
-    return JSONResponse({"ok": True, "delivery": delivery.id, "duplicate": not created})
+            log.warning("webhook delivery %s stored but not enqueued; the sweep will take it", row_id)
+    return JSONResponse({"ok": True, "delivery": row_id, "duplicate": not created})
 
 
 @router.post("/hooks/{source_id}", summary="Receive a webhook delivery from a source")
@@ -126,18 +127,19 @@ async def receive_webhook(source_id: int, request: Request) -> JSONResponse:
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > MAX_BODY_BYTES:
         return _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
-    chunks = bytearray()
-    async for chunk in request.stream():
-        chunks += chunk
-        if len(chunks) > MAX_BODY_BYTES:
-            return _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
-    headers = {k.lower(): v for k, v in request.headers.items()}
-    query = dict(request.query_params)
-    return await run_in_threadpool(
-        accept_delivery,
-        get_store(request),
-        source_id=source_id,
-        headers=headers,
-        query=query,
-        body=bytes(chunks),
-    )
+    with foreground():  # the in-process worker waits while deliveries are being acknowledged
+        chunks = bytearray()
+        async for chunk in request.stream():
+            chunks += chunk
+            if len(chunks) > MAX_BODY_BYTES:
+                return _error(413, f"body larger than {MAX_BODY_BYTES} bytes")
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        query = dict(request.query_params)
+        return await run_in_threadpool(
+            accept_delivery,
+            get_store(request),
+            source_id=source_id,
+            headers=headers,
+            query=query,
+            body=bytes(chunks),
+        )
