@@ -317,3 +317,33 @@ def test_tab_separated_csv_and_korean_point_suffix(tmp_path: Path) -> None:
     assert [(g.external_id, g.score, g.attributes) for g in good] == [
         ("t1", 9, {"comment, with comma": "좋아요, 정말"})
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("2024-05-13T14:03:00+09:00", dt.datetime(2024, 5, 13, 5, 3, tzinfo=dt.UTC)),
+        ("2024-05-13 14:03", dt.datetime(2024, 5, 13, 5, 3, tzinfo=dt.UTC)),
+        ("2024/5/13 14:03:00", dt.datetime(2024, 5, 13, 5, 3, tzinfo=dt.UTC)),
+        ("2024.05.13 14:03", dt.datetime(2024, 5, 13, 5, 3, tzinfo=dt.UTC)),
+        ("2024. 5. 13. 오후 2:03:00", dt.datetime(2024, 5, 13, 5, 3, tzinfo=dt.UTC)),
+        ("2024. 5. 13. 오전 12:30", dt.datetime(2024, 5, 12, 15, 30, tzinfo=dt.UTC)),
+        ("1715576580", dt.datetime(2024, 5, 13, 5, 3, tzinfo=dt.UTC)),
+    ],
+)
+def test_response_times_in_korean_and_excel_styles(tmp_path: Path, text: str, utc: dt.datetime) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text(f'kind,score,created_at\nnps,9,"{text}"\n', encoding="utf-8")
+    good, bad = _read(path, timezone="Asia/Seoul")
+    assert not bad and good[0].responded_at == utc
+
+
+def test_unreadable_time_is_quarantined(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("kind,score,created_at\nnps,9,2024-13-45\nnps,8,\n", encoding="utf-8")
+    good, bad = _read(path)
+    assert not good
+    assert [b.reason for b in bad] == [
+        "created_at '2024-13-45' is not a time",
+        "missing created_at (response time)",
+    ]

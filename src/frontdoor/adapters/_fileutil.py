@@ -129,8 +129,15 @@ def timezone_option(options: Mapping[str, str]) -> dt.tzinfo:
         ) from exc
 
 
+_KOREAN_TIME_RE = re.compile(
+    r"^(\d{4})\.\s*(\d{1,2})\.\s*(\d{1,2})\.?\s*(?:(오전|오후)\s*)?(\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+
+
 def parse_timestamp(value: object, *, tz: dt.tzinfo = dt.UTC) -> dt.datetime:
-    """Parse an ISO-8601 string, ``YYYY-MM-DD HH:MM[:SS]`` or Unix seconds into aware UTC.
+    """Parse ISO-8601, ``YYYY-MM-DD HH:MM[:SS]``, Korean ``2024. 5. 13. 오후 2:03`` or Unix seconds.
+
+    The result is aware UTC.
 
     Naive times are taken in ``tz``.
 
@@ -150,7 +157,23 @@ def parse_timestamp(value: object, *, tz: dt.tzinfo = dt.UTC) -> dt.datetime:
         return dt.datetime.fromtimestamp(float(text), tz=dt.UTC)
     if re.fullmatch(r"\d{12,14}", text):  # epoch milliseconds
         return dt.datetime.fromtimestamp(int(text) / 1000, tz=dt.UTC)
-    normalized = text.replace("/", "-").replace(".", "-", 2) if re.match(r"\d{4}[./]", text) else text
+    korean = _KOREAN_TIME_RE.match(text)
+    if korean:
+        # Korean Excel: "2024. 5. 13. 오후 2:03:00" (오전 = AM, 오후 = PM).
+        year, month, day, half, clock = korean.groups()
+        hour, minute, second = ([int(x) for x in clock.split(":")] + [0])[:3] if clock else (0, 0, 0)
+        if half == "오후" and hour < 12:
+            hour += 12
+        elif half == "오전" and hour == 12:
+            hour = 0
+        local = dt.datetime(int(year), int(month), int(day), hour, minute, second, tzinfo=tz)
+        return local.astimezone(dt.UTC)
+    # "2024.05.13 10:00", "2024/5/3" (Korean and Excel styles) -> ISO date part.
+    match = re.match(r"^(\d{4})[./-](\d{1,2})[./-](\d{1,2})\.?(?=$|[ T])(.*)$", text)
+    normalized = text
+    if match:
+        year, month, day, rest = match.groups()
+        normalized = f"{year}-{int(month):02d}-{int(day):02d}{rest}"
     if normalized.endswith(("Z", "z")):
         normalized = normalized[:-1] + "+00:00"
     parsed = dt.datetime.fromisoformat(normalized)
