@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from frontdoor.demo import generator as gen
+from frontdoor.demo import phrases
 from frontdoor.demo.generator import OUTAGE_AREA, DemoData, generate
 from frontdoor.errors import Conflict
 from frontdoor.models import (
@@ -161,6 +162,16 @@ def test_bigger_accounts_talk_about_business_goals(data: DemoData) -> None:
         if has_goal:
             dm_in_goal.append(data.contacts[c.contact or 0].is_decision_maker)
     assert statistics.mean(goal_share["Enterprise"]) > 3 * max(statistics.mean(goal_share["Starter"]), 0.01)
+    # A goal tag means the customer said the goal, in either language.
+    goal_rx = {
+        path: [re.compile(re.sub(r"\\\{\w+\\\}", ".+?", re.escape(t))) for t in (ko, en)]
+        for path, ko, en in phrases.GOALS
+    }
+    for c in data.conversations:
+        said = " ".join(m.text for m in c.messages if m.author_kind == "customer")
+        for a in c.assignments:
+            if a.tag.startswith("goal/"):
+                assert any(rx.search(said) for rx in goal_rx[a.tag]), (a.tag, said)
     assert statistics.mean(dm_in_goal) > 0.4
 
 

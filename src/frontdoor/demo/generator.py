@@ -80,6 +80,8 @@ BASE_TYPE_WEIGHTS = {
     "complaint": 9.0,
     "churn-risk": 3.5,
 }
+# Product areas where talk about the customer's business goals comes up naturally.
+GOAL_AREAS = ("area/dashboard", "area/integrations", "area/templates", "area/setup")
 SPECIAL_WEIGHTS = {
     "sales-inquiry": 0.0,  # leads only
     "partnership": 0.4,
@@ -445,6 +447,8 @@ class _Gen:
         self.emails.add(email)
         titles = names.DECISION_TITLES if decision else names.PRACTITIONER_TITLES
         t_ko, t_en = self.pick(titles)
+        if decision and account is not None and self.accounts[account].plan in ("Free", "Starter"):
+            t_ko, t_en = names.DECISION_TITLES[0]  # a small shop's decision maker is its owner
         idx = len(self.contacts)
         self.contacts.append(
             ContactRow(
@@ -624,7 +628,10 @@ class _Gen:
         if kind in ("training",):
             mix = {"call": 50, "email": 30, "slack": 20} if plan in ("Pro", "Enterprise") else {"email": 1}
         channel = self.weighted({k: float(v) for k, v in mix.items()})
-        mixed = (not english and rng.random() < 0.02) or (english and rng.random() < 0.10)
+        # Calls stay in one language; some chats and emails switch (a Korean reply to English).
+        mixed = channel != "call" and (
+            (not english and rng.random() < 0.02) or (english and rng.random() < 0.10)
+        )
         lang = "en" if english else "ko"
         conv_lang = "mixed" if mixed else lang
         agent = self.pick_agent(account)
@@ -636,6 +643,7 @@ class _Gen:
             and a.plan in ("Growth", "Pro", "Enterprise")
             and a.since_day < -240
             and kind not in ("cancellation",)
+            and (kind in SPECIALS or area.startswith(GOAL_AREAS))
         ):
             p_goal = {"Growth": 0.10, "Pro": 0.22, "Enterprise": 0.32}[a.plan]
             if c.is_decision_maker:
@@ -687,6 +695,12 @@ class _Gen:
         if closed_at is not None and closed_at > self.end:
             closed_at = None
             status = "open"
+        if goal is not None:
+            # Tag a goal only if the customer actually said it (the writer may have trimmed it).
+            said = " ".join(m.text for m in msgs if m.author_kind == "customer")
+            rendered = [_Writer(self, lang=lg, mixed=False, slots=slots).say(goal[1:]) for lg in ("ko", "en")]
+            if not any(r in said for r in rendered):
+                goal = None
         types = [kind, *extra_types]
         tags = self.conversation_tags(area, types, sentiment, goal, account, day, slots, core_idx)
         route, reason = self.route(kind, account)
@@ -855,12 +869,12 @@ class _Gen:
             parts.append(w.say(self.pick(phrases.GREETINGS)))
         if formal or rng.random() < 0.35:
             parts.append(w.say(self.pick(phrases.INTROS)))
-        if sentiment == "positive" and kind != "praise" and rng.random() < 0.5:
+        if sentiment == "positive" and kind not in ("praise", *SPECIALS) and rng.random() < 0.5:
             parts.append(w.say(self.pick(phrases.SENTIMENT_ADDONS["positive"])))
-        if rng.random() < 0.45:
+        if rng.random() < 0.45 and kind != "praise":
             parts.append(w.say(self.pick(phrases.CONTEXTS)))
         if kind == "praise" and rng.random() < 0.4:
-            parts.append(w.say(self.pick(phrases.PRAISE_FRAMES)))
+            parts.append(w.say(self.pick(phrases.PRAISE_PREFIX)))
         prefix = " ".join(p for p in parts if p)
         core = w.say(self.core_sentence(w, area, kind, outage))
         rest: list[str] = []
@@ -876,7 +890,7 @@ class _Gen:
         if goal is not None and rng.random() < 0.5:
             rest.append(w.say((goal[1], goal[2])))
             used_goal = True
-        rest.append(w.say(self.pick(phrases.CLOSINGS)))
+        rest.append(w.say(self.pick(phrases.PRAISE_CLOSINGS if kind == "praise" else phrases.CLOSINGS)))
         text = (prefix + " " if prefix else "") + core
         start = len(prefix) + 1 if prefix else 0
         span = (start, start + len(core))
@@ -915,7 +929,9 @@ class _Gen:
             t,
             customer=False,
         )
-        turns = rng.choice((0, 1, 1, 2))
+        # A problem report always gets details and an answer; other kinds may end at once.
+        problem = kind in ("bug", "complaint", "churn-risk")
+        turns = rng.choice((1, 1, 2)) if problem else rng.choice((0, 0, 1))
         follow = phrases.FOLLOWUP_BY_KIND.get(kind, phrases.FOLLOWUP_DETAILS)
         if kind not in ("bug", "complaint", "churn-risk") and kind not in phrases.FOLLOWUP_BY_KIND:
             turns = 0
@@ -923,18 +939,23 @@ class _Gen:
             t += dt.timedelta(minutes=rng.randint(1, 20))
             w.add("customer", c.name, w.say(line), t, customer=True)
             t += dt.timedelta(minutes=rng.randint(2, 30))
-            reply = self.pick(
-                phrases.AGENT_BUG_RESOLVE if kind in ("bug", "complaint") else phrases.AGENT_REQ
-            )
-            if kind not in ("bug", "complaint", "feature-request", "churn-risk"):
-                reply = self.agent_reply(area, kind, outage)
+            if outage:
+                reply = self.pick(phrases.OUTAGE_AGENT)
+            elif problem:
+                reply = self.pick(phrases.AGENT_BUG_RESOLVE)
+            elif kind == "feature-request":
+                reply = self.pick(phrases.AGENT_REQ)
+            elif kind == "praise":
+                reply = self.pick(phrases.AGENT_PRAISE)
+            else:
+                reply = self.pick(phrases.AGENT_FOLLOWUP_Q)
             w.add("agent", kw["agent"], w.say(reply), t, customer=False)
-        if goal is not None and rng.random() < 0.7:
+        if goal is not None:
             t += dt.timedelta(minutes=rng.randint(1, 15))
             w.add("customer", c.name, w.say((goal[1], goal[2])), t, customer=True)
             t += dt.timedelta(minutes=rng.randint(3, 30))
             w.add("agent", kw["agent"], w.say(self.pick(phrases.AGENT_GOAL)), t, customer=False)
-        if rng.random() < 0.65:
+        if kind != "praise" and rng.random() < 0.65:
             t += dt.timedelta(minutes=rng.randint(1, 25))
             w.add("customer", c.name, w.say(self.pick(phrases.THANKS)), t, customer=True)
         if kind in ("bug", "complaint") and rng.random() < 0.08:
@@ -981,10 +1002,24 @@ class _Gen:
             t,
             customer=False,
         )
-        if rng.random() < 0.55:
+        if goal is not None or (kind != "praise" and rng.random() < 0.55):
             t += dt.timedelta(hours=rng.uniform(1, 30))
-            more = (goal[1], goal[2]) if goal is not None else self.pick(phrases.THANKS)
+            if goal is not None:
+                more = (goal[1], goal[2])
+            elif kind in ("bug", "complaint", "churn-risk"):
+                more = self.pick(phrases.FOLLOWUP_DETAILS)
+            else:
+                more = self.pick(phrases.THANKS)
             w.add("customer", c.name, w.say(more), t, customer=True)
+            if kind in ("bug", "complaint", "churn-risk") and goal is None:
+                t += dt.timedelta(hours=rng.uniform(1, 24))
+                w.add(
+                    "agent",
+                    kw["agent"],
+                    w.say(self.pick(phrases.AGENT_BUG_RESOLVE)) + agent_sig,
+                    t,
+                    customer=False,
+                )
             if goal is not None:
                 t += dt.timedelta(hours=rng.uniform(1, 24))
                 w.add(
@@ -1028,7 +1063,10 @@ class _Gen:
         text, span, _ = self.customer_opening(w, area, kind, sentiment, None, outage, formal=False)
         core_idx = turn("customer", c.name, text, customer=True)
         w.switch()
-        for probe, answer in rng.sample(phrases.CALL_PROBES, rng.randint(1, 3)):
+        probes = list(phrases.CALL_PROBES)
+        if kind in ("bug", "complaint", "churn-risk"):
+            probes += phrases.CALL_PROBES_PROBLEM
+        for probe, answer in rng.sample(probes, rng.randint(1, 3)):
             turn("agent", kw["agent"], w.say(probe), customer=False)
             turn("customer", c.name, w.say(answer), customer=True)
         if goal is not None:
@@ -1062,7 +1100,7 @@ class _Gen:
         t += dt.timedelta(minutes=rng.randint(3, 90))
         w.switch()
         w.add("agent", kw["agent"], w.say(self.agent_reply(area, kind, outage)), t, customer=False)
-        if rng.random() < 0.6:
+        if goal is not None or (kind != "praise" and rng.random() < 0.6):
             t += dt.timedelta(minutes=rng.randint(2, 60))
             extra = self.pick(phrases.THANKS) if goal is None else (goal[1], goal[2])
             w.add(

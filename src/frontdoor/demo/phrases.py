@@ -1322,7 +1322,14 @@ CHURN_FRAMES: tuple[Pair, ...] = (
 PRAISE_FRAMES: tuple[Pair, ...] = (
     ("{obj} 정말 잘 쓰고 있어요.", "We really love {obj}."),
     ("이번에 업데이트된 {obj} 너무 좋네요!", "The update to {obj} is great!"),
+    ("{obj} 덕분에 요즘 일이 훨씬 수월해요.", "{obj} has made our days much easier."),
+)  # fmt: skip
+PRAISE_PREFIX: tuple[Pair, ...] = (
     ("다른 건 아니고 감사 인사 드리려고요.", "Nothing wrong, just wanted to say thanks."),
+    ("오늘은 좋은 얘기 하려고 왔어요 :)", "Good news for once :)"),
+)  # fmt: skip
+PRAISE_CLOSINGS: tuple[Pair, ...] = (
+    ("앞으로도 잘 부탁드려요!", "Keep up the great work!"), ("감사합니다!", "Thank you!"), ("", ""),
 )  # fmt: skip
 GENERIC_BUG: tuple[Pair, ...] = (
     ("{obj}에서 오류가 나요. 화면이 하얗게 나오고 아무것도 안 떠요.", "{obj} errors out: the screen goes blank."),
@@ -1372,7 +1379,7 @@ GOALS: tuple[tuple[str, str, str], ...] = (
 AGENT_OPEN: tuple[Pair, ...] = (
     ("안녕하세요, 그로우보드 {agent}입니다.", "Hi, this is {agent} from Growboard."),
     ("안녕하세요 고객님, 그로우보드 CX팀 {agent}입니다.", "Hello, {agent} from the Growboard CX team here."),
-    ("문의 주셔서 감사합니다.", "Thanks for reaching out."),
+    ("안녕하세요, {agent}입니다.", "Hi, {agent} here."),
 )  # fmt: skip
 AGENT_BUG: tuple[Pair, ...] = (
     ("불편을 드려 죄송합니다. 확인을 위해 발생 시각과 스토어 ID를 알려주시겠어요?",
@@ -1393,6 +1400,11 @@ AGENT_REQ: tuple[Pair, ...] = (
      "We hear this often and it's under roadmap review; I'll tell you first when it moves."),
     ("지금은 지원되지 않지만 요청 내용을 기록해 두었어요.", "It's not supported yet, but I've logged your request."),
 )  # fmt: skip
+AGENT_FOLLOWUP_Q: tuple[Pair, ...] = (
+    ("안내 링크랑 캡처 같이 보내드렸어요. 확인해 보시고 안 되시면 편하게 말씀 주세요.",
+     "I've sent a guide link and a screenshot; tell me if it still doesn't work."),
+    ("네, 같은 방법으로 하시면 돼요. 설정 화면 캡처 첨부드릴게요.", "Yes, it works the same way; screenshot attached."),
+)  # fmt: skip
 AGENT_COMPLAINT: tuple[Pair, ...] = (
     ("여러 번 불편을 드려 정말 죄송합니다. 제가 끝까지 직접 챙기겠습니다.",
      "I'm truly sorry for the repeated trouble; I'll personally see it through."),
@@ -1406,8 +1418,8 @@ AGENT_PRAISE: tuple[Pair, ...] = (
 AGENT_GOAL: tuple[Pair, ...] = (
     ("목표 말씀해 주셔서 감사해요. 담당 매니저가 비슷한 규모 고객사 사례를 정리해서 미팅 때 공유드릴게요.",
      "Thanks for sharing the goal; your manager will bring case studies from similar shops to our next meeting."),
-    ("그 목표라면 재구매 코호트와 상품별 리포트를 같이 보시는 걸 추천드려요. 세팅 도와드릴게요.",
-     "For that goal we recommend pairing repurchase cohorts with product reports; I'll help set it up."),
+    ("그 목표에 맞춰서 매주 보실 지표랑 리포트 구성을 정리해 드릴게요. 세팅도 같이 도와드릴게요.",
+     "I'll put together the weekly metrics and reports for that goal, and help you set them up."),
 )  # fmt: skip
 
 # Survey comments by score band.
@@ -1650,9 +1662,14 @@ CALL_CUSTOMER_OPEN: tuple[Pair, ...] = (
     ("아 네, 지금 괜찮아요.", "Sure, now works."),
 )  # fmt: skip
 # (agent question, customer answer) pairs, so a call's turns follow each other.
-CALL_PROBES: tuple[tuple[Pair, Pair], ...] = (
+# Only asked about problems (bugs, complaints):
+CALL_PROBES_PROBLEM: tuple[tuple[Pair, Pair], ...] = (
     (("아 그러셨구나. 혹시 그게 언제부터였는지 기억나세요?", "I see. Do you remember when that started?"),
-     ("음, 한 {n}주 전쯤부터였던 것 같아요.", "Hmm, maybe {n} weeks ago.")),
+     ("음, 한 {n}일 전쯤부터였던 것 같아요.", "Hmm, maybe {n} days ago.")),
+    (("혹시 다른 팀원분들도 같은 걸 겪으셨어요?", "Has anyone else on your team run into it?"),
+     ("네, 팀원 {n}명 다 그렇다고 하더라고요.", "Yes, all {n} of us have.")),
+)  # fmt: skip
+CALL_PROBES: tuple[tuple[Pair, Pair], ...] = (
     (("팀에서는 그 화면을 주로 누가 보세요?", "Who on your team mostly uses that screen?"),
      ("주로 저랑 마케터 한 명이 매일 아침에 봐요.", "Mostly me and one marketer, every morning.")),
     (("요즘 제일 신경 쓰시는 지표가 뭐예요?", "Which metric do you watch most these days?"),
@@ -1661,8 +1678,6 @@ CALL_PROBES: tuple[tuple[Pair, Pair], ...] = (
      ("그냥 엑셀로 따로 정리하고 있어요. 그게 좀 번거롭죠.", "We keep a separate Excel sheet, which is a hassle.")),
     (("요즘 {product} 판매는 좀 어떠세요?", "How are {product} sales these days?"),
      ("지난달보다 조금 늘었어요. 그래서 데이터를 더 자주 봐요.", "A bit up on last month, so we watch the data more often.")),
-    (("혹시 다른 팀원분들도 같은 걸 겪으셨어요?", "Has anyone else on your team run into it?"),
-     ("네, 팀원 {n}명 다 그렇다고 하더라고요.", "Yes, all {n} of us have.")),
 )  # fmt: skip
 CALL_AGENT_WRAP: tuple[Pair, ...] = (
     ("오늘 말씀 주신 내용 정리해서 메일로 보내드릴게요. 다음 주에 한 번 더 체크하겠습니다.",
