@@ -484,3 +484,15 @@ def test_quarantine_retry_puts_a_fixed_reply_into_its_thread(
 def test_parse_raw_refuses_truncated_payloads() -> None:
     (bad,) = EmlAdapter().parse_raw("From: a@b.kr\n\nx…[truncated]", options={}, position="p")
     assert isinstance(bad, BadRecord) and "truncated" in bad.reason
+
+
+def test_mbox_separators_and_mboxrd_unescaping(tmp_path: Path) -> None:
+    box = tmp_path / "box.mbox"
+    box.write_bytes(
+        b"From - Mon May 13 10:00:00 2024\nFrom: a@shop.kr\nDate: Mon, 13 May 2024 10:00:00 +0900\n\n"
+        b"Hello.\n\nFrom the team, thanks\n>From escaped\n>>From twice escaped\n\n"
+        b"From b@shop.kr\nFrom: b@shop.kr\nDate: Mon, 13 May 2024 11:00:00 +0900\n\nSecond.\n"
+    )
+    messages = list(iter_mbox(box))
+    assert [m[0] for m in messages] == ["message 1 (line 1)", "message 2 (line 11)"]
+    assert messages[0][1].endswith(b"Hello.\n\nFrom the team, thanks\nFrom escaped\n>From twice escaped\n")

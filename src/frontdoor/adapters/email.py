@@ -85,6 +85,9 @@ _LIST_TAG_RE = re.compile(r"^\s*\[[^\]]{1,40}\]\s*")
 _MSGID_RE = re.compile(r"<([^<>\s]+)>")
 _MBOX_ESCAPED_FROM = re.compile(rb"^>+From ")
 _POSTMARK_RE = re.compile(rb"^From \S+\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s")
+# Looser postmarks, trusted only after a blank line: a time somewhere, or a bare address.
+# A body paragraph such as "From the team, thanks" (unescaped mboxo) matches neither.
+_LOOSE_POSTMARK_RE = re.compile(rb"^From (?:\S+ .*\d{1,2}:\d{2}|\S*@\S*\s*$|- )")
 
 
 def codec_for(charset: str | None) -> str | None:
@@ -469,9 +472,11 @@ def _raw_text(raw: bytes) -> str:
 def iter_mbox(path: Path) -> Iterator[tuple[str, bytes, bytes]]:
     """Stream ``(position, raw message, postmark line)`` from an mbox file.
 
-    A message starts at a ``From `` line at the top of the file, after a blank line, or
-    that looks like a postmark (``From addr Mon May 13 ...``). ``>From `` lines are
-    unescaped by one ``>`` (mboxrd; also right for mboxo's single level).
+    A message starts at a postmark line (``From addr Mon May 13 10:00:00 2024``), or
+    after a blank line at a looser ``From addr ...`` line that holds a time or only an
+    address; an unescaped body line such as "From the team, thanks" does not split a
+    message. ``>From `` lines are unescaped by one ``>`` (mboxrd; also right for mboxo's
+    single level).
 
     Raises
     ------
@@ -498,7 +503,9 @@ def iter_mbox(path: Path) -> Iterator[tuple[str, bytes, bytes]]:
                     raise AdapterError(
                         f"{path}: not an mbox file (line {lineno} does not start with 'From ')"
                     )
-            if line.startswith(b"From ") and (prev_blank or _POSTMARK_RE.match(line)):
+            if line.startswith(b"From ") and (
+                _POSTMARK_RE.match(line) or (prev_blank and _LOOSE_POSTMARK_RE.match(line.rstrip(b"\r\n")))
+            ):
                 if postmark:
                     index += 1
                     yield _mbox_message(index, start_line, lines, postmark)
