@@ -223,3 +223,27 @@ def test_deliveries_count_per_status(store: Store, channeltalk_source: Source, m
         found = delivery_counts(session, workspace_id=channeltalk_source.workspace_id)
     assert found == {"pending": 1, "processing": 0, "done": 0, "failed": 0}
     assert count(store, WebhookDelivery) == 1
+
+
+def test_db_upgrade_sets_up_the_queue_schema_idempotently_without_drift(
+    store: Store, backend: str, settings: Settings, request: pytest.FixtureRequest
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("the procrastinate queue is the PostgreSQL backend")
+    from sqlalchemy import text
+
+    from frontdoor.db import migrate
+    from frontdoor.services.store import upgrade_store
+    from frontdoor.tasks.pg import current_schema, drop_queue_schema, ensure_queue_schema, queue_schema_name
+
+    request.getfixturevalue("_queue_schemas").append(settings.database_url)
+    drop_queue_schema(store.engine)
+    schema = queue_schema_name(current_schema(store.engine))
+    upgrade_store(settings)
+    upgrade_store(settings)  # a second run changes nothing
+    assert ensure_queue_schema(store.engine) is False
+    with store.engine.connect() as conn:
+        found = conn.execute(text("SELECT to_regclass(:n)"), {"n": f'"{schema}".procrastinate_jobs'}).scalar()
+    assert found is not None
+    # The queue's tables live beside frontdoor's schema, so the drift check never sees them.
+    assert migrate.drift(store.engine) == []
