@@ -90,6 +90,26 @@ def test_export_message_mapping() -> None:
     assert fifth.account is None
 
 
+def test_bad_chat_is_quarantined_with_its_messages_and_can_be_retried() -> None:
+    adapter = ChannelTalkExport()
+    bad = [r for r in adapter.read(FIXTURES / "export.json", options={}) if isinstance(r, BadRecord)]
+    (broken,) = [b for b in bad if b.position == "UserChat[5]"]
+    bundle = json.loads(broken.raw)
+    assert [m["id"] for m in bundle["messages"]] == ["m600"]
+    assert bundle["user"]["memberId"] == "acct-4821"
+    bundle["userChat"]["createdAt"] = 1714564700000
+    (record,) = adapter.parse_raw(json.dumps(bundle, ensure_ascii=False), options={})
+    assert isinstance(record, ConversationRecord)
+    assert [m.text for m in record.messages] == ["환불 규정이 궁금합니다."]
+    assert record.contact is not None and record.contact.member_id == "acct-4821"
+    # A quarantined webhook body is read back as the webhook would.
+    webhook = (FIXTURES / "webhook_message_user.json").read_text()
+    (again,) = adapter.parse_raw(webhook, options={})
+    assert isinstance(again, ConversationRecord) and again.external_id == "6650a0ffe1d2c3b4a5f6"
+    with pytest.raises(AdapterError):
+        list(adapter.parse_raw('{"foo": 1}', options={}))
+
+
 def test_export_company_key_option(tmp_path: Path) -> None:
     doc = json.loads((FIXTURES / "export.json").read_text())
     for user in doc["User"]:

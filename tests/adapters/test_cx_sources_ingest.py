@@ -29,6 +29,7 @@ from frontdoor.models import (
     Workspace,
 )
 from frontdoor.services.ingest import ImportSummary, ingest_records
+from frontdoor.services.quarantine import retry_quarantined
 from frontdoor.services.sources import get_or_create_source
 from frontdoor.services.store import Store
 
@@ -238,3 +239,27 @@ def test_channeltalk_webhook_merges_into_the_imported_chat(store: Store, workspa
         )
     assert count == 6
     assert rows(store, workspace)["contacts"] == 5
+
+
+def test_quarantine_retry_of_a_fixed_channeltalk_chat(store: Store, workspace: Workspace) -> None:
+    """The malformed chat is quarantined with its message; fixed and retried, both are stored."""
+    ingest(store, workspace, "channeltalk", FIXTURES / "channeltalk" / "export.json")
+    with store.session() as session:
+        row = session.scalars(
+            select(QuarantinedRecord).where(
+                QuarantinedRecord.workspace_id == workspace.id, QuarantinedRecord.position == "UserChat[5]"
+            )
+        ).one()
+        record_id, raw = row.id, row.raw
+    bundle = json.loads(raw)
+    bundle["userChat"]["createdAt"] = 1714564700000
+    retry_quarantined(
+        store, workspace_id=workspace.id, record_ids=[record_id], raw=json.dumps(bundle, ensure_ascii=False)
+    )
+    with store.session() as session:
+        conv = session.scalars(
+            select(Conversation).where(Conversation.external_id == "6630a0ffe1d2c3b4a5f6")
+        ).one()
+        texts = session.scalars(select(Message.text).where(Message.conversation_id == conv.id)).all()
+    assert texts == ["환불 규정이 궁금합니다."]
+    assert rows(store, workspace)["messages"] == 15

@@ -141,3 +141,14 @@ def test_webhook_records() -> None:
     assert handler.records((FIXTURES / "webhook_ping.json").read_bytes()) == []
     (bad,) = handler.records(b'{"type": "notification_event"}')
     assert isinstance(bad, BadRecord)
+
+
+def test_bad_conversation_can_be_retried() -> None:
+    _, _, bad = split(list(IntercomExport().read(FIXTURES / "conversations.json", options={})))
+    (broken,) = [b for b in bad if "215468127" in b.raw]
+    fixed = json.loads(broken.raw)
+    fixed["created_at"] = T
+    records = list(IntercomExport().parse_raw(json.dumps(fixed, ensure_ascii=False), options={}))
+    (conv,) = split(records)[0]
+    assert conv.external_id == "215468127"
+    assert [m.text for m in conv.messages] == ["x"]

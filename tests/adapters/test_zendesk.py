@@ -107,7 +107,7 @@ def test_tickets_file_alone_uses_descriptions_and_ticket_events_alone_are_quaran
     assert [m.external_id for m in {c.external_id: c for c in convs}["1002"].messages] == ["1002:description"]
     convs, surveys, bad = by_type(read(EXPORT / "02_ticket_events.json"))
     assert convs == [] and surveys == []
-    assert len(bad) == 3
+    assert len(bad) == 4  # comment events of tickets 1002, 1006 and 9999, one event without ticket
 
 
 @pytest.mark.parametrize("content", ['{"foo": 1}', "nope", "3"])
@@ -170,3 +170,17 @@ def test_webhook_records_and_delivery_id() -> None:
         handler.delivery_id(headers={"x-zendesk-webhook-invocation-id": "abc"}, body=BODY) == "invocation:abc"
     )
     assert handler.delivery_id(headers={}, body=BODY) == hashlib.sha256(BODY).hexdigest()
+
+
+def test_bad_ticket_keeps_its_comment_events_and_can_be_retried() -> None:
+    _, _, bad = by_type(read(EXPORT))
+    (broken,) = [b for b in bad if '"id": 1006' in b.raw]
+    payload = json.loads(broken.raw)
+    assert [c["id"] for c in payload["comments"]] == [88601]
+    payload["created_at"] = "2024-05-04T01:00:00Z"
+    (record,) = ZendeskExport().parse_raw(json.dumps(payload, ensure_ascii=False), options={})
+    assert isinstance(record, ConversationRecord)
+    assert record.external_id == "1006"
+    assert [(m.external_id, m.author_kind) for m in record.messages] == [("88601", AuthorKind.CUSTOMER)]
+    with pytest.raises(AdapterError):
+        list(ZendeskExport().parse_raw('"nur Text"', options={}))

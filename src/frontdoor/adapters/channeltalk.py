@@ -240,6 +240,7 @@ def chat_records(
         A :class:`BadRecord` per malformed message, then the :class:`ConversationRecord`
         (or one :class:`BadRecord` when the chat itself is malformed).
     """
+    messages = list(messages)
     try:
         chat_id = ext_id(chat.get("id"), field="userChat.id") if isinstance(chat, Mapping) else None
         if chat_id is None:
@@ -250,7 +251,13 @@ def chat_records(
         closed_raw = chat.get("closedAt")
         closed_at = epoch_ms(closed_raw, field=f"userChat {chat_id} closedAt") if closed_raw else None
     except RecordError as exc:
-        yield BadRecord(position=position, raw=raw_excerpt(_dump(chat)), reason=str(exc))
+        # The chat's messages (and its user) go to quarantine with it: nothing is dropped, and
+        # `frontdoor quarantine retry` can read the bundle back (ChannelTalkExport.parse_raw).
+        bundle: dict[str, Any] = {"userChat": chat, "messages": messages}
+        user_key = str(chat.get("userId")) if isinstance(chat, Mapping) else ""
+        if users and user_key in users:
+            bundle["user"] = users[user_key]
+        yield BadRecord(position=position, raw=raw_excerpt(_dump(bundle)), reason=str(exc))
         return
     people = users or {}
     user_id = text_or_none(chat.get("userId"))
@@ -563,6 +570,31 @@ class ChannelTalkExport:
                 raw=raw_excerpt(_dump(rows)),
                 reason=f"{len(rows)} message(s) of chat {chat_id}, which is not in the UserChat sheet",
             )
+
+    def parse_raw(self, raw: str, *, options: Mapping[str, str], position: str = "") -> Iterator[Record]:
+        """Parse one quarantined payload again: a ``{userChat, messages, user}`` bundle or a webhook body.
+
+        Raises
+        ------
+        AdapterError
+            When ``raw`` is not JSON of either shape.
+        """
+        payload = parse_json_bytes(raw.encode("utf-8"), what="quarantined Channel Talk record")
+        if isinstance(payload, Mapping) and "entity" in payload:
+            yield from ChannelTalkWebhook().records(raw.encode("utf-8"))
+            return
+        if not isinstance(payload, Mapping) or not isinstance(payload.get("userChat"), Mapping):
+            raise AdapterError("expected a {userChat, messages} bundle or a Channel Talk webhook body")
+        chat = payload["userChat"]
+        found = payload.get("messages")
+        user = payload.get("user")
+        yield from chat_records(
+            chat,
+            [m for m in found if isinstance(m, Mapping)] if isinstance(found, list) else [],
+            users=_by_id(user) if isinstance(user, Mapping) else None,
+            position=position or "quarantine",
+            company_key=options.get("company_key", "company") or "company",
+        )
 
 
 # ---------------------------------------------------------------------------------------------

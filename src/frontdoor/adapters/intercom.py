@@ -319,6 +319,20 @@ class IntercomExport:
             for index, conv in enumerate(_conversations_of(load_json(file), where=file.name)):
                 yield from conversation_records(conv, position=f"{file.name}[{index}]")
 
+    def parse_raw(self, raw: str, *, options: Mapping[str, str], position: str = "") -> Iterator[Record]:
+        """Parse one quarantined conversation (or list/page of them) again.
+
+        Raises
+        ------
+        AdapterError
+            When ``raw`` is not Intercom conversation JSON.
+        """
+        doc = parse_json_bytes(raw.encode("utf-8"), what="quarantined Intercom record")
+        if isinstance(doc, Mapping) and "id" in doc and "type" not in doc:
+            doc = {**doc, "type": "conversation"}
+        for index, conv in enumerate(_conversations_of(doc, where=position or "quarantine")):
+            yield from conversation_records(conv, position=position or f"quarantine[{index}]")
+
 
 class IntercomWebhook:
     """Intercom webhooks: ``{type: notification_event, topic, data{item}}`` signed with X-Hub-Signature.

@@ -240,7 +240,9 @@ def _ticket_records(
         updated_raw = ticket.get("updated_at")
         updated_at = _time(updated_raw, field=f"ticket {ticket_id} updated_at") if updated_raw else opened_at
     except RecordError as exc:
-        yield BadRecord(position=position, raw=raw_excerpt(_dump(ticket)), reason=str(exc))
+        # Comment events of the ticket go to quarantine with it, so nothing is dropped.
+        bundle = {**ticket, "comments": list(comments.values())} if isinstance(ticket, Mapping) else ticket
+        yield BadRecord(position=position, raw=raw_excerpt(_dump(bundle)), reason=str(exc))
         return
     status_text = str(ticket.get("status") or "open").lower()
     if status_text == "deleted":
@@ -376,6 +378,21 @@ class ZendeskExport:
         batch = _Batch()
         for file in files:
             batch.add_document(load_json(file), where=file.name)
+        yield from _batch_records(batch)
+
+    def parse_raw(self, raw: str, *, options: Mapping[str, str], position: str = "") -> Iterator[Record]:
+        """Parse one quarantined payload again: a ticket (with its comments) or an export page.
+
+        Raises
+        ------
+        AdapterError
+            When ``raw`` is not Zendesk JSON.
+        """
+        doc = parse_json_bytes(raw.encode("utf-8"), what="quarantined Zendesk record")
+        if isinstance(doc, Mapping) and "id" in doc and not {"tickets", "ticket", "ticket_events"} & set(doc):
+            doc = {"tickets": [doc]}
+        batch = _Batch()
+        batch.add_document(doc, where=position or "quarantine")
         yield from _batch_records(batch)
 
 
