@@ -247,3 +247,34 @@ def test_db_upgrade_sets_up_the_queue_schema_idempotently_without_drift(
     assert found is not None
     # The queue's tables live beside frontdoor's schema, so the drift check never sees them.
     assert migrate.drift(store.engine) == []
+
+
+def test_postgresql_queue_reschedules_a_failed_attempt_with_backoff(
+    store: Store, backend: str, workspace: Workspace, message_body: bytes, queue: Store
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("the procrastinate queue is the PostgreSQL backend")
+    from sqlalchemy import text
+
+    from frontdoor.tasks.pg import current_schema, queue_schema_name, run_worker
+
+    with store.session() as session:
+        source = get_or_create_source(session, workspace_id=workspace.id, kind="nohandler", name="x")
+        session.flush()
+        session.expunge(source)
+    delivery_id = _store_delivery(store, source, message_body)
+    enqueue(store, "process_webhook_delivery", delivery_id=delivery_id)
+    stop_background(store)
+    run_worker(store, wait=False, install_signal_handlers=False)
+    delivery = _delivery(store, delivery_id)
+    assert delivery.status is DeliveryStatus.FAILED and delivery.attempts == 1
+    schema = queue_schema_name(current_schema(store.engine))
+    with store.engine.connect() as conn:
+        status, attempts, later = conn.execute(
+            text(
+                f'SELECT status::text, attempts, scheduled_at > now() FROM "{schema}".procrastinate_jobs '
+                "WHERE task_name = 'frontdoor.process_webhook_delivery'"
+            )
+        ).one()
+    # Procrastinate holds the job back until the delivery's own backoff has passed.
+    assert (status, attempts, later) == ("todo", 1, True)
