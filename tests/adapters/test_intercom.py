@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from frontdoor.adapters._common import html_to_text
 from frontdoor.adapters.base import BadRecord, ConversationRecord, Record, SurveyRecord
@@ -152,3 +154,17 @@ def test_bad_conversation_can_be_retried() -> None:
     (conv,) = split(records)[0]
     assert conv.external_id == "215468127"
     assert [m.text for m in conv.messages] == ["x"]
+
+
+@given(st.text())
+def test_html_to_text_takes_any_input(html: str) -> None:
+    text = html_to_text(html)
+    assert "\x00" not in text and "\x01" not in text
+    assert text == text.strip()
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), min_size=1))
+def test_escaped_text_comes_back_unchanged(words: str) -> None:
+    import html
+
+    assert html_to_text(f"<p>{html.escape(words)}</p>") == words

@@ -7,10 +7,14 @@ import hashlib
 import hmac
 import json
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from frontdoor.adapters import slack
 from frontdoor.adapters.base import BadRecord, ConversationRecord, Record
 from frontdoor.adapters.registry import get_adapter
 from frontdoor.adapters.slack import SlackExport, SlackWebhook, parse_ts, ts_text
@@ -236,3 +240,30 @@ def test_webhook_records() -> None:
     assert handler.records(challenge.encode()) == []
     (bad,) = handler.records(event(ts="yesterday"))
     assert isinstance(bad, BadRecord)
+
+
+def test_oversized_member_is_quarantined_not_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(slack, "MAX_MEMBER_BYTES", 64 * 1024)
+    big = [
+        {"type": "message", "user": "U1", "text": "가" * 100, "ts": f"1714550400.{i:06d}"}
+        for i in range(2000)
+    ]
+    target = tmp_path / "big.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("channels.json", json.dumps([{"id": "C1", "name": "general"}]))
+        zf.writestr("users.json", json.dumps([{"id": "U1", "team_id": "T1", "is_admin": True}]))
+        zf.writestr("general/2024-05-01.json", json.dumps(big, ensure_ascii=False))
+        zf.writestr("general/2024-05-02.json", json.dumps(big[:3], ensure_ascii=False))
+    convs, bad = split(list(SlackExport().read(target, options={})))
+    assert len(convs) == 3
+    (too_big,) = bad
+    assert "larger than" in too_big.reason and too_big.position == "general/2024-05-01.json"
+
+
+@given(
+    st.integers(0, 10**12 - 1), st.integers(0, 999_999), st.integers(0, 10**12 - 1), st.integers(0, 999_999)
+)
+def test_ts_pairs_round_trip_and_order_like_decimals(s1: int, u1: int, s2: int, u2: int) -> None:
+    a, b = f"{s1}.{u1:06d}", f"{s2}.{u2:06d}"
+    assert ts_text(parse_ts(a)) == a
+    assert (parse_ts(a) < parse_ts(b)) == (Decimal(a) < Decimal(b))

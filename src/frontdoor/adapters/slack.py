@@ -54,6 +54,8 @@ from frontdoor.models import AuthorKind, Channel
 
 KIND = "slack"
 MAX_SKEW_S = 300
+# One day of one channel is far below this; a larger member is a zip bomb or not an export.
+MAX_MEMBER_BYTES = 256 * 1024 * 1024
 
 # Housekeeping subtypes: they say nothing in the customer's words.
 SKIP_SUBTYPES = frozenset(
@@ -260,10 +262,16 @@ class _Tree:
             self.prefix = ""
 
     def read(self, name: str) -> bytes:
+        """One member's bytes, refusing members larger than :data:`MAX_MEMBER_BYTES`."""
         if self._zip is not None:
             with self._zip.open(name) as fh:
-                return fh.read()
-        return (self.path / name).read_bytes()
+                data = fh.read(MAX_MEMBER_BYTES + 1)
+        else:
+            with (self.path / name).open("rb") as fh:
+                data = fh.read(MAX_MEMBER_BYTES + 1)
+        if len(data) > MAX_MEMBER_BYTES:
+            raise AdapterError(f"{name} is larger than {MAX_MEMBER_BYTES // (1024 * 1024)} MiB")
+        return data
 
     def top(self, name: str) -> object:
         full = f"{self.prefix}/{name}" if self.prefix else name
