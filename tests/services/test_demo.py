@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from frontdoor.adapters.registry import kinds as adapter_kinds
 from frontdoor.demo import generator as gen
 from frontdoor.demo import phrases
 from frontdoor.demo.generator import OUTAGE_AREA, DemoData, generate
@@ -37,6 +38,7 @@ from frontdoor.services.demo import ensure_demo
 from frontdoor.services.store import Store
 from frontdoor.services.users import authenticate
 from frontdoor.services.workspaces import create_workspace
+from frontdoor.tagging.rules import validate_keyword, validate_pattern
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -92,6 +94,17 @@ def test_generated_content_meets_the_brief(data: DemoData) -> None:
     # Text is varied, not a handful of canned lines.
     customer_texts = {m.text for c in data.conversations for m in c.messages if m.author_kind == "customer"}
     assert len(customer_texts) > 2000
+
+
+def test_taxonomy_rules_are_accepted_by_the_rule_engine(data: DemoData) -> None:
+    for tag in data.tags:
+        for pattern in tag.patterns:
+            validate_pattern(pattern)
+        for keyword in tag.keywords:
+            validate_keyword(keyword)
+        assert tag.name_ko and tag.name_en and tag.description and data.tag_examples[tag.path]
+    kinds = set(adapter_kinds())
+    assert {kind for _key, kind, _name, _ch in gen.SOURCES} <= kinds
 
 
 def test_messages_are_stored_as_ingest_would(data: DemoData) -> None:

@@ -55,11 +55,12 @@ PLATFORMS: dict[str, Pair] = {
 }
 PLATFORM_WEIGHTS = {"smartstore": 45, "cafe24": 28, "godomall": 8, "imweb": 9, "shopify": 10}
 
+# One source per channel; kinds are the registered adapter kinds that would import them.
 SOURCES: tuple[tuple[str, str, str, str], ...] = (
     # key, kind, name, channel
     ("chat", "channeltalk", "채널톡 (Channel Talk)", "chat"),
-    ("email", "email", "고객지원 메일 help@growboard.example", "email"),
-    ("call", "call_transcript", "통화 녹취 (Call transcripts)", "call"),
+    ("email", "mbox", "고객지원 메일 help@growboard.example", "email"),
+    ("call", "vtt", "통화 녹취 (Call transcripts)", "call"),
     ("slack", "slack", "Slack 공유 채널 (Slack Connect)", "slack"),
     ("surveys", "surveys", "고객 설문 (NPS·CSAT·CES)", "survey"),
 )
@@ -416,7 +417,9 @@ class _Gen:
                         "customer_since": (self.start.date() + dt.timedelta(days=since)).isoformat(),
                         "platforms": platforms,
                         "sells_on_coupang": sells_coupang,
-                        "billing_cycle": "annual" if discount else "monthly",
+                        "billing_cycle": "annual" if discount or plan == "Enterprise" else "monthly",
+                        "renewal_date": self.renewal(since, annual=bool(discount) or plan == "Enterprise"),
+                        "crm_id": f"ACC-{i + 1:04d}",
                     },
                 )
             )
@@ -428,6 +431,14 @@ class _Gen:
                 a.domain = a.domain.replace(".example", f"{seen[a.domain]}.example")
             else:
                 seen[a.domain] = 1
+
+    def renewal(self, since_day: int, *, annual: bool) -> str:
+        """Next renewal after the window's end: the next anniversary (annual) or month (monthly)."""
+        since = self.start.date() + dt.timedelta(days=since_day)
+        end = self.end.date()
+        step = 365 if annual else 30
+        periods = (end - since).days // step + 1
+        return (since + dt.timedelta(days=periods * step)).isoformat()
 
     def person(self, english: bool) -> tuple[str, str]:
         if english:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -171,9 +172,37 @@ def _ids(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> list[i
 
 
 def _bulk(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
-    """Plain executemany through Core: the ORM's per-row bookkeeping is not needed here."""
-    if rows:
+    """Insert many rows: COPY on PostgreSQL, a plain Core executemany elsewhere.
+
+    The ORM's per-row bookkeeping is not needed here; on PostgreSQL, COPY spares the server
+    from parsing thousands of multi-row INSERT statements (several times faster).
+    """
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        _copy(session, model.__table__, rows)
+    else:
         session.execute(insert(model.__table__), list(rows))
+
+
+def _copy(session: Session, table: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """COPY ``rows`` into ``table`` inside the session's transaction (psycopg 3)."""
+    from psycopg import sql
+    from psycopg.types.json import Jsonb
+
+    columns = list(rows[0])
+    json_cols = {
+        c for c in columns if isinstance(table.c[c].type.dialect_impl(session.get_bind().dialect), JSONB)
+    }
+    raw = session.connection().connection.driver_connection
+    if raw is None:  # pragma: no cover - an open session always has a driver connection
+        raise RuntimeError("no database connection")
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+    )
+    with raw.cursor() as cur, cur.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([Jsonb(row[c]) if c in json_cols else row[c] for c in columns])
 
 
 def _insert_keyed(
@@ -186,7 +215,7 @@ def _insert_keyed(
     """
     if not rows:
         return []
-    session.execute(insert(model.__table__), list(rows))
+    _bulk(session, model, rows)
     found = {
         (src, ext): int(pk)
         for pk, src, ext in session.execute(
