@@ -144,6 +144,9 @@ class _Fields:
                 f"choose one of: {', '.join(c.value for c in Channel)}"
             ) from None
         self.columns: dict[str, str] = {}
+        self._cache: dict[tuple[str, ...], dict[str, str]] = {}
+        self._last_row: Mapping[str, Any] | None = None
+        self._last_cols: dict[str, str] = {}
 
     def bind(self, keys: list[str]) -> None:
         """Pick each field's column among ``keys`` (a CSV header)."""
@@ -164,18 +167,38 @@ class _Fields:
             raise AdapterError(f"missing column(s): {hint}; found: {', '.join(keys)}")
 
     def get(self, row: Mapping[str, Any], field: str) -> Any:
-        """The row's value for ``field`` (for dict rows, columns are looked up per row)."""
+        """The row's value for ``field`` (for JSON objects, columns are looked up per key set)."""
         col = self.columns.get(field)
         if col is not None:
             return row.get(col)
-        if field in self.overrides:
-            return row.get(self.overrides[field])
         if self.columns:
             return None
-        for name in DEFAULT_COLUMNS[field]:
-            if name in row:
-                return row[name]
-        return None
+        if row is self._last_row:
+            cols = self._last_cols
+        else:
+            cols = self._last_cols = self._object_columns(row)
+            self._last_row = row
+        return row.get(cols.get(field, "\x00"))
+
+    def _object_columns(self, row: Mapping[str, Any]) -> dict[str, str]:
+        # JSON objects of one export share a few key sets: resolve aliases once per set.
+        keys = tuple(row)
+        found = self._cache.get(keys)
+        if found is None:
+            present = set(keys)
+            found = {}
+            for field, names in DEFAULT_COLUMNS.items():
+                if field in self.overrides:
+                    found[field] = self.overrides[field]
+                    continue
+                for name in names:
+                    if name in present:
+                        found[field] = name
+                        break
+            if len(self._cache) > 1000:
+                self._cache.clear()
+            self._cache[keys] = found
+        return found
 
     def text(self, row: Mapping[str, Any], field: str) -> str:
         value = self.get(row, field)

@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -133,22 +133,43 @@ def is_free_mail(domain: str | None) -> bool:
     return bool(domain) and domain in FREE_MAIL_DOMAINS
 
 
+_STATEMENTS: dict[tuple[str, str, str, bool], Any] = {}
+
+
+def _statement(dialect: str, table: Table, returning: Any, ignore: bool) -> Any:
+    # Built once per (dialect, table, returning): values come as parameters, so the
+    # compiled form is reused instead of rebuilt for every row.
+    key = (dialect, table.name, getattr(returning, "key", ""), ignore)
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        if ignore:
+            ins = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+            stmt = ins.on_conflict_do_nothing()
+        else:
+            stmt = table.insert()
+        if returning is not None:
+            stmt = stmt.returning(returning)
+        _STATEMENTS[key] = stmt
+    return stmt
+
+
 def insert_ignore(session: Session, table: Table, values: dict[str, Any], returning: Any = None) -> Any:
     """``INSERT ... ON CONFLICT DO NOTHING`` on PostgreSQL or SQLite.
 
     Returns the ``returning`` column of the new row, or ``None`` when a conflicting row
     already existed (the caller re-selects).
     """
-    dialect = session.get_bind().dialect.name
-    ins = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    stmt = ins.values(values).on_conflict_do_nothing()
-    if returning is None:
-        session.execute(stmt)
-        return None
-    return session.execute(stmt.returning(returning)).scalar()
+    stmt = _statement(session.get_bind().dialect.name, table, returning, True)
+    result = session.execute(stmt, values)
+    return None if returning is None else result.scalar()
 
 
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+def _insert_returning(session: Session, table: Table, values: dict[str, Any], returning: Any) -> Any:
+    stmt = _statement(session.get_bind().dialect.name, table, returning, False)
+    return session.execute(stmt, values).scalar_one()
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), _CHUNK):
         yield items[i : i + _CHUNK]
 
@@ -197,6 +218,10 @@ class IdentityResolver:
         self._name: dict[str, int] = {}
         self._contact_account: dict[int, int | None] = {}
         self._queried: set[tuple[str, str]] = set()
+        # Inside resolve_many: identity rows and account links wait for one executemany.
+        self._defer = False
+        self._pending_ident: list[dict[str, Any]] = []
+        self._pending_links: list[dict[str, Any]] = []
 
     def bind(self, session: Session) -> None:
         """Use ``session`` from now on (the caches stay valid after a commit)."""
@@ -357,15 +382,237 @@ class IdentityResolver:
                 contact_id = self._create_contact(contact, email, account_id)
             elif account_id is not None and self._contact_account.get(contact_id) is None:
                 # A contact first seen without a company gets one as soon as we know it.
-                self.session.execute(
-                    update(Contact).where(Contact.id == contact_id).values(account_id=account_id)
-                )
+                if self._defer:
+                    self._pending_links.append({"_cid": contact_id, "_aid": account_id})
+                else:
+                    self.session.execute(
+                        update(Contact).where(Contact.id == contact_id).values(account_id=account_id)
+                    )
                 self._contact_account[contact_id] = account_id
             if contact_id is not None:
                 self._remember_identity(IdentityKind.CONTACT, contact.external_id, contact_id=contact_id)
         if account is not None and account_id is not None:
             self._remember_identity(IdentityKind.ACCOUNT, account.external_id, account_id=account_id)
         return Resolved(account_id=account_id, contact_id=contact_id)
+
+    def resolve_many(self, pairs: Sequence[tuple[ContactRef | None, AccountRef | None]]) -> list[Resolved]:
+        """Resolve many records at once: bulk selects, bulk inserts, then cached lookups.
+
+        Equivalent to calling :meth:`resolve` for each pair in order, with a handful of
+        statements per call instead of several per new contact.
+        """
+        if not pairs:
+            return []
+        self.prefetch(pairs)
+        self._create_missing_accounts(pairs)
+        self._create_missing_contacts(pairs)
+        self._defer = True
+        try:
+            results = [self.resolve(contact, account) for contact, account in pairs]
+        finally:
+            self._defer = False
+            self._flush_pending()
+        return results
+
+    def _flush_pending(self) -> None:
+        s = self.session
+        if self._pending_ident:
+            rows, self._pending_ident = self._pending_ident, []
+            stmt = _statement(s.get_bind().dialect.name, _IDENTITY, None, True)
+            s.execute(stmt, rows)
+        if self._pending_links:
+            links, self._pending_links = self._pending_links, []
+            s.execute(
+                update(_CONTACT)
+                .where(_CONTACT.c.id == bindparam("_cid"))
+                .values(account_id=bindparam("_aid")),
+                links,
+            )
+
+    def _plan(self, contact: ContactRef | None, account: AccountRef | None) -> tuple[Any, ...]:
+        """What resolve() finds from the caches: (account, account_id, contact_id, email, corp domain)."""
+        account = account or (contact.account if contact else None)
+        account_id = self._find_account(account) if account else None
+        email = normalize_email(contact.email) if contact else None
+        contact_id = self._find_contact(contact, email) if contact is not None else None
+        if account_id is None and contact_id is not None:
+            account_id = self._contact_account.get(contact_id)
+        corp = None
+        if email:
+            dom = email_domain(email)
+            if dom and not is_free_mail(dom):
+                corp = dom
+        if account_id is None and corp:
+            account_id = self._lookup("domain", corp)
+        return account, account_id, contact_id, email, corp
+
+    def _create_missing_accounts(self, pairs: Sequence[tuple[ContactRef | None, AccountRef | None]]) -> None:
+        wanted: list[dict[str, Any]] = []
+        doms: set[str] = set()
+        names: set[str] = set()
+        for contact, account in pairs:
+            account, account_id, _, _, corp = self._plan(contact, account)
+            if account_id is not None:
+                continue
+            if account is not None and (
+                account.external_id or account.name or normalize_domain(account.domain)
+            ):
+                values = self._account_values(account, fallback_domain=corp)
+            elif corp:
+                values = self._account_values(AccountRef(domain=corp), fallback_domain=None)
+            else:
+                continue
+            if values is None:
+                continue
+            dom = values["_domain"]
+            # Mirror resolve() in order: a later record finds an earlier one by domain or name.
+            if (dom and dom in doms) or values["name"] in names:
+                continue
+            if dom:
+                doms.add(dom)
+            names.add(values["name"])
+            wanted.append(values)
+        if not wanted:
+            return
+        s = self.session
+        rows = wanted
+        domains = [r.pop("_domain") for r in rows]
+        ids = [
+            row[0]
+            for row in s.execute(
+                _ACCOUNT.insert().returning(_ACCOUNT.c.id, sort_by_parameter_order=True), rows
+            )
+        ]
+        claimed = [
+            {"workspace_id": self.workspace_id, "account_id": aid, "domain": dom}
+            for aid, dom in zip(ids, domains, strict=True)
+            if dom
+        ]
+        losers: list[int] = []
+        if claimed:
+            s.execute(_statement(s.get_bind().dialect.name, _DOMAIN, None, True), claimed)
+            owners: dict[str, int] = {}
+            for chunk in _chunks([c["domain"] for c in claimed]):
+                for dom, aid in s.execute(
+                    select(_DOMAIN.c.domain, _DOMAIN.c.account_id).where(
+                        _DOMAIN.c.workspace_id == self.workspace_id, _DOMAIN.c.domain.in_(chunk)
+                    )
+                ):
+                    owners[dom] = aid
+            for c in claimed:
+                owner = owners.get(c["domain"])
+                if owner is not None and owner != c["account_id"]:
+                    # Another session registered this domain first: its account wins.
+                    losers.append(c["account_id"])
+                if owner is not None:
+                    self._domain[c["domain"]] = owner
+                self._queried.add(("domain", c["domain"]))
+        if losers:
+            for chunk in _chunks(losers):
+                s.execute(delete(_ACCOUNT).where(_ACCOUNT.c.id.in_(chunk)))
+        lost = set(losers)
+        for aid, row in zip(ids, rows, strict=True):
+            if aid in lost:
+                continue
+            self.accounts_created += 1
+            self._name.setdefault(row["name"], aid)
+            self._queried.add(("name", row["name"]))
+
+    def _create_missing_contacts(self, pairs: Sequence[tuple[ContactRef | None, AccountRef | None]]) -> None:
+        keyed: list[dict[str, Any]] = []
+        bare: list[tuple[str, dict[str, Any]]] = []
+        taken: set[tuple[str, str]] = set()
+        for contact, account in pairs:
+            if contact is None:
+                continue
+            _, account_id, contact_id, email, _ = self._plan(contact, account)
+            if contact_id is not None:
+                continue
+            values = self._contact_values(contact, email, account_id)
+            if values is None:
+                continue
+            keys = {
+                ("m", values["member_id"]) if values["member_id"] else None,
+                ("e", email) if email else None,
+            }
+            keys.discard(None)
+            ext = str(contact.external_id)[:200] if contact.external_id else None
+            if not keys:
+                if ext and ("x", ext) not in taken:
+                    taken.add(("x", ext))
+                    bare.append((ext, values))
+                continue
+            if keys & taken:
+                continue  # the same person earlier in this batch
+            taken |= keys  # type: ignore[arg-type]
+            keyed.append(values)
+        s = self.session
+        dialect = s.get_bind().dialect.name
+        if keyed:
+            stmt = _statement(dialect, _CONTACT, None, True).returning(
+                _CONTACT.c.id, _CONTACT.c.member_id, _CONTACT.c.email, _CONTACT.c.account_id
+            )
+            made = s.execute(stmt, keyed).all()
+            for cid, member, email, aid in made:
+                self.contacts_created += 1
+                self._contact_account[cid] = aid
+                if member:
+                    self._member[member] = cid
+                    self._queried.add(("member", member))
+                if email:
+                    self._email[email] = cid
+                    self._queried.add(("email", email))
+            if len(made) < len(keyed):
+                # Lost races (or a key already used by another contact): re-select.
+                for v in keyed:
+                    for kind, key in (("member", v["member_id"]), ("email", v["email"])):
+                        if key and key not in (self._member if kind == "member" else self._email):
+                            self._queried.discard((kind, key))
+                self._load(
+                    "member",
+                    [
+                        v["member_id"]
+                        for v in keyed
+                        if v["member_id"] and ("member", v["member_id"]) not in self._queried
+                    ],
+                )
+                self._load(
+                    "email",
+                    [v["email"] for v in keyed if v["email"] and ("email", v["email"]) not in self._queried],
+                )
+        if bare:
+            rows = [v for _, v in bare]
+            ids = [
+                r[0]
+                for r in s.execute(
+                    _CONTACT.insert().returning(_CONTACT.c.id, sort_by_parameter_order=True), rows
+                )
+            ]
+            idents = [
+                {
+                    "workspace_id": self.workspace_id,
+                    "source_id": self.source_id,
+                    "kind": IdentityKind.CONTACT,
+                    "external_id": ext,
+                    "account_id": None,
+                    "contact_id": cid,
+                }
+                for (ext, _), cid in zip(bare, ids, strict=True)
+            ]
+            s.execute(_statement(dialect, _IDENTITY, None, True), idents)
+            exts = [ext for ext, _ in bare]
+            for ext in exts:
+                self._queried.discard(("contact", ext))
+            self._load("contact", exts)
+            losers = []
+            for (ext, values), cid in zip(bare, ids, strict=True):
+                if self._ident.get((IdentityKind.CONTACT, ext)) == cid:
+                    self.contacts_created += 1
+                    self._contact_account[cid] = values["account_id"]
+                else:
+                    losers.append(cid)
+            for chunk in _chunks(losers):
+                s.execute(delete(_CONTACT).where(_CONTACT.c.id.in_(chunk)))
 
     def _find_account(self, account: AccountRef) -> int | None:
         if account.external_id:
@@ -407,24 +654,23 @@ class IdentityResolver:
         ext = str(external_id)[:200]
         if (kind, ext) in self._ident:
             return
-        insert_ignore(
-            self.session,
-            _IDENTITY,
-            {
-                "workspace_id": self.workspace_id,
-                "source_id": self.source_id,
-                "kind": kind,
-                "external_id": ext,
-                "account_id": account_id,
-                "contact_id": contact_id,
-            },
-        )
+        row = {
+            "workspace_id": self.workspace_id,
+            "source_id": self.source_id,
+            "kind": kind,
+            "external_id": ext,
+            "account_id": account_id,
+            "contact_id": contact_id,
+        }
+        if self._defer:
+            self._pending_ident.append(row)
+        else:
+            insert_ignore(self.session, _IDENTITY, row)
         target = account_id if kind == IdentityKind.ACCOUNT else contact_id
         if target is not None:
             self._ident[(kind, ext)] = target
 
-    def _create_account(self, account: AccountRef, *, fallback_domain: str | None) -> int | None:
-        s = self.session
+    def _account_values(self, account: AccountRef, *, fallback_domain: str | None) -> dict[str, Any] | None:
         dom = normalize_domain(account.domain)
         if dom and is_free_mail(dom):
             dom = None
@@ -432,7 +678,7 @@ class IdentityResolver:
         name = (account.name or "").strip()[:300] or dom or str(account.external_id or "")[:300]
         if not name:
             return None
-        values: dict[str, Any] = {
+        return {
             "workspace_id": self.workspace_id,
             "name": name,
             "plan": _bound(account.plan, 64),
@@ -440,8 +686,17 @@ class IdentityResolver:
             "arr": int(account.arr or 0),
             "currency": (account.currency or "KRW")[:3].upper(),
             "attributes": dict(account.attributes or {}),
+            "_domain": dom,
         }
-        account_id: int = s.execute(_ACCOUNT.insert().values(values).returning(_ACCOUNT.c.id)).scalar_one()
+
+    def _create_account(self, account: AccountRef, *, fallback_domain: str | None) -> int | None:
+        s = self.session
+        values = self._account_values(account, fallback_domain=fallback_domain)
+        if values is None:
+            return None
+        dom = values.pop("_domain")
+        name = values["name"]
+        account_id: int = _insert_returning(s, _ACCOUNT, values, _ACCOUNT.c.id)
         if dom:
             won = insert_ignore(
                 s,
@@ -464,12 +719,13 @@ class IdentityResolver:
         self._queried.add(("name", name))
         return account_id
 
-    def _create_contact(self, contact: ContactRef, email: str | None, account_id: int | None) -> int | None:
+    def _contact_values(
+        self, contact: ContactRef, email: str | None, account_id: int | None
+    ) -> dict[str, Any] | None:
         member = _bound(str(contact.member_id), 200) if contact.member_id else None
         if not (contact.external_id or member or email):
             return None
-        s = self.session
-        values: dict[str, Any] = {
+        return {
             "workspace_id": self.workspace_id,
             "account_id": account_id,
             "name": (contact.name or "").strip()[:300],
@@ -481,6 +737,13 @@ class IdentityResolver:
             "language": _bound(contact.language, 8),
             "attributes": dict(contact.attributes or {}),
         }
+
+    def _create_contact(self, contact: ContactRef, email: str | None, account_id: int | None) -> int | None:
+        values = self._contact_values(contact, email, account_id)
+        if values is None:
+            return None
+        member = values["member_id"]
+        s = self.session
         if member or email:
             cid = insert_ignore(
                 s,
@@ -498,7 +761,7 @@ class IdentityResolver:
                     cid = self._lookup("email", email)
                 return cid
         else:
-            cid = s.execute(_CONTACT.insert().values(values).returning(_CONTACT.c.id)).scalar_one()
+            cid = _insert_returning(s, _CONTACT, values, _CONTACT.c.id)
             ext = str(contact.external_id)[:200]
             won = insert_ignore(
                 s,
