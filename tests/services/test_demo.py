@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import statistics
 import unicodedata
@@ -215,7 +216,21 @@ def _counts(store: Store, workspace_id: int) -> dict[str, int]:
     return out
 
 
-def test_ensure_demo_builds_once_survives_interruption_and_is_idempotent(store: Store) -> None:
+def _conversation_count(store: Store) -> int:
+    with store.session() as s:
+        return s.scalar(select(func.count()).select_from(Conversation)) or 0
+
+
+def _content_digest(rows: list[tuple[str, str, str]]) -> str:
+    h = hashlib.sha256()
+    for row in sorted(rows):
+        h.update("\x1f".join(row).encode() + b"\x1e")
+    return h.hexdigest()
+
+
+def test_ensure_demo_builds_once_survives_interruption_and_is_idempotent(
+    store: Store, data: DemoData
+) -> None:
     # A half-built demo from an earlier run: marked, incomplete, with a stray row.
     with store.session() as s:
         ws = create_workspace(s, slug="demo", name="old demo")
@@ -236,11 +251,26 @@ def test_ensure_demo_builds_once_survives_interruption_and_is_idempotent(store: 
     lines: list[str] = []
     info = ensure_demo(store, progress=lines.append, today=TODAY)
     assert info.created and info.workspace_slug == "demo" and lines
-    assert "5," in info.summary and "accounts" in info.summary
+    assert f"{_conversation_count(store):,} conversations" in info.summary
     first = _counts(store, info.workspace_id)
     assert first["workspaces"] == 1
     assert first["Account"] >= 300 and first["Conversation"] >= 5000 and first["Tag"] >= 150
     assert first["TagDimension"] >= 3 and first["Source"] == 5 and first["links"] >= first["RoadmapItem"]
+
+    # The database holds exactly the generated text (the build date moves only timestamps).
+    expected = _content_digest(
+        [(c.source, m.external_id, m.text) for c in data.conversations for m in c.messages]
+    )
+    with store.session() as s:
+        keys = dict(s.execute(select(Source.id, Source.kind)).all())
+        by_kind = {kind: key for key, kind, _name, _ch in gen.SOURCES}
+        stored = [
+            (by_kind[keys[src]], ext, text)
+            for src, ext, text in s.execute(select(Message.source_id, Message.external_id, Message.text))
+        ]
+        linked = s.scalar(select(func.count(func.distinct(roadmap_item_tag.c.roadmap_item_id))))
+    assert _content_digest(stored) == expected
+    assert linked == first["RoadmapItem"]
 
     again = ensure_demo(store, today=TODAY + dt.timedelta(days=30))
     assert not again.created and again.workspace_id == info.workspace_id
