@@ -61,7 +61,7 @@ def test_zip_counts(tmp_path: Path, prefix: str) -> None:
     assert len({c.account.external_id for c in convs if c.account}) == 2
     # A message without ts and a day file that is not JSON.
     assert len(bad) == 2
-    assert {b.position.rsplit("/", 1)[-1] for b in bad} == {"2024-05-01.json[4]", "2024-05-04.json"}
+    assert {b.position for b in bad} == {"ext-example-shared/2024-05-01.json[4]", "general/2024-05-04.json"}
 
 
 def test_folder_reads_like_the_zip(tmp_path: Path) -> None:

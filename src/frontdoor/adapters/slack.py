@@ -426,18 +426,20 @@ class SlackExport:
     ) -> Iterator[Record]:
         threads: dict[tuple[int, int], _Thread] = {}
         for name in files:
+            # Positions are relative to the export root: quarantine keeps 100 characters.
+            rel = name[len(tree.prefix) + 1 :] if tree.prefix else name
             try:
-                day = parse_json_bytes(tree.read(name), what=name)
+                day = parse_json_bytes(tree.read(name), what=rel)
             except AdapterError as exc:
-                yield BadRecord(position=name, raw="", reason=str(exc))
+                yield BadRecord(position=rel, raw="", reason=str(exc))
                 continue
             if not isinstance(day, list):
                 yield BadRecord(
-                    position=name, raw=raw_excerpt(_dump(day)), reason="day file is not a JSON array"
+                    position=rel, raw=raw_excerpt(_dump(day)), reason="day file is not a JSON array"
                 )
                 continue
             for index, message in enumerate(day):
-                position = f"{name}[{index}]"
+                position = f"{rel}[{index}]"
                 try:
                     if not isinstance(message, Mapping):
                         raise RecordError("message is not an object")
