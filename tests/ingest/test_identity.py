@@ -151,3 +151,37 @@ def test_concurrent_threads_create_one_contact(store: Store, workspace: Workspac
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(Contact)) == 1
         assert s.scalar(select(func.count()).select_from(Identity)) == 1
+
+
+def test_bulk_lost_race_reselects(store: Store, workspace: Workspace) -> None:
+    """resolve_many: rows another session created meanwhile are adopted, not duplicated."""
+    src = _src(store, workspace)
+    refs: list[tuple[ContactRef | None, AccountRef | None]] = [
+        (ContactRef(email="a@race.kr", member_id="m-a"), None),
+        (ContactRef(external_id="u-b"), AccountRef(name="레이스 주식회사", domain="race.kr")),
+        (ContactRef(email="a@race.kr"), None),  # the same person again in the batch
+        (ContactRef(email="c@gmail.com"), AccountRef(name="개인 고객")),
+    ]
+    s1, s2 = store.sessions(), store.sessions()
+    try:
+        r1 = IdentityResolver(s1, workspace_id=workspace.id, source_id=src)
+        r2 = IdentityResolver(s2, workspace_id=workspace.id, source_id=src)
+        r1.prefetch(refs)
+        r2.prefetch(refs)
+        s2.commit()
+        first = r1.resolve_many(refs)
+        s1.commit()
+        second = r2.resolve_many(refs)
+        s2.commit()
+    finally:
+        s1.close()
+        s2.close()
+    assert first == second
+    assert first[0].contact_id == first[2].contact_id
+    assert first[0].account_id == first[1].account_id  # race.kr: one company
+    assert (r1.contacts_created, r1.accounts_created) == (3, 2)
+    assert (r2.contacts_created, r2.accounts_created) == (0, 0)
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Contact)) == 3
+        assert s.scalar(select(func.count()).select_from(Account)) == 2
+        assert s.scalar(select(func.count()).select_from(AccountDomain)) == 1

@@ -475,6 +475,16 @@ class IdentityResolver:
         if not wanted:
             return
         s = self.session
+        # Accounts known only by name have no unique key to conflict on: look again right
+        # before creating, so a company another import just created is adopted.
+        by_name = [w["name"] for w in wanted if not w["_domain"]]
+        if by_name:
+            for name in by_name:
+                self._queried.discard(("name", name))
+            self._load("name", by_name)
+            wanted = [w for w in wanted if w["_domain"] or w["name"] not in self._name]
+            if not wanted:
+                return
         rows = wanted
         domains = [r.pop("_domain") for r in rows]
         ids = [
