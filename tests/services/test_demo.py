@@ -187,6 +187,12 @@ def test_bigger_accounts_talk_about_business_goals(data: DemoData) -> None:
             if a.tag.startswith("goal/"):
                 assert any(rx.search(said) for rx in goal_rx[a.tag]), (a.tag, said)
     assert statistics.mean(dm_in_goal) > 0.4
+    dm_by_size: dict[bool, list[bool]] = defaultdict(list)
+    for c in data.conversations:
+        if c.account is not None and c.contact is not None:
+            big = data.accounts[c.account].plan in ("Pro", "Enterprise")
+            dm_by_size[big].append(data.contacts[c.contact].is_decision_maker)
+    assert statistics.mean(dm_by_size[True]) > statistics.mean(dm_by_size[False])
 
 
 def _counts(store: Store, workspace_id: int) -> dict[str, int]:

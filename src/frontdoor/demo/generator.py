@@ -484,7 +484,7 @@ class _Gen:
             ]
             count = self.rng.randint(*n)
             # Small shops: the owner is often the only contact; big ones have both kinds.
-            first_dm = a.plan in ("Free", "Starter") and self.rng.random() < 0.55
+            first_dm = a.plan in ("Free", "Starter") and self.rng.random() < 0.35
             for k in range(count):
                 decision = first_dm if k == 0 else (k == 1 and a.plan in ("Pro", "Enterprise", "Growth"))
                 self.add_contact(i, decision=decision, english=english, domain=a.domain)
@@ -696,7 +696,7 @@ class _Gen:
         age = (self.end - msgs[-1].sent_at).total_seconds() / 86400
         if len(msgs) < len(writer.messages):
             status = "open"
-        elif age > 2 or rng.random() < 0.5:
+        elif age > 3 or rng.random() < 0.4:
             status = "closed" if rng.random() < 0.97 else "snoozed"
         else:
             status = "open"
@@ -757,7 +757,7 @@ class _Gen:
         dms = [i for i in contacts if self.contacts[i].is_decision_maker]
         pr = [i for i in contacts if not self.contacts[i].is_decision_maker]
         a = self.accounts[account]
-        p_dm = {"Free": 0.5, "Starter": 0.45, "Growth": 0.3, "Pro": 0.35, "Enterprise": 0.4}[a.plan]
+        p_dm = {"Free": 0.5, "Starter": 0.4, "Growth": 0.35, "Pro": 0.5, "Enterprise": 0.6}[a.plan]
         if kind in ("renewal", "churn-risk", "security-review", "cancellation", "upgrade"):
             p_dm = 0.85
         if kind in ("bug", "question"):
