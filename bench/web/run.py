@@ -150,7 +150,7 @@ def generate(schema: str, n: int) -> None:
             "(:w, 'sentiment', '감정', 'Sentiment', false, 2)",
         ),
     ]
-    tag_rows = [(p, "area", p.split("/")[-1]) for p in AREAS]
+    tag_rows = [(f"area/{p}", "area", p.split("/")[-1]) for p in AREAS]
     tag_rows += [
         (f"type/{t}", "type", t) for t in ("bug", "question", "feature-request", "complaint", "praise")
     ]
@@ -170,7 +170,7 @@ def generate(schema: str, n: int) -> None:
         conn.execute(
             text(
                 "UPDATE tag c SET parent_id = p.id FROM tag p WHERE c.workspace_id = :w AND p.workspace_id = :w "
-                "AND position('/' in c.path) > 0 AND p.path = regexp_replace(c.path, '/[^/]+$', '')"
+                "AND p.path = regexp_replace(c.path, '/[^/]+$', '')"
             ),
             {"w": wid},
         )
@@ -186,8 +186,7 @@ def generate(schema: str, n: int) -> None:
         ).one()
         tags = conn.execute(
             text(
-                "SELECT min(id), max(id) FROM tag WHERE workspace_id = :w AND path NOT LIKE 'type/%' "
-                "AND path NOT LIKE 'sentiment/%'"
+                "SELECT min(id), max(id) FROM tag WHERE workspace_id = :w AND path LIKE 'area/%'"
             ),
             {"w": wid},
         ).one()
@@ -308,7 +307,7 @@ def measure(schema: str, requests: int) -> dict[str, list[float]]:
         n = conn.execute(text("SELECT count(*) FROM conversation")).scalar_one()
         m = conn.execute(text("SELECT count(*) FROM message")).scalar_one()
         a = conn.execute(text("SELECT count(*) FROM tag_assignment")).scalar_one()
-        tag_id = conn.execute(text("SELECT id FROM tag WHERE path = 'billing/refund'")).scalar_one()
+        tag_id = conn.execute(text("SELECT id FROM tag WHERE path = 'area/billing/refund'")).scalar_one()
     print(f"data: {n:,} conversations, {m:,} messages, {a:,} tag assignments", flush=True)
     results: dict[str, list[float]] = {}
     with TestClient(create_app(store)) as client:

@@ -82,13 +82,13 @@ def test_filter_and_search_in_korean(page: Any, live_app: LiveApp) -> None:
 
 def test_confirm_suggestion_updates_taxonomy_count_and_quotes(page: Any, live_app: LiveApp) -> None:
     sign_in(page, live_app, ADMIN)
-    assert tag_count(page, live_app, "billing/refund") == 0
+    assert tag_count(page, live_app, "area/billing/refund") == 0
     page.goto(f"{live_app.url}/conversations/{live_app.ids.refund_conversation_id}")
     suggestion = page.locator("li.assignment.suggested")
     assert "Refund" in suggestion.inner_text()
     suggestion.locator("button.confirm").click()
     page.wait_for_selector("li.assignment.confirmed")
-    assert tag_count(page, live_app, "billing/refund") == 1
+    assert tag_count(page, live_app, "area/billing/refund") == 1
     live_app.shot(page, "taxonomy-after-confirm")
     # Mark a quote by selecting text in the first message.
     page.goto(f"{live_app.url}/conversations/{live_app.ids.refund_conversation_id}")
@@ -103,7 +103,7 @@ def test_confirm_suggestion_updates_taxonomy_count_and_quotes(page: Any, live_ap
     }"""
     )
     assert page.locator(".quote-preview").inner_text() == "“금액 환불”"
-    page.select_option("#add-tag select[name=tag_id]", label="billing/refund")
+    page.select_option("#add-tag select[name=tag_id]", label="area/billing/refund")
     page.click("#add-tag button[type=submit]")
     page.wait_for_selector("blockquote.quote")
     assert page.locator("blockquote.quote").inner_text() == "금액 환불"
@@ -136,4 +136,4 @@ def test_engineer_cannot_edit(page: Any, live_app: LiveApp) -> None:
     live_app.shot(page, "engineer-refused")
     response = page.goto(f"{live_app.url}/settings")
     assert response.status == 403
-    assert tag_count(page, live_app, "billing/refund") == 0
+    assert tag_count(page, live_app, "area/billing/refund") == 0

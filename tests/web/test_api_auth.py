@@ -90,7 +90,7 @@ def test_one_workspace_token_cannot_read_another(store: Store, workspace: Worksp
         )
         assert mixed.status_code == 404
         tags = {t["path"] for t in client.get("/api/v1/tags", headers=h).json()}
-        assert tags == {"billing", "billing/refund", "dashboard-export"}
+        assert tags == {"area/billing", "area/billing/refund", "area/dashboard-export"}
         accounts = client.get("/api/v1/accounts", headers=h).json()
         assert [a["name"] for a in accounts] == ["서울상회"]
         demand = client.get("/api/v1/roadmap/demand", headers=h).json()

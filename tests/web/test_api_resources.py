@@ -70,7 +70,7 @@ def test_filters_and_korean_search(store: Store, workspace: Workspace) -> None:
         detail = client.get(f"/api/v1/conversations/{ids.refund_conversation_id}", headers=_h(token)).json()
         assert [m["author_kind"] for m in detail["messages"]] == ["customer", "agent", "agent"]
         assert detail["messages"][2]["is_internal"] is True
-        assert detail["assignments"][0]["tag_path"] == "billing/refund"
+        assert detail["assignments"][0]["tag_path"] == "area/billing/refund"
 
 
 def test_validation_errors_are_clear_4xx(store: Store, workspace: Workspace) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from webseed import XSS_IMG, XSS_SCRIPT, add_user, csrf_of, seed, sign_in
@@ -90,6 +92,8 @@ def test_confirm_suggestion_then_taxonomy_counts_it(store: Store, workspace: Wor
     ids = seed(store, workspace_id=workspace.id)
     with TestClient(create_app(store)) as client:
         sign_in(client, "admin@example.com")
+        row = re.compile(r'data-tag-path="area/billing/refund">.*?<td class="num count">(\d+)</td>', re.S)
+        assert row.search(client.get("/taxonomy").text).group(1) == "0"  # type: ignore[union-attr]
         page = client.get(f"/conversations/{ids.refund_conversation_id}")
         response = client.post(
             f"/conversations/{ids.refund_conversation_id}/assignments/{ids.suggestion_id}",
@@ -97,6 +101,8 @@ def test_confirm_suggestion_then_taxonomy_counts_it(store: Store, workspace: Wor
             follow_redirects=False,
         )
         assert response.status_code == 303
+        # The cached counts are dropped by the change, so the page shows it at once.
+        assert row.search(client.get("/taxonomy").text).group(1) == "1"  # type: ignore[union-attr]
     with store.session() as s:
         assert s.get(TagAssignment, ids.suggestion_id).status == "confirmed"  # type: ignore[union-attr]
 
@@ -193,3 +199,27 @@ def test_invitation_is_single_use(store: Store, workspace: Workspace) -> None:
     with TestClient(create_app(store)) as client:
         sign_in(client, "new@example.com", "long-enough-pw")
         assert client.get("/settings").status_code == 403  # product is not admin
+
+
+def test_move_and_merge_from_the_taxonomy_page(store: Store, workspace: Workspace) -> None:
+    ids = seed(store, workspace_id=workspace.id)
+    with TestClient(create_app(store)) as client:
+        sign_in(client, "admin@example.com")
+        page = client.get("/taxonomy").text
+        moved = client.post(
+            "/taxonomy/move",
+            data={"tag_id": ids.tag_export_id, "parent_id": "", "action": "move", "csrf": csrf_of(page)},
+        )
+        assert moved.status_code == 200
+        merged = client.post(
+            "/taxonomy/move",
+            data={
+                "tag_id": ids.tag_refund_id,
+                "merge_into_id": ids.tag_export_id,
+                "action": "merge",
+                "csrf": csrf_of(page),
+            },
+        )
+        assert merged.status_code == 200, merged.text[:500]
+        tree = client.get("/taxonomy").text
+        assert 'data-tag-path="area/billing/refund"' not in tree  # merged tags leave the active tree

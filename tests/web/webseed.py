@@ -63,13 +63,17 @@ def seed(store: Store, *, slug: str = "acme", workspace_id: int | None = None, p
         s.add(dim)
         s.flush()
         billing = Tag(
-            workspace_id=workspace_id, path="billing", dimension_id=dim.id, name_ko="결제", name_en="Billing"
+            workspace_id=workspace_id,
+            path="area/billing",
+            dimension_id=dim.id,
+            name_ko="결제",
+            name_en="Billing",
         )
         s.add(billing)
         s.flush()
         refund = Tag(
             workspace_id=workspace_id,
-            path="billing/refund",
+            path="area/billing/refund",
             parent_id=billing.id,
             dimension_id=dim.id,
             name_ko="환불",
@@ -77,7 +81,7 @@ def seed(store: Store, *, slug: str = "acme", workspace_id: int | None = None, p
         )
         export = Tag(
             workspace_id=workspace_id,
-            path="dashboard-export",
+            path="area/dashboard-export",
             dimension_id=dim.id,
             name_ko="내보내기",
             name_en="Export",

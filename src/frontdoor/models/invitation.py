@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index, String, false
+from sqlalchemy import Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdoor.db.base import Base, UTCDateTime
 from frontdoor.models._common import created_at, fk, pk, str_enum, workspace_fk
 from frontdoor.models.conversation import Conversation, Message
+from frontdoor.models.tag import TagAssignment
 from frontdoor.models.workspace import Role
 
 
@@ -53,4 +54,22 @@ Index(
     postgresql_using="gin",
     postgresql_ops={"subject": "gin_trgm_ops"},
     sqlite_where=false(),
+)
+# Conversation-level tag counts (taxonomy page, insights) read only this index on PostgreSQL
+# (index-only scans), and weekly trends join conversations to it without touching the heap.
+Index(
+    "ix_tag_assignment_ws_status_tag",
+    TagAssignment.workspace_id,
+    TagAssignment.status,
+    TagAssignment.tag_id,
+    postgresql_where=text("scope = ''"),
+    sqlite_where=text("scope = ''"),
+)
+Index(
+    "ix_tag_assignment_conv_status_tag",
+    TagAssignment.conversation_id,
+    TagAssignment.status,
+    TagAssignment.tag_id,
+    postgresql_where=text("scope = ''"),
+    sqlite_where=text("scope = ''"),
 )

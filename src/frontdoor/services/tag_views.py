@@ -17,11 +17,9 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from frontdoor.db.base import utcnow
-from frontdoor.errors import NotFound, ValidationError
 from frontdoor.models import (
     AssignmentStatus,
     Conversation,
-    Message,
     Origin,
     Tag,
     TagAssignment,
@@ -29,7 +27,9 @@ from frontdoor.models import (
     TagStatus,
     User,
 )
+from frontdoor.services.assignments import assign_tag, decide
 from frontdoor.services.permissions import Action, require
+from frontdoor.services.taxonomy import merge_tag, move_tag, update_tag
 
 TREND_WEEKS = 12
 
@@ -102,11 +102,35 @@ def tag_trends(
     return {int(row[0]): [int(v or 0) for v in row[1:]] for row in rows}
 
 
-def tag_tree(session: Session, *, workspace_id: int, with_trends: bool = True) -> list[DimensionTree]:
-    """Every dimension with its active tags, counts and (optionally) trends."""
-    confirmed = tag_counts(session, workspace_id=workspace_id, status=AssignmentStatus.CONFIRMED)
-    suggested = tag_counts(session, workspace_id=workspace_id, status=AssignmentStatus.SUGGESTED)
-    trends = tag_trends(session, workspace_id=workspace_id) if with_trends else {}
+@dataclass(frozen=True)
+class TagStats:
+    """The numbers behind the tree: plain data, safe to cache between requests."""
+
+    confirmed: dict[int, int]
+    suggested: dict[int, int]
+    trends: dict[int, list[int]]
+
+
+def tag_stats(session: Session, *, workspace_id: int, with_trends: bool = True) -> TagStats:
+    """Confirmed and suggested conversation counts per tag and (optionally) weekly trends."""
+    return TagStats(
+        confirmed=tag_counts(session, workspace_id=workspace_id, status=AssignmentStatus.CONFIRMED),
+        suggested=tag_counts(session, workspace_id=workspace_id, status=AssignmentStatus.SUGGESTED),
+        trends=tag_trends(session, workspace_id=workspace_id) if with_trends else {},
+    )
+
+
+def tag_tree(
+    session: Session, *, workspace_id: int, with_trends: bool = True, stats: TagStats | None = None
+) -> list[DimensionTree]:
+    """Every dimension with its active tags, counts and (optionally) trends.
+
+    Parameters
+    ----------
+    stats : TagStats, optional
+        Precomputed (e.g. cached) numbers; computed now when omitted.
+    """
+    stats = stats or tag_stats(session, workspace_id=workspace_id, with_trends=with_trends)
     dimensions = list(
         session.scalars(
             select(TagDimension)
@@ -119,20 +143,23 @@ def tag_tree(session: Session, *, workspace_id: int, with_trends: bool = True) -
         select(Tag).where(Tag.workspace_id == workspace_id, Tag.status == TagStatus.ACTIVE).order_by(Tag.path)
     ):
         tags_by_dim[tag.dimension_id].append(tag)
-    result = []
-    for dim in dimensions:
-        nodes = [
-            TagNode(
-                tag=t,
-                depth=t.path.count("/"),
-                count=confirmed.get(t.id, 0),
-                suggested=suggested.get(t.id, 0),
-                trend=trends.get(t.id, [0] * TREND_WEEKS) if with_trends else [],
-            )
-            for t in tags_by_dim.get(dim.id, [])
-        ]
-        result.append(DimensionTree(dimension=dim, nodes=nodes))
-    return result
+    empty = [0] * TREND_WEEKS
+    return [
+        DimensionTree(
+            dimension=dim,
+            nodes=[
+                TagNode(
+                    tag=t,
+                    depth=t.path.count("/"),
+                    count=stats.confirmed.get(t.id, 0),
+                    suggested=stats.suggested.get(t.id, 0),
+                    trend=stats.trends.get(t.id, empty) if with_trends else [],
+                )
+                for t in tags_by_dim.get(dim.id, [])
+            ],
+        )
+        for dim in dimensions
+    ]
 
 
 def sparkline_points(values: list[int], *, width: int = 96, height: int = 20) -> str:
@@ -172,17 +199,10 @@ def review_queue(
     return [(a, t, s) for a, t, s in rows]
 
 
-def _assignment(session: Session, *, workspace_id: int, assignment_id: int) -> TagAssignment:
-    row = session.get(TagAssignment, assignment_id)
-    if row is None or row.workspace_id != workspace_id:
-        raise NotFound(f"no assignment {assignment_id}")
-    return row
-
-
 def decide_assignment(
     session: Session, *, workspace_id: int, assignment_id: int, user: User, confirm: bool
 ) -> TagAssignment:
-    """Confirm or reject an assignment.
+    """Confirm or reject an assignment (delegates to :func:`frontdoor.services.assignments.decide`).
 
     Raises
     ------
@@ -192,12 +212,7 @@ def decide_assignment(
         No such assignment in this workspace.
     """
     require(user, Action.TAG)
-    row = _assignment(session, workspace_id=workspace_id, assignment_id=assignment_id)
-    row.status = AssignmentStatus.CONFIRMED if confirm else AssignmentStatus.REJECTED
-    row.decided_by_id = user.id
-    row.decided_at = utcnow()
-    session.flush()
-    return row
+    return decide(session, workspace_id=workspace_id, assignment_id=assignment_id, confirm=confirm, user=user)
 
 
 def add_assignment(
@@ -210,9 +225,10 @@ def add_assignment(
     message_id: int | None = None,
     span: tuple[int, int] | None = None,
 ) -> TagAssignment:
-    """Tag a conversation (or a quote: a span of one of its messages) as a confirmed human decision.
+    """Tag a conversation (or a quote) as a confirmed human decision.
 
-    Re-tagging the same scope confirms the existing row instead of failing.
+    Delegates to :func:`frontdoor.services.assignments.assign_tag`; re-tagging the same
+    scope confirms the existing row.
 
     Raises
     ------
@@ -221,60 +237,21 @@ def add_assignment(
     NotFound
         The conversation, tag or message is not in this workspace.
     ValidationError
-        A span outside the message text.
+        A span outside the message text, or a retired/merged tag.
     """
     if user is not None:
         require(user, Action.TAG)
-    conversation = session.get(Conversation, conversation_id)
-    if conversation is None or conversation.workspace_id != workspace_id:
-        raise NotFound(f"no conversation {conversation_id}")
-    tag = session.get(Tag, tag_id)
-    if tag is None or tag.workspace_id != workspace_id or tag.status != TagStatus.ACTIVE:
-        raise NotFound(f"no active tag {tag_id}")
-    scope = ""
-    start = end = None
-    if message_id is not None:
-        message = session.get(Message, message_id)
-        if message is None or message.conversation_id != conversation.id:
-            raise NotFound(f"no message {message_id} in conversation {conversation_id}")
-        if span is None:
-            span = (0, len(message.text))
-        start, end = span
-        if not 0 <= start < end <= len(message.text):
-            raise ValidationError(f"span: {start}-{end} is outside the message (0-{len(message.text)})")
-        scope = f"m{message.id}:{start}-{end}"
-    row = session.scalar(
-        select(TagAssignment).where(
-            TagAssignment.conversation_id == conversation.id,
-            TagAssignment.tag_id == tag.id,
-            TagAssignment.scope == scope,
-        )
+    return assign_tag(
+        session,
+        workspace_id=workspace_id,
+        conversation_id=conversation_id,
+        tag=tag_id,
+        origin=Origin.HUMAN,
+        status=AssignmentStatus.CONFIRMED,
+        message_id=message_id,
+        span=span,
+        user=user,
     )
-    now = utcnow()
-    if row is None:
-        row = TagAssignment(
-            workspace_id=workspace_id,
-            conversation_id=conversation.id,
-            tag_id=tag.id,
-            scope=scope,
-            message_id=message_id,
-            span_start=start,
-            span_end=end,
-            origin=Origin.HUMAN,
-            confidence=1.0,
-            status=AssignmentStatus.CONFIRMED,
-            created_by_id=user.id if user else None,
-            decided_by_id=user.id if user else None,
-            decided_at=now,
-            attributes={},
-        )
-        session.add(row)
-    else:
-        row.status = AssignmentStatus.CONFIRMED
-        row.decided_by_id = user.id if user else None
-        row.decided_at = now
-    session.flush()
-    return row
 
 
 def edit_tag(
@@ -297,14 +274,32 @@ def edit_tag(
         No such tag in this workspace.
     """
     require(user, Action.EDIT_TAXONOMY)
-    tag = session.get(Tag, tag_id)
-    if tag is None or tag.workspace_id != workspace_id:
-        raise NotFound(f"no tag {tag_id}")
-    if name_ko is not None:
-        tag.name_ko = name_ko.strip()[:200]
-    if name_en is not None:
-        tag.name_en = name_en.strip()[:200]
-    if description is not None:
-        tag.description = description.strip()[:5000]
-    session.flush()
-    return tag
+    return update_tag(
+        session,
+        workspace_id=workspace_id,
+        tag=tag_id,
+        name_ko=name_ko.strip()[:200] if name_ko is not None else None,
+        name_en=name_en.strip()[:200] if name_en is not None else None,
+        description=description.strip()[:5000] if description is not None else None,
+        user=user,
+    )
+
+
+def move_or_merge(
+    session: Session,
+    *,
+    workspace_id: int,
+    tag_id: int,
+    user: User,
+    parent_id: int | None,
+    merge_into_id: int | None,
+) -> Tag:
+    """Move a tag under ``parent_id`` (``None``: top level) or merge it into ``merge_into_id``.
+
+    Delegates to :func:`frontdoor.services.taxonomy.move_tag` / ``merge_tag``, which keep
+    history (merged tags stay, pointing at their target) and never count twice.
+    """
+    require(user, Action.EDIT_TAXONOMY)
+    if merge_into_id is not None:
+        return merge_tag(session, workspace_id=workspace_id, source=tag_id, target=merge_into_id, user=user)
+    return move_tag(session, workspace_id=workspace_id, tag=tag_id, parent=parent_id, user=user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 
 from frontdoor.errors import NotFound
@@ -12,6 +12,7 @@ from frontdoor.models import AssignmentStatus, Conversation, Tag, TagAssignment,
 from frontdoor.services.tag_views import add_assignment
 from frontdoor.web.api.deps import ReadToken, WriteToken
 from frontdoor.web.api.schemas import AssignmentCreate, AssignmentPublic
+from frontdoor.web.cache import tags_changed
 from frontdoor.web.deps import SessionDep
 
 router = APIRouter(tags=["assignments"])
@@ -48,7 +49,9 @@ def assignments(
 
 
 @router.post("/assignments", response_model=AssignmentPublic, status_code=201)
-def create_assignment(body: AssignmentCreate, session: SessionDep, token: WriteToken) -> AssignmentPublic:
+def create_assignment(
+    request: Request, body: AssignmentCreate, session: SessionDep, token: WriteToken
+) -> AssignmentPublic:
     """Tag a conversation (or a quote) as a confirmed human decision by the token's user."""
     user = session.get(User, token.user_id) if token.user_id else None
     span = None
@@ -63,5 +66,6 @@ def create_assignment(body: AssignmentCreate, session: SessionDep, token: WriteT
         message_id=body.message_id,
         span=span,
     )
+    tags_changed(request, token.workspace_id, session)
     tag = session.get(Tag, row.tag_id)
     return AssignmentPublic.model_validate(row).model_copy(update={"tag_path": tag.path if tag else ""})

@@ -10,6 +10,7 @@ from frontdoor.adapters.base import AccountRef, ContactRef, ConversationRecord, 
 from frontdoor.models import Channel
 from frontdoor.web.api.deps import IngestToken
 from frontdoor.web.api.schemas import ConversationCreate, IngestRequest
+from frontdoor.web.cache import tags_changed
 from frontdoor.web.deps import SessionDep, get_store
 
 router = APIRouter(tags=["ingest"])
@@ -78,6 +79,7 @@ def ingest(body: IngestRequest, request: Request, session: SessionDep, token: In
         records=[to_record(c) for c in body.conversations],
         file="api",
     )
+    tags_changed(request, token.workspace_id)
     result: dict[str, Any] = summary.to_dict()
     result["source_id"] = source_id
     return result

@@ -19,6 +19,7 @@ from frontdoor.services.conversations import (
 )
 from frontdoor.services.permissions import Action, can
 from frontdoor.services.tag_views import active_tags, add_assignment, decide_assignment
+from frontdoor.web.cache import tags_changed
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep
 from frontdoor.web.templating import render
 
@@ -103,6 +104,7 @@ def conversation_detail(
 
 @router.post("/conversations/{conversation_id}/assignments/{assignment_id}", dependencies=[CsrfChecked])
 def decide(
+    request: Request,
     conversation_id: int,
     assignment_id: int,
     session: SessionDep,
@@ -118,12 +120,14 @@ def decide(
         user=user,
         confirm=decision == "confirm",
     )
+    tags_changed(request, user.workspace_id, session)
     target = "/taxonomy/review" if back == "review" else f"/conversations/{conversation_id}"
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/conversations/{conversation_id}/tags", dependencies=[CsrfChecked])
 def add_tag(
+    request: Request,
     conversation_id: int,
     session: SessionDep,
     user: CurrentUser,
@@ -143,4 +147,5 @@ def add_tag(
         message_id=mid,
         span=(s, e) if mid is not None and s is not None and e is not None else None,
     )
+    tags_changed(request, user.workspace_id, session)
     return RedirectResponse(f"/conversations/{conversation_id}", status_code=303)

@@ -7,8 +7,9 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from frontdoor.models import RoadmapItem, SurveyResponse
-from frontdoor.services.tag_views import tag_tree
+from frontdoor.services.tag_views import tag_stats, tag_tree
 from frontdoor.web.api.roadmap import roadmap_demand
+from frontdoor.web.cache import stats_cache
 from frontdoor.web.deps import CurrentUser, SessionDep
 from frontdoor.web.templating import render
 
@@ -18,9 +19,9 @@ router = APIRouter()
 @router.get("/insights", include_in_schema=False)
 def insights(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """Top tags by confirmed conversations."""
-    nodes = [
-        n for tree in tag_tree(session, workspace_id=user.workspace_id, with_trends=False) for n in tree.nodes
-    ]
+    ws = user.workspace_id
+    stats = stats_cache(request).get(ws, "tag_stats", lambda: tag_stats(session, workspace_id=ws))
+    nodes = [n for tree in tag_tree(session, workspace_id=ws, stats=stats) for n in tree.nodes]
     top = sorted((n for n in nodes if n.count), key=lambda n: -n.count)[:20]
     return render(request, "insights.html", {"top": top}, user=user)
 

@@ -8,8 +8,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from frontdoor.errors import ValidationError
 from frontdoor.services.permissions import Action, can
-from frontdoor.services.tag_views import edit_tag, review_queue, sparkline_points, tag_tree
+from frontdoor.services.tag_views import (
+    active_tags,
+    edit_tag,
+    move_or_merge,
+    review_queue,
+    sparkline_points,
+    tag_stats,
+    tag_tree,
+)
+from frontdoor.web.cache import stats_cache, tags_changed
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep
 from frontdoor.web.templating import render
 
@@ -19,13 +29,22 @@ router = APIRouter()
 @router.get("/taxonomy", include_in_schema=False)
 def taxonomy(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """Every dimension's tags with counts and a 12-week trend."""
-    trees = tag_tree(session, workspace_id=user.workspace_id)
-    ctx = {"trees": trees, "spark": sparkline_points, "can_edit": can(user, Action.EDIT_TAXONOMY)}
+    ws = user.workspace_id
+    stats = stats_cache(request).get(ws, "tag_stats", lambda: tag_stats(session, workspace_id=ws))
+    trees = tag_tree(session, workspace_id=ws, stats=stats)
+    can_edit = can(user, Action.EDIT_TAXONOMY)
+    ctx = {
+        "trees": trees,
+        "spark": sparkline_points,
+        "can_edit": can_edit,
+        "all_tags": active_tags(session, workspace_id=user.workspace_id) if can_edit else [],
+    }
     return render(request, "taxonomy.html", ctx, user=user)
 
 
 @router.post("/taxonomy/tags/{tag_id}", dependencies=[CsrfChecked])
 def update_tag(
+    request: Request,
     tag_id: int,
     session: SessionDep,
     user: CurrentUser,
@@ -43,6 +62,32 @@ def update_tag(
         name_en=name_en,
         description=description,
     )
+    tags_changed(request, user.workspace_id, session)
+    return RedirectResponse("/taxonomy", status_code=303)
+
+
+@router.post("/taxonomy/move", dependencies=[CsrfChecked])
+def move_tag(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    tag_id: Annotated[int, Form()],
+    action: Annotated[str, Form()] = "move",
+    parent_id: Annotated[str, Form()] = "",
+    merge_into_id: Annotated[str, Form()] = "",
+) -> Response:
+    """Move a tag under another (or to the top level), or merge it into another."""
+    if action == "merge" and not merge_into_id.isdigit():
+        raise ValidationError("merge_into_id: choose the tag to merge into")
+    move_or_merge(
+        session,
+        workspace_id=user.workspace_id,
+        tag_id=tag_id,
+        user=user,
+        parent_id=int(parent_id) if parent_id.isdigit() else None,
+        merge_into_id=int(merge_into_id) if action == "merge" else None,
+    )
+    tags_changed(request, user.workspace_id, session)
     return RedirectResponse("/taxonomy", status_code=303)
 
 
