@@ -124,6 +124,7 @@ def test_messages_are_stored_as_ingest_would(data: DemoData) -> None:
         assert (c.language == "mixed") == (len(langs) > 1)
         for m in c.messages:
             assert unicodedata.is_normalized("NFC", m.text) and m.text
+            assert "{" not in m.text and "}" not in m.text  # every slot filled
             assert (c.source, m.external_id) not in seen
             seen.add((c.source, m.external_id))
         customer = " ".join(m.text for m in c.messages if m.author_kind == "customer")

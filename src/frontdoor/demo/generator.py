@@ -803,6 +803,10 @@ class _Gen:
             "platform": PLATFORMS[platform],
             "product": product,
             "obj": obj,
+            # Korean particles depend on the last syllable (받침): 을/를, 은/는, 이에요/예요.
+            "obj_eul": (josa(obj[0], "을", "를"), obj[1]),
+            "product_eun": (josa(product[0], "은", "는"), product[1]),
+            "name_ieyo": (josa(c.name, "이에요", "예요"), c.name),
             "objko": (obj[0], obj[0]),
             "segment": (seg, seg),
             "shop": (shop, shop),
@@ -1443,10 +1447,19 @@ def taxonomy_cached() -> list[TagSpec]:
     return _TAXONOMY_CACHE
 
 
+def josa(word: str, with_final: str, without_final: str) -> str:
+    """``word`` plus the particle form that fits its last syllable (받침 or not)."""
+    last = word.rstrip()[-1:] if word.strip() else ""
+    has_final = "가" <= last <= "힣" and (ord(last) - 0xAC00) % 28 != 0
+    return word + (with_final if has_final else without_final)
+
+
 def _strip_slots(text: str) -> str:
     return (
         text.replace("{platform}", "스마트스토어")
         .replace("{product}", "린넨 셔츠")
+        .replace("{product_eun}", "린넨 셔츠는")
+        .replace("{obj_eul}", "대시보드를")
         .replace("{segment}", "패션")
         .replace("{n}", "3")
         .replace("{month}", "5")

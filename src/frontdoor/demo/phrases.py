@@ -636,7 +636,7 @@ AREAS: dict[str, AreaText] = {
         ),
         req=(
             (
-                "재구매 주기를 상품별로 보고 싶어요. {product}는 보통 {n}주 뒤에 다시 사거든요.",
+                "재구매 주기를 상품별로 보고 싶어요. {product_eun} 보통 {n}주 뒤에 다시 사거든요.",
                 "We want repurchase intervals per product; {product} is usually rebought after {n} weeks.",
             ),
             (
@@ -687,7 +687,7 @@ AREAS: dict[str, AreaText] = {
         3,
         req=(
             (
-                "옵션(색상, 사이즈)별 판매량도 보여주세요. {product}는 옵션이 {n}개라서요.",
+                "옵션(색상, 사이즈)별 판매량도 보여주세요. {product_eun} 옵션이 {n}개라서요.",
                 "Please show sales per option (color, size); {product} has {n} options.",
             ),
         ),
@@ -1247,7 +1247,7 @@ GREETINGS: tuple[Pair, ...] = (
 )  # fmt: skip
 INTROS: tuple[Pair, ...] = (
     ("{shop} 운영하는 {name}입니다.", "This is {name} from {shop}."),
-    ("{shop} {title} {name}이에요.", "I'm {name}, {title} at {shop}."),
+    ("{shop} {title} {name_ieyo}.", "I'm {name}, {title} at {shop}."),
     ("{shop}입니다.", "{shop} here."),
     ("", ""), ("", ""),
 )  # fmt: skip
@@ -1349,7 +1349,7 @@ GENERIC_ANS: tuple[Pair, ...] = (
 
 # Business goals: (goal tag, 한국어, English). Long-term and larger accounts talk about these.
 GOALS: tuple[tuple[str, str, str], ...] = (
-    ("goal/repurchase", "다음 분기에 재구매율을 높이는 게 목표인데, {obj}를 그 관점에서 보고 싶어요.",
+    ("goal/repurchase", "다음 분기에 재구매율을 높이는 게 목표인데, {obj_eul} 그 관점에서 보고 싶어요.",
      "Our goal next quarter is to raise repurchase rate, and we want to look at {obj} from that angle."),
     ("goal/aov", "올해는 객단가를 {n}만 원대로 올리는 게 목표라 묶음 상품 성과를 따로 보고 싶어요.",
      "This year we want to lift average order value to around {n}0,000 won, so we track bundles separately."),
