@@ -223,3 +223,33 @@ def test_move_and_merge_from_the_taxonomy_page(store: Store, workspace: Workspac
         assert merged.status_code == 200, merged.text[:500]
         tree = client.get("/taxonomy").text
         assert 'data-tag-path="area/billing/refund"' not in tree  # merged tags leave the active tree
+
+
+def test_settings_tokens_secrets_and_pii(store: Store, workspace: Workspace) -> None:
+    ids = seed(store, workspace_id=workspace.id)
+    with TestClient(create_app(store)) as client:
+        sign_in(client, "admin@example.com")
+        page = client.get("/settings").text
+        assert f"/hooks/{ids.source_id}</code>" in page
+        created = client.post(
+            "/settings/tokens", data={"name": "bi", "scopes": ["read"], "csrf": csrf_of(page)}
+        )
+        token = re.search(r'id="new-token">(fd_[^<]+)</code>', created.text).group(1)  # type: ignore[union-attr]
+        assert client.get("/api/v1/tags", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        assert token not in client.get("/settings").text  # shown once
+        secret_page = client.post(f"/settings/sources/{ids.source_id}/secret", data={"csrf": csrf_of(page)})
+        secret = re.search(r'class="secret-once">([^<]+)</code>', secret_page.text).group(1)  # type: ignore[union-attr]
+        masked = client.get("/settings").text
+        assert secret not in masked and "••••••••" + secret[-4:] in masked
+        saved = client.post(
+            "/settings/pii",
+            data={"kinds": ["email", "phone"], "rules": "ORDER_ID=ORD-\\d{8}", "csrf": csrf_of(page)},
+        )
+        assert saved.status_code == 200
+        assert "ORDER_ID=ORD-\\d{8}" in saved.text
+        bad = client.post(
+            "/settings/pii", data={"kinds": ["email"], "rules": "nonsense", "csrf": csrf_of(page)}
+        )
+        assert bad.status_code == 400
+    with store.session() as s:
+        assert s.get(Workspace, workspace.id).settings["pii"]["kinds"] == ["email", "phone"]  # type: ignore[union-attr]
