@@ -166,6 +166,19 @@ def test_outage_week_spikes(data: DemoData) -> None:
     assert outage >= 3 * median
 
 
+def test_shipped_fix_reduces_the_demand_it_answered(data: DemoData) -> None:
+    item = next(r for r in data.roadmap if r.title == "엑셀 다운로드 안정화")
+    assert item.status == "shipped" and item.shipped_at is not None
+    before, after = Counter(), Counter()
+    for c in data.conversations:
+        tags = {a.tag for a in c.assignments if a.status != "rejected"}
+        if {"area/dashboard/export", "type/bug"} <= tags:
+            (before if c.opened_at < item.shipped_at else after)[c.opened_at.isocalendar()[:2]] += 1
+    weeks_before = (item.shipped_at - data.window_start).days / 7
+    weeks_after = (data.window_end - item.shipped_at).days / 7
+    assert sum(after.values()) / weeks_after < 0.6 * sum(before.values()) / weeks_before
+
+
 def test_bigger_accounts_talk_about_business_goals(data: DemoData) -> None:
     goal_share: dict[str, list[int]] = defaultdict(list)
     dm_in_goal = []

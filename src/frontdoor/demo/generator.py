@@ -81,6 +81,14 @@ BASE_TYPE_WEIGHTS = {
     "complaint": 9.0,
     "churn-risk": 3.5,
 }
+# Shipped roadmap items (by title) and the demand they answer: (area, request type).
+SHIPPED_ANSWERS: dict[str, tuple[str, str]] = {
+    "엑셀 다운로드 안정화": ("area/dashboard/export", "bug"),
+    "채널 통합 매출 뷰": ("area/dashboard/sales", "feature-request"),
+    "카카오톡 주간 리포트": ("area/dashboard/reports", "feature-request"),
+    "자동 저장 개선": ("area/editor/autosave", "bug"),
+    "세금계산서 자동 재발행": ("area/billing/invoice", "bug"),
+}
 # Product areas where talk about the customer's business goals comes up naturally.
 GOAL_AREAS = ("area/dashboard", "area/integrations", "area/templates", "area/setup")
 SPECIAL_WEIGHTS = {
@@ -300,11 +308,22 @@ class _Gen:
         self.examples: dict[str, list[str]] = {}
         self.cx_agents: list[int] = []
         self.outage_days = range(OUTAGE_WEEK * 7 + 1, OUTAGE_WEEK * 7 + 4)  # Tue-Thu
+        # (area, request type, day shipped) of shipped roadmap items that answer that demand.
+        self.shipped = [
+            (area, kind, self.ship_day(weeks))
+            for title, weeks in ((r[0], r[6]) for r in phrases.ROADMAP)
+            if weeks is not None and title in SHIPPED_ANSWERS
+            for area, kind in [SHIPPED_ANSWERS[title]]
+        ]
         # Whether the conversation being written names the customer's shop platform.
         self.mentions_platform = False
         self.rules = {t.path: re.compile(t.patterns[0]) for t in taxonomy_cached() if t.patterns}
 
     # ----------------------------------------------------------------- helpers
+    def ship_day(self, weeks_before_end: int) -> int:
+        """Day index on which a roadmap item shipped ``weeks_before_end`` weeks before the end."""
+        return self.days - 7 * weeks_before_end - 3
+
     def at(self, day: float, hour_kst: float = 0.0) -> dt.datetime:
         """UTC time of ``day`` (index in the window) at ``hour_kst`` Korean time."""
         return self.start + dt.timedelta(days=day, hours=hour_kst)
@@ -601,6 +620,12 @@ class _Gen:
         for t in spec.types:
             if t in tw:
                 tw[t] *= 2.0
+        for fix_area, fix_type, fixed_day in self.shipped:
+            if fix_area == area and day >= fixed_day:
+                # The shipped roadmap item worked: fewer of the conversations it answered.
+                tw[fix_type] *= 0.08
+                if fix_type == "bug":
+                    tw["complaint"] *= 0.08
         tw["churn-risk"] *= 2.2 * (1.1 - a.health)
         tw["complaint"] *= 1.6 * (1.1 - a.health)
         tw["praise"] *= 0.5 + a.health
@@ -1412,7 +1437,7 @@ class _Gen:
     def make_roadmap(self) -> list[RoadmapRow]:
         rows = []
         for title, desc, status, url, weight, tags, shipped in phrases.ROADMAP:
-            shipped_at = self.at(self.days - 7 * shipped - 3, 11) if shipped is not None else None
+            shipped_at = self.at(self.ship_day(shipped), 11) if shipped is not None else None
             rows.append(RoadmapRow(nfc(title), nfc(desc), status, url, weight, tags, shipped_at))
         return rows
 
