@@ -256,3 +256,22 @@ def test_many_batches(store: Store, workspace: Workspace) -> None:
     with store.session() as s:
         assert s.scalar(select(func.sum(Conversation.message_count))) == 3000
     _ = ConversationStatus
+
+
+def test_progress_reports_records(store: Store, workspace: Workspace) -> None:
+    src = _source(store, workspace)
+    seen: list[int] = []
+    records = [_conv(f"c{i}", (f"m{i}", "질문")) for i in range(5)]
+    summary = ingest_records(
+        store, workspace_id=workspace.id, source_id=src, records=records, progress=seen.append
+    )
+    assert sum(seen) == summary.records == 5
+
+
+def test_unknown_source_is_refused(store: Store, workspace: Workspace) -> None:
+    import pytest
+
+    from frontdoor.errors import NotFound
+
+    with pytest.raises(NotFound):
+        ingest_records(store, workspace_id=workspace.id, source_id=9999, records=[])

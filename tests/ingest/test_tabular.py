@@ -171,3 +171,10 @@ def test_adapter_streams_large_input(tmp_path: Path) -> None:
     records = JsonlAdapter().read(path, options={})
     first = next(records)
     assert first.external_id == "j-1"  # type: ignore[union-attr]
+
+
+def test_tabular_adapters_are_retryable() -> None:
+    from frontdoor.adapters.base import Adapter, RetryableAdapter
+
+    for adapter in (CsvAdapter(), JsonlAdapter()):
+        assert isinstance(adapter, Adapter) and isinstance(adapter, RetryableAdapter)
