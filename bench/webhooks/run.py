@@ -5,7 +5,8 @@ new schema, dropped afterwards) with one workspace and one Channel Talk source, 
 ``frontdoor serve`` on a loopback port (and, on PostgreSQL, ``frontdoor worker``), then
 sends N distinct tokened deliveries (messages spread over N/10 chats, Korean and English)
 open-loop at a fixed rate from a small thread pool. Every request's acknowledge time is
-recorded. After the burst it polls the database (bounded wait) until every delivery is
+recorded, and, as a baseline for the machine's state, the same number of ``GET /healthz``
+at the same rate just before. After the burst it polls the database (bounded wait) until every delivery is
 processed and checks that nothing was lost: every delivery acknowledged with 200, stored
 once, ``done``, and every conversation and message present. It also checks that the
 token never appears in the server's log. Loopback only; it stops by itself.
@@ -171,10 +172,16 @@ def wait_http(url: str, timeout: float = 60.0) -> None:
     raise SystemExit(f"server at {url} did not come up")
 
 
-def burst(base: str, source_id: int, *, count: int, rate: float, chats: int) -> list[tuple[int, float]]:
-    """Send ``count`` deliveries open-loop at ``rate``/s; return (status, ack seconds) each."""
-    url = f"{base}/hooks/{source_id}?token={quote(TOKEN)}"
-    bodies = [delivery(i, chats) for i in range(count)]
+def burst(
+    base: str, source_id: int | None, *, count: int, rate: float, chats: int
+) -> list[tuple[int, float]]:
+    """Send ``count`` deliveries open-loop at ``rate``/s; return (status, ack seconds) each.
+
+    ``source_id=None`` sends ``GET /healthz`` instead: the same load without the webhook
+    work, a baseline for what the machine gives any request at that moment.
+    """
+    url = f"{base}/hooks/{source_id}?token={quote(TOKEN)}" if source_id is not None else f"{base}/healthz"
+    bodies = [delivery(i, chats) for i in range(count)] if source_id is not None else []
     results: list[tuple[int, float]] = [(0, 0.0)] * count
     local = threading.local()
 
@@ -193,11 +200,11 @@ def burst(base: str, source_id: int, *, count: int, rate: float, chats: int) -> 
             time.sleep(delay)
         t0 = time.perf_counter()
         try:
-            status = (
-                client()
-                .post(url, content=bodies[i], headers={"content-type": "application/json"})
-                .status_code
-            )
+            if source_id is None:
+                status = client().get(url).status_code
+            else:
+                answer = client().post(url, content=bodies[i], headers={"content-type": "application/json"})
+                status = answer.status_code
         except httpx.HTTPError:
             status = -1
         results[i] = (status, time.perf_counter() - t0)
@@ -252,6 +259,7 @@ def run_backend(backend: str, *, count: int, rate: float, drain_timeout: float) 
         base = f"http://127.0.0.1:{port}"
         wait_http(f"{base}/healthz")
         chats = max(1, count // 10)
+        baseline = sorted(s for _status, s in burst(base, None, count=count, rate=rate, chats=chats))
         t0 = time.perf_counter()
         results = burst(base, source_id, count=count, rate=rate, chats=chats)
         sent_s = time.perf_counter() - t0
@@ -283,6 +291,12 @@ def run_backend(backend: str, *, count: int, rate: float, drain_timeout: float) 
             "ack_p99_ms": round(1000 * acks[min(len(acks) - 1, int(0.99 * len(acks)))], 1),
             "ack_max_ms": round(1000 * acks[-1], 1),
             "all_processed_after_s": round(drained_s, 1),
+            "baseline_healthz_p50_ms": round(1000 * statistics.median(baseline), 1),
+            "baseline_healthz_p99_ms": round(
+                1000 * baseline[min(len(baseline) - 1, int(0.99 * len(baseline)))], 1
+            ),
+            "load_average_1m": round(os.getloadavg()[0], 1),
+            "cpus": os.cpu_count(),
             "http_statuses": statuses,
             "state": state,
             "checks": {

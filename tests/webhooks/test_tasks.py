@@ -74,10 +74,19 @@ def test_postgresql_queue_dedupes_jobs_and_a_worker_processes_them(
     enqueue(store, "process_webhook_delivery", delivery_id=delivery_id)
     enqueue(store, "process_webhook_delivery", delivery_id=delivery_id)  # same work: one job
     assert queue_jobs(store) == [("frontdoor.process_webhook_delivery", "todo", {"delivery_id": delivery_id})]
-    stop_background(store)  # closes this store's deferring pool
+    # The web process hands swept work to a thread that defers in batches, deduplicated too.
+    other = _store_delivery(
+        store, channeltalk_source, message_body.replace(b"a7b8", b"a7b9"), delivery_id="d-2"
+    )
+    start_background(store)
+    for row in (delivery_id, other, other):
+        enqueue(store, "process_webhook_delivery", delivery_id=row)
+    stop_background(store)  # defers what was handed over, closes the pool
+    assert sorted(job[2]["delivery_id"] for job in queue_jobs(store)) == [delivery_id, other]
     run_worker(store, wait=False, install_signal_handlers=False, concurrency=2)
     assert _delivery(store, delivery_id).status is DeliveryStatus.DONE
-    assert counts(store) == (1, 1, 1)
+    assert _delivery(store, other).status is DeliveryStatus.DONE
+    assert counts(store) == (2, 1, 2)
     assert queue_jobs(store) == []  # successful jobs are deleted
 
 

@@ -5,8 +5,9 @@ The backend follows the store's database:
 - SQLite: in-process. :func:`start_background` (called by the web app on start) runs one
   worker thread for the store; it first picks up durable work left over from a crash.
   Without a running worker, ``enqueue`` runs the task at once in the caller's thread.
-- PostgreSQL: procrastinate. ``enqueue`` defers a job; ``frontdoor worker`` processes
-  jobs on any number of machines (see :mod:`frontdoor.tasks.pg`).
+- PostgreSQL: procrastinate. ``enqueue`` defers a job (in the web app, work that a sweep
+  would find again is handed to a thread that defers in batches); ``frontdoor worker``
+  processes jobs on any number of machines (see :mod:`frontdoor.tasks.pg`).
 
 A task is a function ``fn(store, **kwargs)`` registered by name with
 :func:`register_task`; kwargs must be JSON values. A task raises :class:`RetryLater` to
@@ -26,7 +27,7 @@ from frontdoor.tasks.registry import TASKS, RetryLater, TaskSpec, get_task, regi
 if TYPE_CHECKING:
     from frontdoor.services.store import Store
     from frontdoor.tasks.inprocess import InProcessWorker
-    from frontdoor.tasks.pg import Deferrer
+    from frontdoor.tasks.pg import BackgroundDeferrer, Deferrer
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ __all__ = [
 # Per store object (keyed by id; a finalizer drops the entry with the store).
 _workers: dict[int, InProcessWorker] = {}
 _deferrers: dict[int, Deferrer] = {}
+_background_deferrers: dict[int, BackgroundDeferrer] = {}
 _lock = threading.Lock()
 
 
@@ -52,6 +54,7 @@ def _forget(key: int) -> None:
     with _lock:
         _workers.pop(key, None)
         _deferrers.pop(key, None)
+        _background_deferrers.pop(key, None)
 
 
 def _deferrer(store: Store) -> Deferrer:
@@ -85,7 +88,11 @@ def enqueue(store: Store, task_name: str, /, **kwargs: Any) -> None:
     if task_name not in TASKS:
         get_task(task_name)  # raises the one clear error
     if store.dialect == "postgresql":
-        _deferrer(store).defer(task_name, kwargs)
+        background = _background_deferrers.get(id(store))
+        if background is not None and background.running and TASKS[task_name].swept:
+            background.submit(task_name, kwargs)
+        else:
+            _deferrer(store).defer(task_name, kwargs)
         return
     worker = background_worker(store)
     if worker is not None and worker.running:
@@ -105,10 +112,20 @@ def background_worker(store: Store) -> InProcessWorker | None:
 def start_background(store: Store, *, sweep_interval: float = 5.0) -> None:
     """Start background work for a long-running process (the web app).
 
-    On SQLite this starts the worker thread (idempotent); on PostgreSQL jobs run in
-    ``frontdoor worker`` processes and nothing starts here.
+    On SQLite this starts the worker thread (idempotent). On PostgreSQL jobs run in
+    ``frontdoor worker`` processes; here a thread defers swept work (webhook deliveries)
+    in batches so requests do not wait for the queue.
     """
     if store.dialect == "postgresql":
+        from frontdoor.tasks.pg import BackgroundDeferrer
+
+        deferrer = _deferrer(store)
+        with _lock:
+            running = _background_deferrers.get(id(store))
+            if running is not None and running.running:
+                return
+            background = _background_deferrers[id(store)] = BackgroundDeferrer(deferrer)
+        background.start()
         return
     from frontdoor.tasks.inprocess import InProcessWorker
 
@@ -124,9 +141,12 @@ def stop_background(store: Store, *, timeout: float = 10.0) -> None:
     """Stop what :func:`start_background` started and close queue connections."""
     with _lock:
         worker = _workers.pop(id(store), None)
+        background = _background_deferrers.pop(id(store), None)
         deferrer = _deferrers.pop(id(store), None)
     if worker is not None:
         worker.stop(timeout)
+    if background is not None:
+        background.stop(timeout)
     if deferrer is not None:
         try:
             deferrer.close()

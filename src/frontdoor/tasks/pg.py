@@ -11,6 +11,7 @@ advisory lock).
 from __future__ import annotations
 
 import logging
+import queue
 import re
 import threading
 from typing import TYPE_CHECKING, Any
@@ -180,12 +181,90 @@ class Deferrer:
             return False
         return True
 
+    def defer_many(self, items: list[tuple[str, dict[str, Any]]]) -> int:
+        """Queue several jobs in one round trip; returns how many were new."""
+        unique: dict[str, tuple[str, dict[str, Any]]] = {}
+        for n, (name, kwargs) in enumerate(items):
+            unique.setdefault(dedupe_key(name, kwargs) or f"#{n}", (name, kwargs))
+        app = self._opened()
+        jobs = [
+            app.configure_task(
+                TASK_PREFIX + name, queue=QUEUE, queueing_lock=dedupe_key(name, kwargs)
+            ).make_new_job(**kwargs)
+            for name, kwargs in unique.values()
+        ]
+        try:
+            app.job_manager.batch_defer_jobs(jobs=jobs)
+        except AlreadyEnqueued:
+            # Some of them wait in the queue already: fall back to one at a time.
+            return sum(self.defer(name, kwargs) for name, kwargs in unique.values())
+        return len(jobs)
+
     def close(self) -> None:
         """Close the pool (it reopens on the next defer)."""
         with self._lock:
             if self._app is not None:
                 self._app.close()
                 self._app = None
+
+
+class BackgroundDeferrer:
+    """Defers jobs from a thread, in batches, so a request does not wait for the queue.
+
+    Only for work that is durable elsewhere (a stored webhook delivery): if the process
+    dies before a job is deferred, a worker's sweep finds the work again.
+    """
+
+    BATCH = 200
+
+    def __init__(self, deferrer: Deferrer) -> None:
+        self.deferrer = deferrer
+        self._queue: queue.SimpleQueue[tuple[str, dict[str, Any]] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="frontdoor-defer", daemon=True)
+        self._stopping = False
+
+    @property
+    def running(self) -> bool:
+        """Whether it accepts work."""
+        return self._thread.is_alive() and not self._stopping
+
+    def start(self) -> None:
+        """Start the thread."""
+        self._thread.start()
+
+    def submit(self, name: str, kwargs: dict[str, Any]) -> None:
+        """Hand a job over; it is deferred within moments."""
+        self._queue.put((name, kwargs))
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Defer what was handed over, then stop."""
+        self._stopping = True
+        self._queue.put(None)
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            batch: list[tuple[str, dict[str, Any]]] = []
+            done = item is None
+            if item is not None:
+                batch.append(item)
+            while not done and len(batch) < self.BATCH:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    done = True
+                else:
+                    batch.append(more)
+            if batch:
+                try:
+                    self.deferrer.defer_many(batch)
+                except Exception:  # the work is durable: a worker's sweep will find it
+                    log.warning("deferring %d job(s) failed; the sweep will pick them up", len(batch))
+            if done:
+                return
 
 
 def run_worker(

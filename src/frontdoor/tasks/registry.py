@@ -33,16 +33,19 @@ class TaskSpec:
 
     ``dedupe_by`` names the keyword arguments that identify one piece of work: while a
     job with the same values waits in the queue, enqueueing it again does nothing.
+    ``swept``: the work is durable in the database and a periodic sweep enqueues it again,
+    so a web process may hand the enqueue to a background thread (a crash loses nothing).
     """
 
     target: str
     dedupe_by: tuple[str, ...] = ()
+    swept: bool = False
 
 
 # name -> spec. A task is ``fn(store, **kwargs)``; kwargs must be JSON values.
 TASKS: dict[str, TaskSpec] = {
     "process_webhook_delivery": TaskSpec(
-        "frontdoor.tasks.webhooks:process_webhook_delivery", dedupe_by=("delivery_id",)
+        "frontdoor.tasks.webhooks:process_webhook_delivery", dedupe_by=("delivery_id",), swept=True
     ),
     "sweep_webhook_deliveries": TaskSpec("frontdoor.tasks.webhooks:sweep_webhook_deliveries"),
 }
