@@ -24,7 +24,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select, tuple_
+from sqlalchemy import Select, exists, func, or_, select, text, tuple_
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from frontdoor.errors import NotFound, ValidationError
@@ -292,12 +293,37 @@ def list_conversations(
         opened_at, last_id = decode_cursor(cursor)
         query = query.where(tuple_(Conversation.opened_at, Conversation.id) < tuple_(opened_at, last_id))
     query = query.order_by(Conversation.opened_at.desc(), Conversation.id.desc()).limit(limit + 1)
-    keys = list(session.execute(query).all())
+    keys = _run_bounded(session, query, bounded=bool(search_terms(filters.q)))
     more = len(keys) > limit
     keys = keys[:limit]
     rows = _rows(session, workspace_id=workspace_id, ids=[k[0] for k in keys])
     next_cursor = encode_cursor(keys[-1][1], keys[-1][0]) if more and keys else None
     return ConversationPage(rows=rows, next_cursor=next_cursor)
+
+
+#: On PostgreSQL a search gives up after this long instead of holding a connection: a term
+#: of one or two characters cannot use the trigram index, and when it matches almost
+#: nothing, finding a page means reading every message of the workspace.
+SEARCH_TIMEOUT_MS = 5000
+
+
+def _run_bounded(session: Session, query: Select[Any], *, bounded: bool) -> list[Any]:
+    if not bounded or session.get_bind().dialect.name != "postgresql":
+        return list(session.execute(query).all())
+    try:
+        # A savepoint keeps the request's transaction usable if the statement is cancelled.
+        with session.begin_nested():
+            session.execute(text(f"SET LOCAL statement_timeout = {int(SEARCH_TIMEOUT_MS)}"))
+            rows = list(session.execute(query).all())
+            session.execute(text("SET LOCAL statement_timeout = DEFAULT"))
+            return rows
+    except OperationalError as exc:
+        if "statement timeout" not in str(exc) and "canceling statement" not in str(exc):
+            raise
+        raise ValidationError(
+            "q: this search is too broad to finish in time; add a filter (dates, tag, account) "
+            "or search for a longer term (3 or more characters)"
+        ) from None
 
 
 def _rows(session: Session, *, workspace_id: int, ids: list[int]) -> list[ConversationRow]:
@@ -324,20 +350,20 @@ def _rows(session: Session, *, workspace_id: int, ids: list[int]) -> list[Conver
         .group_by(Message.conversation_id)
     )
     snippets: dict[int, str] = {}
-    for conversation_id, text in session.execute(
+    for conversation_id, snippet_text in session.execute(
         select(Message.conversation_id, func.substr(Message.text, 1, SNIPPET_CHARS + 1)).where(
             Message.id.in_(first_customer)
         )
     ):
-        snippets[conversation_id] = text
+        snippets[conversation_id] = snippet_text
     missing = [i for i in ids if i not in snippets]
     if missing:
-        for conversation_id, text in session.execute(
+        for conversation_id, snippet_text in session.execute(
             select(Message.conversation_id, func.substr(Message.text, 1, SNIPPET_CHARS + 1)).where(
                 Message.id.in_(first_ids), Message.conversation_id.in_(missing)
             )
         ):
-            snippets[conversation_id] = text
+            snippets[conversation_id] = snippet_text
     chips: dict[int, list[TagChip]] = defaultdict(list)
     for conversation_id, status, tag in session.execute(
         select(TagAssignment.conversation_id, TagAssignment.status, Tag)
