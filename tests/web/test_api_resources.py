@@ -137,8 +137,10 @@ def test_ingest_goes_through_the_pipeline_and_is_idempotent(store: Store, worksp
     with TestClient(create_app(store)) as client:
         first = client.post("/api/v1/ingest", json=body, headers=_h(token))
         assert first.status_code == 200, first.text
+        assert first.json()["conversations"]["new"] == 1 and first.json()["messages"]["new"] == 1
         again = client.post("/api/v1/ingest", json=body, headers=_h(token))
         assert again.status_code == 200
+        assert again.json()["conversations"] == {"new": 0, "updated": 0, "unchanged": 1}
         listed = client.get("/api/v1/conversations", params={"q": "내보내기"}, headers=_h(token)).json()[
             "items"
         ]

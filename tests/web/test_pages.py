@@ -253,3 +253,10 @@ def test_settings_tokens_secrets_and_pii(store: Store, workspace: Workspace) -> 
         assert bad.status_code == 400
     with store.session() as s:
         assert s.get(Workspace, workspace.id).settings["pii"]["kinds"] == ["email", "phone"]  # type: ignore[union-attr]
+
+
+def test_session_cookie_flags(store: Store, workspace: Workspace) -> None:
+    with TestClient(create_app(store)) as client:
+        response = client.get("/login")
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
