@@ -49,11 +49,30 @@ TRAIN = {
         "아이디를 찾고 싶어요",
     ],
 }
+KO_FRAMES = ["{} 문의드립니다", "{} 관련해서 질문이 있어요", "{} 문제가 생겼어요"]
+EN_FRAMES = ["question about {}", "problem with {}", "help with {} please"]
+KEYS = {
+    "area/billing": (["결제", "청구서"], ["payment", "invoice"]),
+    "area/shipping": (["배송", "택배"], ["delivery", "package"]),
+    "area/login": (["로그인", "비밀번호"], ["login", "password"]),
+    "area/coupon": (["쿠폰", "할인 코드"], ["coupon", "discount code"]),
+}
+
+
+def _generated(path: str) -> list[str]:
+    ko, en = KEYS[path]
+    return [f.format(k) for k in ko for f in KO_FRAMES] + [f.format(k) for k in en for f in EN_FRAMES]
+
+
+for _path in TRAIN:
+    TRAIN[_path] = TRAIN[_path] + _generated(_path)  # 8 written + 12 templated = 20 per tag
+N_TRAIN = sum(len(v) for v in TRAIN.values())
 COUPON = [
     "쿠폰 코드가 적용이 안 돼요",
     "할인 쿠폰을 어디서 입력하나요",
     "coupon code is invalid",
     "쿠폰 사용 기한이 지났대요",
+    *_generated("area/coupon")[::2],
 ]
 
 
@@ -96,7 +115,7 @@ def test_train_needs_enough_confirmed_tags(store: Store, workspace: Workspace) -
 def test_train_apply_round_trip(store: Store, workspace: Workspace) -> None:
     _build(store, workspace)
     result = svc.train(store, workspace_id=workspace.id)
-    assert result.n_train == 24 and result.dimensions == ["area"]
+    assert result.n_train == N_TRAIN and result.dimensions == ["area"]
     assert result.path.exists() and result.path.parent == Path(store.settings.home) / "models" / "acme"
     with store.session() as s:
         info = svc.model_info(s, workspace_id=workspace.id)
@@ -156,7 +175,7 @@ def test_confirmations_change_later_predictions(store: Store, workspace: Workspa
             c = conversation(s, workspace.id, text)
             asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/coupon", user=admin)
     second = svc.train(store, workspace_id=workspace.id)
-    assert second.n_train == 28
+    assert second.n_train == N_TRAIN + len(COUPON)
     svc.tag_new_conversations(store, workspace.id, [probe])
     after = _model_rows(store, probe)
     assert [path for path, _, _ in after] == ["area/coupon"]
@@ -219,9 +238,9 @@ def test_ingest_event_tags_new_conversations(store: Store, workspace: Workspace)
 def test_quality_report(store: Store, workspace: Workspace) -> None:
     _build(store, workspace)
     report = svc.quality_report(store, workspace_id=workspace.id, folds=3)
-    assert report.n_conversations == 24 and report.folds == 3
+    assert report.n_conversations == N_TRAIN and report.folds == 3
     area = report.dimensions["area"]
-    assert area["conversations"] == 24 and 0 <= area["precision"] <= 1
+    assert area["conversations"] == N_TRAIN and 0 <= area["precision"] <= 1
     assert {t.path for t in report.tags} <= set(TRAIN)
     assert report.to_dict()["tags"]
 
@@ -244,11 +263,11 @@ def test_cli_train_apply_review_quality(store: Store, workspace: Workspace) -> N
         return result.output
 
     trained = json.loads(run("tags", "train", "--json"))
-    assert trained["n_train"] == 24
+    assert trained["n_train"] == N_TRAIN
     applied = json.loads(run("tags", "apply", "--since", "2026-03-01", "--json"))
     assert applied["conversations"] == 1 and applied["model_version"] == trained["model_version"]
     assert "택배" in run("tags", "review")
     quality = json.loads(run("tags", "quality", "--folds", "3", "--json"))
-    assert quality["n_conversations"] == 24
+    assert quality["n_conversations"] == N_TRAIN
     bad = runner.invoke(cli, ["tags", "apply", "--since", "yesterday"], obj={"settings": store.settings})
     assert bad.exit_code != 0

@@ -102,6 +102,7 @@ def test_discover_skips_covered_conversations_and_promotes(store: Store, workspa
         admin = s.scalar(select(User).where(User.workspace_id == ws))
         run, stored = svc.last_themes(s, workspace_id=ws)
         assert run["dimension"] == "area" and len(stored) == len(proposals)
+        assert svc.list_themes(s, workspace_id=ws)[0].label == proposals[0].label
         result = svc.promote_theme(s, workspace_id=ws, theme=coupon.index, path="area/coupon", user=admin)
         assert result.suggested == 6
         tag = tx.get_tag(s, workspace_id=ws, tag="area/coupon")

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
@@ -40,7 +40,9 @@ from frontdoor.services.taxonomy import TagRef, get_tag, tag_counts
 
 __all__ = [
     "AssignmentInfo",
+    "Suggestion",
     "assign_tag",
+    "bulk_suggest",
     "confirm_assignment",
     "counts_per_tag",
     "decide",
@@ -295,6 +297,97 @@ def suggest_tag(
         model_version=model_version,
         attributes=attributes,
     )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One machine suggestion for :func:`bulk_suggest` (whole-conversation scope)."""
+
+    conversation_id: int
+    tag_id: int
+    origin: Origin
+    confidence: float | None = None
+    model_version: str | None = None
+    confirmed: bool = False
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+def bulk_suggest(
+    session: Session, *, workspace_id: int, suggestions: Sequence[Suggestion]
+) -> list[TagAssignment]:
+    """Store many machine suggestions with a constant number of queries.
+
+    Same rules as :func:`suggest_tag`: inactive tags are skipped, decided rows and
+    people's rows are left alone, open machine suggestions are refreshed, the rest are
+    inserted. Conversations must belong to the workspace (callers pass ids they read
+    from it).
+
+    Returns
+    -------
+    list of TagAssignment
+        The rows created or refreshed.
+    """
+    if not suggestions:
+        return []
+    tag_ids = {s.tag_id for s in suggestions}
+    active = set(
+        session.scalars(
+            select(Tag.id).where(
+                Tag.workspace_id == workspace_id, Tag.id.in_(tag_ids), Tag.status == TagStatus.ACTIVE
+            )
+        )
+    )
+    conv_ids = {s.conversation_id for s in suggestions}
+    existing = {
+        (r.conversation_id, r.tag_id): r
+        for r in session.scalars(
+            select(TagAssignment).where(
+                TagAssignment.workspace_id == workspace_id,
+                TagAssignment.conversation_id.in_(conv_ids),
+                TagAssignment.tag_id.in_(tag_ids),
+                TagAssignment.scope == "",
+            )
+        )
+    }
+    when = utcnow()
+    out: list[TagAssignment] = []
+    for sug in suggestions:
+        if sug.tag_id not in active:
+            continue
+        origin = Origin(sug.origin)
+        if origin == Origin.HUMAN:
+            raise ValidationError("bulk_suggest is for rules and the model")
+        status = AssignmentStatus.CONFIRMED if sug.confirmed else AssignmentStatus.SUGGESTED
+        conf = None if sug.confidence is None else round(min(1.0, max(0.0, float(sug.confidence))), 6)
+        row = existing.get((sug.conversation_id, sug.tag_id))
+        if row is None:
+            row = TagAssignment(
+                workspace_id=workspace_id,
+                conversation_id=sug.conversation_id,
+                tag_id=sug.tag_id,
+                scope="",
+                origin=origin,
+                confidence=conf,
+                status=status,
+                model_version=sug.model_version,
+                decided_at=when if sug.confirmed else None,
+                attributes=dict(sug.attributes),
+            )
+            session.add(row)
+            existing[(sug.conversation_id, sug.tag_id)] = row
+        elif _is_decided(row) or row.origin == Origin.HUMAN:
+            continue
+        else:
+            row.status = status
+            row.origin = origin
+            row.confidence = conf
+            row.model_version = sug.model_version
+            if sug.confirmed:
+                row.decided_at = when
+            row.attributes = {**(row.attributes or {}), **sug.attributes}
+        out.append(row)
+    session.flush()
+    return out
 
 
 def get_assignment(session: Session, *, workspace_id: int, assignment_id: int) -> TagAssignment:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from frontdoor.db.base import utcnow
@@ -49,7 +49,7 @@ from frontdoor.models import (
     TagStatus,
     Workspace,
 )
-from frontdoor.services.assignments import suggest_tag
+from frontdoor.services.assignments import Suggestion, bulk_suggest
 from frontdoor.services.taxonomy import auto_confirm_tag_ids
 from frontdoor.tagging.rules import RuleSet, TagRules
 
@@ -184,24 +184,22 @@ def apply_rules(
             session, workspace_id=workspace_id, conversation_ids=ids, max_chars=max_chars
         )
     auto = auto_confirm_tag_ids(session, workspace_id=workspace_id)
-    n = 0
-    for cid in ids:
-        hits = rules.match(texts.get(cid, ""))
+    batch: list[Suggestion] = []
+    for cid, hits in zip(ids, rules.match_many([texts.get(cid, "") for cid in ids]), strict=True):
         by_tag: dict[int, list[str]] = defaultdict(list)
         for hit in hits:
             by_tag[hit.tag_id].append(hit.term)
         for tag_id, terms in by_tag.items():
-            row = suggest_tag(
-                session,
-                workspace_id=workspace_id,
-                conversation_id=cid,
-                tag=tag_id,
-                origin=Origin.RULE,
-                confirmed=tag_id in auto,
-                attributes={"rule_terms": terms[:10]},
+            batch.append(
+                Suggestion(
+                    conversation_id=cid,
+                    tag_id=tag_id,
+                    origin=Origin.RULE,
+                    confirmed=tag_id in auto,
+                    attributes={"rule_terms": terms[:10]},
+                )
             )
-            n += row is not None
-    return n
+    return len(bulk_suggest(session, workspace_id=workspace_id, suggestions=batch))
 
 
 # --- model storage --------------------------------------------------------------------
@@ -511,13 +509,13 @@ def _apply_model(
         thresholds[dim] = {str(k): float(t) for k, t in zip(clf.classes_, clf.thresholds_, strict=True)}
     settled = _decided_dims(session, ids)
     decisions = tagger.decide([texts[cid] for cid in ids])
-    suggested = needs = 0
+    batch: list[Suggestion] = []
+    needs = 0
     for cid, per_dim in zip(ids, decisions, strict=True):
-        keep: set[int] = set()
         for dim, decision in per_dim.items():
             if dim in settled.get(cid, set()):
                 continue
-            picks = [(s, False) for s in decision.tags]
+            picks = [(sc, False) for sc in decision.tags]
             if decision.abstained and decision.candidates:
                 picks = [(decision.candidates[0], True)]
                 needs += 1
@@ -525,35 +523,41 @@ def _apply_model(
                 tag_id = int(score.tag)
                 if tag_id not in active:
                     continue
-                row = suggest_tag(
-                    session,
-                    workspace_id=workspace_id,
-                    conversation_id=cid,
-                    tag=tag_id,
-                    origin=Origin.MODEL,
-                    confidence=score.confidence,
-                    model_version=version,
-                    attributes={
-                        "threshold": round(thresholds.get(dim, {}).get(score.tag, 0.5), 6),
-                        "needs_human": needs_human,
-                        "dimension": dim,
-                    },
+                batch.append(
+                    Suggestion(
+                        conversation_id=cid,
+                        tag_id=tag_id,
+                        origin=Origin.MODEL,
+                        confidence=score.confidence,
+                        model_version=version,
+                        attributes={
+                            "threshold": round(thresholds.get(dim, {}).get(score.tag, 0.5), 6),
+                            "needs_human": needs_human,
+                            "dimension": dim,
+                        },
+                    )
                 )
-                if row is not None:
-                    keep.add(tag_id)
-                    suggested += not needs_human
-        # Suggestions of an older model that this one no longer makes go away.
+    stored = bulk_suggest(session, workspace_id=workspace_id, suggestions=batch)
+    suggested = sum(1 for row in stored if not (row.attributes or {}).get("needs_human"))
+    # Suggestions of an older model that this one no longer makes go away.
+    keep = {(sug.conversation_id, sug.tag_id) for sug in batch}
+    stale = [
+        rid
+        for rid, cid, tid in session.execute(
+            select(TagAssignment.id, TagAssignment.conversation_id, TagAssignment.tag_id).where(
+                TagAssignment.workspace_id == workspace_id,
+                TagAssignment.conversation_id.in_(ids),
+                TagAssignment.origin == Origin.MODEL,
+                TagAssignment.status == AssignmentStatus.SUGGESTED,
+                TagAssignment.scope == "",
+            )
+        )
+        if (cid, tid) not in keep
+    ]
+    if stale:
         session.execute(
             delete(TagAssignment)
-            .where(
-                and_(
-                    TagAssignment.conversation_id == cid,
-                    TagAssignment.origin == Origin.MODEL,
-                    TagAssignment.status == AssignmentStatus.SUGGESTED,
-                    TagAssignment.scope == "",
-                    TagAssignment.tag_id.not_in(keep or {-1}),
-                )
-            )
+            .where(TagAssignment.id.in_(stale))
             .execution_options(synchronize_session=False)
         )
     session.flush()

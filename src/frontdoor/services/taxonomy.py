@@ -41,7 +41,7 @@ from frontdoor.models import (
     roadmap_item_tag,
 )
 from frontdoor.services.permissions import Action, require
-from frontdoor.tagging.rules import validate_keyword, validate_pattern
+from frontdoor.tagging.rules import prime_keywords, validate_keyword, validate_pattern
 from frontdoor.text.tokenize import normalize_text
 
 __all__ = [
@@ -1069,6 +1069,13 @@ def import_yaml(
         if not isinstance(raw, Mapping) or "path" not in raw:
             raise ValidationError(f"tags[{i}] needs a 'path'")
         entries.append((normalize_path(str(raw["path"])), raw))
+    # One batched Kiwi call for every keyword instead of one per keyword.
+    prime_keywords(
+        normalize_text(str(kw))
+        for _, raw in entries
+        for kw in (raw.get("keywords") or [])
+        if isinstance(raw.get("keywords"), list)
+    )
     # Parents before children, so each level can be flushed once to get ids.
     entries.sort(key=lambda e: (e[0].count("/"), e[0]))
     existing = {t.path: t for t in list_tags(session, workspace_id=workspace_id)}

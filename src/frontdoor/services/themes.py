@@ -47,6 +47,7 @@ __all__ = [
     "ThemeProposal",
     "discover",
     "last_themes",
+    "list_themes",
     "promote_theme",
     "uncovered_conversations",
 ]
@@ -67,6 +68,11 @@ class ThemeProposal:
     cohesion: float
     conversation_ids: list[int]
     quotes: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """A short label for lists: the top key terms."""
+        return ", ".join(self.key_terms[:4]) or self.suggested_name
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (stored in the workspace settings and printed as JSON)."""
@@ -224,6 +230,11 @@ def last_themes(session: Session, *, workspace_id: int) -> tuple[dict[str, Any],
     run = dict(((ws.settings or {}).get("tagging") or {}).get("themes") or {})
     proposals = [ThemeProposal(**t) for t in run.pop("themes", [])]
     return run, proposals
+
+
+def list_themes(session: Session, *, workspace_id: int) -> list[ThemeProposal]:
+    """The proposals of the last :func:`discover` run (for pages and the API)."""
+    return last_themes(session, workspace_id=workspace_id)[1]
 
 
 @dataclass

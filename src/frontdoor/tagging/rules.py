@@ -39,13 +39,21 @@ from __future__ import annotations
 import re
 import re._constants as sre_c
 import re._parser as sre_parse
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from frontdoor.errors import ValidationError
-from frontdoor.text.tokenize import morphemes, normalize_text
+from frontdoor.text.tokenize import (
+    FUNCTION_TAG_PREFIXES,
+    get_kiwi,
+    has_hangul,
+    morphemes,
+    normalize_text,
+    words,
+)
 
 __all__ = [
     "LINE_WINDOW",
@@ -56,7 +64,9 @@ __all__ = [
     "TagRules",
     "compile_pattern",
     "keyword_tokens",
+    "prime_keywords",
     "text_tokens",
+    "text_tokens_many",
     "validate_keyword",
     "validate_pattern",
 ]
@@ -102,9 +112,55 @@ def text_tokens(text: str) -> list[str]:
     return [_stem(t) for t in morphemes(text, keep_function=False)]
 
 
-@lru_cache(maxsize=16384)
+def text_tokens_many(texts: Sequence[str]) -> list[list[str]]:
+    """:func:`text_tokens` of many texts, with one batched Kiwi call for the Korean ones.
+
+    Kiwi analyzes a list on its worker threads; on short texts this is one to two orders
+    of magnitude faster than one call per text. Filtering matches :func:`morphemes`.
+    """
+    texts = [normalize_text(t) for t in texts]
+    out: list[list[str]] = [[] for _ in texts]
+    korean: list[int] = []
+    for i, t in enumerate(texts):
+        if has_hangul(t):
+            korean.append(i)
+        else:
+            out[i] = [_stem(w) for w in words(t)]
+    if korean:
+        analyzed = get_kiwi().tokenize([texts[i] for i in korean])
+        for i, toks in zip(korean, analyzed, strict=True):
+            kept: list[str] = []
+            for tok in toks:
+                tag = str(tok.tag)
+                if tag.startswith("S") and tag not in ("SL", "SH", "SN"):
+                    continue
+                if tag.startswith(FUNCTION_TAG_PREFIXES):
+                    continue
+                kept.append(_stem(tok.form.casefold()))
+            out[i] = kept
+    return out
+
+
+_kw_lock = threading.Lock()
+_kw_cache: dict[str, tuple[str, ...]] = {}
+_KW_CACHE_MAX = 100_000
+
+
+def prime_keywords(keywords: Iterable[str]) -> None:
+    """Tokenize the keywords not seen yet in one batch (see :func:`text_tokens_many`)."""
+    todo = sorted({k.strip() for k in keywords if k and k.strip()} - set(_kw_cache))
+    if not todo:
+        return
+    tokens = text_tokens_many(todo)
+    with _kw_lock:
+        if len(_kw_cache) + len(todo) > _KW_CACHE_MAX:
+            _kw_cache.clear()  # bounded memory; entries are cheap to recompute in batches
+        for kw, toks in zip(todo, tokens, strict=True):
+            _kw_cache[kw] = tuple(toks)
+
+
 def keyword_tokens(keyword: str) -> tuple[str, ...]:
-    """The token sequence a keyword matches (cached: keywords repeat across calls).
+    """The token sequence a keyword matches (cached per process).
 
     Parameters
     ----------
@@ -116,7 +172,12 @@ def keyword_tokens(keyword: str) -> tuple[str, ...]:
     tuple of str
         Its content tokens; empty when it has none (e.g. only a particle).
     """
-    return tuple(text_tokens(keyword.strip()))
+    key = keyword.strip()
+    cached = _kw_cache.get(key)
+    if cached is None:
+        prime_keywords([key])
+        cached = _kw_cache.get(key, ())
+    return cached
 
 
 def validate_keyword(keyword: str) -> str:
@@ -301,6 +362,7 @@ class RuleSet:
         # Index keywords by their first token so matching costs one dict lookup per token.
         self._by_first: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
         self._patterns: list[tuple[int, str, re.Pattern[str]]] = []
+        prime_keywords(normalize_text(kw) for rule in self.rules for kw in rule.keywords)
         for rule in self.rules:
             for kw in rule.keywords:
                 toks = keyword_tokens(normalize_text(kw))
@@ -336,22 +398,30 @@ class RuleSet:
             Keyword hits first, then pattern hits with their character span in the
             normalized text.
         """
-        if self.empty or not text:
+        return self.match_many([text])[0]
+
+    def match_many(self, texts: Sequence[str]) -> list[list[RuleHit]]:
+        """:meth:`match` for many texts, tokenizing them in one batch."""
+        texts = [normalize_text(t or "") for t in texts]
+        if self.empty:
+            return [[] for _ in texts]
+        token_lists = text_tokens_many(texts) if self._by_first else [[] for _ in texts]
+        return [self._match_one(t, toks) for t, toks in zip(texts, token_lists, strict=True)]
+
+    def _match_one(self, text: str, tokens: list[str]) -> list[RuleHit]:
+        if not text:
             return []
-        text = normalize_text(text)
         hits: list[RuleHit] = []
         seen: set[tuple[int, str, str]] = set()
-        if self._by_first:
-            tokens = text_tokens(text)
-            token_set = set(tokens)
-            for tok in token_set:
-                for tag_id, kw, toks in self._by_first.get(tok, ()):
-                    key = (tag_id, "keyword", kw)
-                    if key in seen:
-                        continue
-                    if (len(toks) == 1 or all(t in token_set for t in toks)) and _contains(tokens, toks):
-                        seen.add(key)
-                        hits.append(RuleHit(tag_id=tag_id, kind="keyword", term=kw))
+        token_set = set(tokens)
+        for tok in token_set:
+            for tag_id, kw, toks in self._by_first.get(tok, ()):
+                key = (tag_id, "keyword", kw)
+                if key in seen:
+                    continue
+                if (len(toks) == 1 or all(t in token_set for t in toks)) and _contains(tokens, toks):
+                    seen.add(key)
+                    hits.append(RuleHit(tag_id=tag_id, kind="keyword", term=kw))
         for tag_id, pat, rx in self._patterns:
             for offset, window in _windows(text):
                 m = rx.search(window)
