@@ -243,6 +243,9 @@ def test_quality_report(store: Store, workspace: Workspace) -> None:
     assert area["conversations"] == N_TRAIN and 0 <= area["precision"] <= 1
     assert {t.path for t in report.tags} <= set(TRAIN)
     assert report.to_dict()["tags"]
+    with store.session() as s:
+        saved = svc.last_quality_report(s, workspace_id=workspace.id)
+        assert saved is not None and saved["n_conversations"] == N_TRAIN and "computed_at" in saved
 
 
 def test_cli_train_apply_review_quality(store: Store, workspace: Workspace) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from frontdoor.db.base import utcnow
@@ -351,6 +352,7 @@ def bulk_suggest(
     }
     when = utcnow()
     out: list[TagAssignment] = []
+    fresh: list[TagAssignment] = []
     for sug in suggestions:
         if sug.tag_id not in active:
             continue
@@ -373,7 +375,7 @@ def bulk_suggest(
                 decided_at=when if sug.confirmed else None,
                 attributes=dict(sug.attributes),
             )
-            session.add(row)
+            fresh.append(row)
             existing[(sug.conversation_id, sug.tag_id)] = row
         elif _is_decided(row) or row.origin == Origin.HUMAN:
             continue
@@ -386,8 +388,40 @@ def bulk_suggest(
                 row.decided_at = when
             row.attributes = {**(row.attributes or {}), **sug.attributes}
         out.append(row)
-    session.flush()
+    session.flush()  # refreshed rows
+    if fresh:
+        try:
+            with session.begin_nested():
+                session.add_all(fresh)
+        except IntegrityError:
+            # Another writer (a webhook import, a parallel apply) inserted some of these
+            # rows meanwhile: insert one by one and keep theirs where they won.
+            out = [r for r in out if r not in fresh]
+            for row in fresh:
+                retry = TagAssignment(
+                    **{c: getattr(row, c) for c in _COPY_COLUMNS},
+                )
+                try:
+                    with session.begin_nested():
+                        session.add(retry)
+                    out.append(retry)
+                except IntegrityError:
+                    continue
     return out
+
+
+_COPY_COLUMNS = (
+    "workspace_id",
+    "conversation_id",
+    "tag_id",
+    "scope",
+    "origin",
+    "confidence",
+    "status",
+    "model_version",
+    "decided_at",
+    "attributes",
+)
 
 
 def get_assignment(session: Session, *, workspace_id: int, assignment_id: int) -> TagAssignment:

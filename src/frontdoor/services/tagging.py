@@ -65,6 +65,7 @@ __all__ = [
     "apply_rules",
     "conversation_texts",
     "current_model",
+    "last_quality_report",
     "load_model",
     "model_info",
     "quality_report",
@@ -679,13 +680,15 @@ class QualityReport:
         }
 
 
-def quality_report(store: Store, *, workspace_id: int, folds: int = 5) -> QualityReport:
+def quality_report(store: Store, *, workspace_id: int, folds: int = 5, save: bool = True) -> QualityReport:
     """Cross-validate the tagger on this workspace's confirmed tags.
 
     Each fold trains on the other folds' conversations and predicts its own. Per
     dimension: accuracy of accepted answers (``precision``), share of conversations the
     model answered (``coverage``) and share answered correctly (``recall``); per tag:
     precision, recall and F1 of accepted tags. Abstentions count as misses, not errors.
+    With ``save`` the report is kept in the workspace settings for
+    :func:`last_quality_report`.
     """
     with store.session() as session:
         data = training_data(session, workspace_id=workspace_id, max_chars=_max_chars(store))
@@ -751,4 +754,21 @@ def quality_report(store: Store, *, workspace_id: int, folds: int = 5) -> Qualit
             )
         )
     tags.sort(key=lambda t: (t.f1, -t.support))
-    return QualityReport(n_conversations=n, folds=k, dimensions=dims, tags=tags)
+    report = QualityReport(n_conversations=n, folds=k, dimensions=dims, tags=tags)
+    if save:
+        with store.session() as session:
+            ws = _workspace(session, workspace_id)
+            tagging = dict((ws.settings or {}).get("tagging") or {})
+            tagging["quality"] = {**report.to_dict(), "computed_at": utcnow().isoformat()}
+            ws.settings = {**(ws.settings or {}), "tagging": tagging}
+    return report
+
+
+def last_quality_report(session: Session, *, workspace_id: int) -> dict[str, Any] | None:
+    """The last saved :func:`quality_report` as plain data (``computed_at`` included), or None.
+
+    Pages should show this instead of cross-validating on every request.
+    """
+    ws = _workspace(session, workspace_id)
+    saved = ((ws.settings or {}).get("tagging") or {}).get("quality")
+    return dict(saved) if saved else None
