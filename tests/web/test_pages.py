@@ -260,3 +260,14 @@ def test_session_cookie_flags(store: Store, workspace: Workspace) -> None:
         response = client.get("/login")
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
+
+
+def test_no_inline_styles_or_scripts_in_pages(store: Store, workspace: Workspace) -> None:
+    # The CSP (default-src 'self') would silently drop them; everything lives in /static.
+    ids = seed(store, workspace_id=workspace.id)
+    with TestClient(create_app(store)) as client:
+        sign_in(client, "admin@example.com")
+        for path in [*PAGES, f"/conversations/{ids.refund_conversation_id}", f"/accounts/{ids.account_id}"]:
+            html = client.get(path).text
+            assert ' style="' not in html and "<style" not in html, path
+            assert "<script>" not in html and " onclick=" not in html, path
