@@ -17,16 +17,17 @@ depends_on = None
 
 
 def upgrade() -> None:
-    where = {"postgresql_where": sa.text("scope = ''"), "sqlite_where": sa.text("scope = ''")}
-    op.create_index(
-        "ix_tag_assignment_ws_status_tag", "tag_assignment", ["workspace_id", "status", "tag_id"], **where
-    )
-    op.create_index(
-        "ix_tag_assignment_conv_status_tag",
-        "tag_assignment",
-        ["conversation_id", "status", "tag_id"],
-        **where,
-    )
+    for name, columns in (
+        ("ix_tag_assignment_ws_status_tag", ["workspace_id", "status", "tag_id"]),
+        ("ix_tag_assignment_conv_status_tag", ["conversation_id", "status", "tag_id"]),
+    ):
+        op.create_index(
+            name,
+            "tag_assignment",
+            columns,
+            postgresql_where=sa.text("scope = ''"),
+            sqlite_where=sa.text("scope = ''"),
+        )
 
 
 def downgrade() -> None:
