@@ -143,6 +143,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "set.webhook_url": {"ko": "웹훅 URL", "en": "Webhook URL"},
     "set.secret": {"ko": "시크릿", "en": "Secret"},
     "set.shown_once": {"ko": "한 번만 표시됩니다", "en": "shown once"},
+    "set.full_url": {
+        "ko": "이 소스에 붙여넣을 URL (토큰 포함, 한 번만 표시):",
+        "en": "URL to paste into this source (carries the token, shown once):",
+    },
     "set.regenerate": {"ko": "재발급", "en": "Regenerate"},
     "set.pii_unavailable": {
         "ko": "개인정보 설정을 사용할 수 없습니다.",

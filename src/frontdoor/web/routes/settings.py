@@ -81,7 +81,10 @@ def regenerate_secret(request: Request, source_id: int, session: SessionDep, use
         raise NotFound(f"no source {source_id}")
     source.webhook_secret = secrets.token_urlsafe(32)
     session.flush()
-    return _settings_page(request, session, user, revealed=(source.id, source.webhook_secret))
+    from frontdoor.services.webhooks import webhook_url
+
+    url = webhook_url(source, base_url=base_url(request))
+    return _settings_page(request, session, user, revealed=(source.id, source.webhook_secret, url))
 
 
 @router.post("/settings/pii", dependencies=[CsrfChecked])
