@@ -258,3 +258,15 @@ def test_env_model_is_used_by_auto(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     embedder = emb_mod.resolve_embedder("auto")
     assert embedder is not None
     assert embedder.spec == str(tmp_path.resolve())
+
+
+def test_tag_texts_are_extra_examples_not_counted_as_training_rows() -> None:
+    texts = [f"{w} question number {i}" for i in range(6) for w in ("invoice", "parcel")]
+    rows = [{"intent": {"billing" if t.startswith("invoice") else "shipping"}} for t in texts]
+    tagger = LearnedTagger().fit(
+        texts, rows,
+        tag_texts={"intent": {"billing": ["refund money"], "shipping": ["courier truck"]}},
+    )
+    assert tagger.n_train_ == 12
+    out = tagger.decide(["refund", "courier"])
+    assert [d["intent"].candidates[0].tag for d in out] == ["billing", "shipping"]

@@ -26,6 +26,7 @@ of :meth:`~frontdoor.tagging.learned.LearnedTagger.decide`.
 from __future__ import annotations
 
 import csv
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -139,8 +140,9 @@ def read_labeled_csv(path: str | Path) -> tuple[list[str], list[frozenset[str]]]
                 ) from None
             cols = [h.strip().lower() for h in header]
             if "text" not in cols or "label" not in cols:
+                got = ",".join(header)[:80]
                 raise ValidationError(
-                    f"{path}: line 1: header must name 'text' and 'label' columns, got {','.join(header)[:80]!r}"
+                    f"{path}: line 1: header must name 'text' and 'label' columns, got {got!r}"
                 )
             ti, li = cols.index("text"), cols.index("label")
             width = max(ti, li) + 1
@@ -173,6 +175,12 @@ def read_labeled_csv(path: str | Path) -> tuple[list[str], list[frozenset[str]]]
     if not texts:
         raise ValidationError(f"{path}: no data rows")
     return texts, labels
+
+
+def _humanize(tag: str) -> str:
+    """``card_arrival`` -> ``card arrival``; empty when the name has no letters."""
+    text = re.sub(r"[_\-/.:]+", " ", tag).strip()
+    return text if any(ch.isalpha() for ch in text) else ""
 
 
 def _f1_rows(
@@ -213,6 +221,7 @@ def evaluate(
     train_path: str = "",
     test_path: str = "",
     n_worst: int = 5,
+    tag_names_as_examples: bool = True,
 ) -> EvalReport:
     """Train a :class:`LearnedTagger` on one set and measure it on another.
 
@@ -233,6 +242,10 @@ def evaluate(
         Names recorded in the report.
     n_worst : int, default=5
         Number of worst tags to list.
+    tag_names_as_examples : bool, default=True
+        Give each tag's name (``card_arrival`` -> ``card arrival``) to the tagger as a
+        description, as the taxonomy's tag names are in production
+        (``LearnedTagger.fit(tag_texts=...)``).
 
     Returns
     -------
@@ -247,8 +260,12 @@ def evaluate(
     params = dict(tagger_params or {})
     params.setdefault("multi_label", {DIMENSION: multi})
     tagger = LearnedTagger(embeddings=embeddings, **params)
+    tag_texts: dict[str, dict[str, list[str]]] | None = None
+    if tag_names_as_examples:
+        names = {t for row in train_rows for t in row[DIMENSION]}
+        tag_texts = {DIMENSION: {t: [_humanize(t)] for t in sorted(names) if _humanize(t)}}
     start = time.perf_counter()
-    tagger.fit(list(train_texts), train_rows)
+    tagger.fit(list(train_texts), train_rows, tag_texts=tag_texts)
     train_seconds = time.perf_counter() - start
     start = time.perf_counter()
     decisions = [row[DIMENSION] for row in tagger.decide(list(test_texts), [DIMENSION])]

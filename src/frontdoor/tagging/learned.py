@@ -36,6 +36,7 @@ import datetime as _dt
 import uuid
 import warnings
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,6 +123,19 @@ class DimensionDecision:
 # --------------------------------------------------------------------------- linear models
 
 
+def _one_blas_thread(n_jobs: int) -> AbstractContextManager[Any]:
+    """Limit BLAS to one thread while our own threads run in parallel.
+
+    Threads that each call multi-threaded BLAS (the lbfgs solver) oversubscribe the cores
+    and run several times slower than either kind of parallelism alone.
+    """
+    if n_jobs == 1:
+        return nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def _linear_svc(C: float, class_weight: str | None, random_state: int) -> LinearSVC:
     return LinearSVC(C=C, class_weight=class_weight, max_iter=3000, random_state=random_state)
 
@@ -174,32 +188,96 @@ def _fit_multi(
     n_jobs: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     # liblinear releases the GIL, so threads use several cores without copying X.
-    results = Parallel(n_jobs=n_jobs, prefer="threads")(
-        delayed(_fit_binary_column)(X, Y[:, k].astype(np.int8), C, class_weight, random_state)
-        for k in range(Y.shape[1])
-    )
+    with _one_blas_thread(n_jobs):
+        results = Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(_fit_binary_column)(X, Y[:, k].astype(np.int8), C, class_weight, random_state)
+            for k in range(Y.shape[1])
+        )
     coef = np.vstack([w for w, _ in results]).astype(np.float32)
     intercept = np.array([b for _, b in results])
     return coef, intercept
 
 
+# ------------------------------------------------------------------- embedding-only model
+
+
+def _fit_embedding_lr(
+    E: np.ndarray, Y: np.ndarray, multi_label: bool, C: float, random_state: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Logistic regression on the embedding block alone.
+
+    Single-label: one multinomial model whose last row is the abstention target ("none",
+    always present so that its logit takes part in the normalization). Multi-label: one
+    binary model per tag. Returns ``(coef, intercept)`` with K(+1) rows.
+    """
+    k = Y.shape[1]
+    dim = E.shape[1]
+    if multi_label:
+        coef = np.zeros((k, dim))
+        intercept = np.zeros(k)
+        for j in range(k):
+            y = Y[:, j]
+            if y.min() == y.max():
+                intercept[j] = 10.0 if y[0] else -10.0
+                continue
+            lr = LogisticRegression(C=C, max_iter=1000, random_state=random_state).fit(E, y)
+            coef[j], intercept[j] = lr.coef_[0], lr.intercept_[0]
+        return coef, intercept
+    y = np.where(Y.any(axis=1), Y.argmax(axis=1), k)
+    coef = np.zeros((k + 1, dim))
+    intercept = np.full(k + 1, -30.0)  # classes absent from a fold never win
+    present = np.unique(y)
+    if len(present) == 1:
+        intercept[present[0]] = 0.0
+        return coef, intercept
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        lr = LogisticRegression(C=C, max_iter=1000, random_state=random_state).fit(E, y)
+    w, b = lr.coef_, lr.intercept_
+    if len(present) == 2:  # binary LR: one logit, i.e. class 1 vs class 0
+        w = np.vstack([np.zeros_like(w[0]), w[0]])
+        b = np.array([0.0, b[0]])
+    for row, cls in enumerate(lr.classes_):
+        coef[cls] = w[row]
+        intercept[cls] = b[row]
+    return coef, intercept
+
+
+def _embedding_scores(E: np.ndarray, coef: np.ndarray, intercept: np.ndarray, k: int) -> np.ndarray:
+    logits = E @ coef.T + intercept
+    if logits.shape[1] == k:  # multi-label: per-tag logits
+        return logits
+    # single-label: log-probabilities of the real tags (the "none" row normalizes only)
+    logits = logits - logits.max(axis=1, keepdims=True)
+    log_z = np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    return (logits - log_z)[:, :k]
+
+
 # ----------------------------------------------------------------------------- calibration
 
 
-def _calibration_features(scores: np.ndarray) -> np.ndarray:
-    """Per (row, tag): the tag's score and its margin over the best other tag.
-
-    Returns an array of shape (n, K, 2). With a single tag the "other" is the decision
-    boundary (0), so the margin equals the score.
-    """
+def _margins(scores: np.ndarray) -> np.ndarray:
+    """Each tag's score minus the best score among the other tags (0 with one tag)."""
     n, k = scores.shape
     if k == 1:
-        return np.stack([scores, scores], axis=2)
+        return scores.copy()
     order = np.argsort(-scores, axis=1)
     best = scores[np.arange(n), order[:, 0]]
     second = scores[np.arange(n), order[:, 1]]
     best_other = np.where(scores >= best[:, None], second[:, None], best[:, None])
-    return np.stack([scores, scores - best_other], axis=2)
+    return scores - best_other
+
+
+def _calibration_features(scores: np.ndarray) -> np.ndarray:
+    """Per (row, tag) and per base model: the tag's score and its margin.
+
+    ``scores`` has shape (n, K, m) for m base models; the result has shape (n, K, 2m).
+    """
+    parts = []
+    for j in range(scores.shape[2]):
+        s = scores[:, :, j]
+        parts += [s, _margins(s)]
+    return np.stack(parts, axis=2)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -221,7 +299,11 @@ class DimensionClassifier(BaseEstimator):
     """Calibrated, abstaining one-vs-rest linear classifier for one taxonomy dimension.
 
     Works on feature matrices (see :class:`~frontdoor.tagging.features.TextFeaturizer`);
-    :class:`LearnedTagger` wraps it for raw text.
+    :class:`LearnedTagger` wraps it for raw text. With ``embedding_dim > 0`` the last
+    columns of ``X`` are sentence embeddings, and a logistic regression on them alone is
+    stacked with the SVM: the calibration model weighs the two on out-of-fold scores (an
+    embedding-only model is the data-efficient one when a tag has a handful of examples,
+    the SVM over all features wins with more).
 
     Parameters
     ----------
@@ -230,7 +312,7 @@ class DimensionClassifier(BaseEstimator):
     C : float, default=1.0
         Inverse regularization strength of the linear SVMs.
     class_weight : {"balanced"} or None, default=None
-        Re-weight tags inversely to their frequency (single-label only).
+        Re-weight tags inversely to their frequency in the SVMs.
     target_precision : float, default=0.9
         Precision each tag's threshold must reach on out-of-fold predictions.
     cv : int, default=3
@@ -239,21 +321,30 @@ class DimensionClassifier(BaseEstimator):
         Pseudo-predictions that pull a rare tag's precision curve toward the pooled one.
     max_candidates : int, default=3
         Suggestions returned per decision (and candidates per row used for calibration).
+    embedding_dim : int, default=0
+        Number of trailing embedding columns in ``X`` (0: lexical features only).
+    embedding_C : float, default=10.0
+        Inverse regularization strength of the embedding-only logistic regression.
     n_jobs : int, default=1
         Threads for the cross-validation folds and per-tag fits.
     random_state : int, default=0
-        Seed for the fold assignment and liblinear.
+        Seed for the fold assignment and the solvers.
 
     Attributes
     ----------
     classes_ : ndarray of str
         Tag keys, sorted.
     coef_ : ndarray of shape (n_tags, n_features), float32
-        Linear weights per tag.
+        SVM weights per tag.
     intercept_ : ndarray of shape (n_tags,)
-        Linear bias per tag.
-    calibration_coef_ : ndarray of shape (2,)
-        Weights of (score, margin) in the confidence model.
+        SVM bias per tag.
+    embedding_coef_ : ndarray or None
+        Weights of the embedding-only logistic regression (with a last "none" row for a
+        single-label dimension); None without embeddings.
+    embedding_intercept_ : ndarray or None
+        Its biases.
+    calibration_coef_ : ndarray of shape (2 * n_models,)
+        Weights of (score, margin) per base model in the confidence model.
     calibration_intercept_ : float
         Bias of the confidence model.
     thresholds_ : ndarray of shape (n_tags,)
@@ -275,6 +366,8 @@ class DimensionClassifier(BaseEstimator):
         cv: int = 3,
         prior_strength: float = 10.0,
         max_candidates: int = 3,
+        embedding_dim: int = 0,
+        embedding_C: float = 10.0,
         n_jobs: int = 1,
         random_state: int = 0,
     ) -> None:
@@ -285,13 +378,15 @@ class DimensionClassifier(BaseEstimator):
         self.cv = cv
         self.prior_strength = prior_strength
         self.max_candidates = max_candidates
+        self.embedding_dim = embedding_dim
+        self.embedding_C = embedding_C
         self.n_jobs = n_jobs
         self.random_state = random_state
 
     # -- fitting -----------------------------------------------------------------------
 
     def fit(self, X: sp.spmatrix | np.ndarray, y: Sequence[Collection[str]]) -> DimensionClassifier:
-        """Fit the linear model, its calibration and its per-tag thresholds.
+        """Fit the linear models, their calibration and the per-tag thresholds.
 
         Parameters
         ----------
@@ -321,6 +416,8 @@ class DimensionClassifier(BaseEstimator):
         has_none = any(not s for s in sets)
         if len(classes) + int(has_none) < 2:
             raise ValueError("need at least two outcomes (two tags, or a tag and 'none')")
+        if not 0 <= self.embedding_dim < X.shape[1]:
+            raise ValueError(f"embedding_dim={self.embedding_dim} does not fit {X.shape[1]} columns")
         self.classes_ = np.array(classes, dtype=object)
         self.n_features_in_ = int(X.shape[1])
         index = {c: i for i, c in enumerate(classes)}
@@ -331,16 +428,51 @@ class DimensionClassifier(BaseEstimator):
 
         oof = self._out_of_fold_scores(X, Y)
         self._fit_calibration(oof, Y)
-        self._fit_thresholds(oof, Y)
-        self.coef_, self.intercept_ = self._fit_linear(X, Y, self.n_jobs)
+        conf = self._confidence_from_scores(oof)
+        single = Y.sum(axis=1) == 1
+        top1 = conf.argmax(axis=1)
+        self.cv_accuracy_ = float(Y[single, top1[single]].mean()) if single.any() else 0.0
+        self._fit_thresholds(conf, Y)
+        params = self._fit_models(X, Y, self.n_jobs)
+        self.coef_, self.intercept_ = params[0], params[1]
+        self.embedding_coef_, self.embedding_intercept_ = params[2], params[3]
         return self
 
-    def _fit_linear(self, X: sp.csr_matrix, Y: np.ndarray, n_jobs: int) -> tuple[np.ndarray, np.ndarray]:
+    def _embeddings(self, X: sp.csr_matrix) -> np.ndarray:
+        E = X[:, X.shape[1] - self.embedding_dim :].toarray().astype(np.float64)
+        norms = np.linalg.norm(E, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return E / norms
+
+    def _fit_models(
+        self, X: sp.csr_matrix, Y: np.ndarray, n_jobs: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
         if self.multi_label:
-            return _fit_multi(X, Y, self.C, self.class_weight, self.random_state, n_jobs)
-        k = Y.shape[1]
-        y = np.where(Y.any(axis=1), Y.argmax(axis=1), k)
-        return _fit_single(X, y, k, self.C, self.class_weight, self.random_state)
+            coef, intercept = _fit_multi(
+                X, Y, self.C, self.class_weight, self.random_state, n_jobs
+            )
+        else:
+            k = Y.shape[1]
+            y = np.where(Y.any(axis=1), Y.argmax(axis=1), k)
+            coef, intercept = _fit_single(X, y, k, self.C, self.class_weight, self.random_state)
+        if not self.embedding_dim:
+            return coef, intercept, None, None
+        e_coef, e_intercept = _fit_embedding_lr(
+            self._embeddings(X), Y, self.multi_label, self.embedding_C, self.random_state
+        )
+        return coef, intercept, e_coef, e_intercept
+
+    def _scores(
+        self,
+        X: sp.csr_matrix,
+        params: tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None],
+    ) -> np.ndarray:
+        coef, intercept, e_coef, e_intercept = params
+        svm = np.asarray(X @ coef.T, dtype=np.float64) + intercept
+        if e_coef is None or e_intercept is None:
+            return svm[:, :, None]
+        emb = _embedding_scores(self._embeddings(X), e_coef, e_intercept, coef.shape[0])
+        return np.stack([svm, emb], axis=2)
 
     def _folds(self, Y: np.ndarray) -> np.ndarray:
         """Fold id per row: each outcome's rows are dealt round-robin after a shuffle, so
@@ -349,7 +481,7 @@ class DimensionClassifier(BaseEstimator):
         n = Y.shape[0]
         n_folds = max(2, min(self.cv, n))
         rng = np.random.default_rng(self.random_state)
-        # Group by the first tag (or none); multi-label rows use their rarest tag.
+        # Group by the tag (or none); multi-label rows use their rarest tag.
         counts = Y.sum(axis=0)
         key = np.where(
             Y.any(axis=1),
@@ -372,32 +504,30 @@ class DimensionClassifier(BaseEstimator):
         def one(f: int) -> tuple[np.ndarray, np.ndarray]:
             train = fold != f
             test = np.flatnonzero(~train)
-            coef, intercept = self._fit_linear(X[train], Y[train], 1)
-            return test, np.asarray(X[test] @ coef.T) + intercept
+            params = self._fit_models(X[train], Y[train], 1)
+            return test, self._scores(X[test], params)
 
-        scores = np.zeros(Y.shape, dtype=np.float64)
-        for test, s in Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(one)(f) for f in range(n_folds)
-        ):
-            scores[test] = s
-        top1 = scores.argmax(axis=1)
-        single = Y.sum(axis=1) == 1
-        self.cv_accuracy_ = (
-            float(Y[single][np.arange(single.sum()), top1[single]].mean()) if single.any() else 0.0
-        )
+        n_models = 2 if self.embedding_dim else 1
+        scores = np.zeros((*Y.shape, n_models), dtype=np.float64)
+        with _one_blas_thread(self.n_jobs):
+            for test, s in Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                delayed(one)(f) for f in range(n_folds)
+            ):
+                scores[test] = s
         return scores
 
-    def _candidate_mask(self, scores: np.ndarray, Y: np.ndarray | None) -> np.ndarray:
+    def _candidate_mask(self, conf: np.ndarray, Y: np.ndarray | None) -> np.ndarray:
         m = self.max_candidates if self.multi_label else min(2, self.max_candidates)
-        mask = np.zeros(scores.shape, dtype=bool)
-        np.put_along_axis(mask, _top_candidates(scores, max(1, m)), True, axis=1)
+        mask = np.zeros(conf.shape, dtype=bool)
+        np.put_along_axis(mask, _top_candidates(conf, max(1, m)), True, axis=1)
         if Y is not None:
             mask |= Y
         return mask
 
     def _fit_calibration(self, scores: np.ndarray, Y: np.ndarray) -> None:
         feats = _calibration_features(scores)
-        mask = self._candidate_mask(scores, Y)
+        # Candidates: each row's best tags by the first (SVM) score, plus its true tags.
+        mask = self._candidate_mask(scores[:, :, 0], Y)
         F = feats[mask]
         z = Y[mask]
         # Platt's prior correction: soft targets (N+ + 1)/(N+ + 2) and 1/(N- + 2), encoded
@@ -416,14 +546,13 @@ class DimensionClassifier(BaseEstimator):
         feats = _calibration_features(scores)
         return _sigmoid(feats @ self.calibration_coef_ + self.calibration_intercept_)
 
-    def _fit_thresholds(self, scores: np.ndarray, Y: np.ndarray) -> None:
-        conf = self._confidence_from_scores(scores)
+    def _fit_thresholds(self, conf: np.ndarray, Y: np.ndarray) -> None:
         if self.multi_label:
-            pred = self._candidate_mask(scores, None)
+            pred = self._candidate_mask(conf, None)
         else:
-            pred = np.zeros(scores.shape, dtype=bool)
-            pred[np.arange(len(scores)), scores.argmax(axis=1)] = True
-        k = scores.shape[1]
+            pred = np.zeros(conf.shape, dtype=bool)
+            pred[np.arange(len(conf)), conf.argmax(axis=1)] = True
+        k = conf.shape[1]
         # counts[t, g]: predictions of tag t with confidence >= grid[g], and how many right.
         n_at = np.zeros((k, len(_GRID)))
         tp_at = np.zeros((k, len(_GRID)))
@@ -445,17 +574,26 @@ class DimensionClassifier(BaseEstimator):
         reach = smoothed >= target
         first = np.where(reach.any(axis=1), reach.argmax(axis=1), len(_GRID) - 1)
         thresholds = _GRID[first]
-        # Precision rises with the threshold only roughly; never accept below the pooled
-        # curve's own threshold by more than the smoothing allows: tags never predicted
-        # out of fold fall back to the pooled threshold.
-        never = n_at[:, 0] == 0
-        thresholds[never] = self.global_threshold_
+        # Tags never predicted out of fold have no curve of their own: use the pooled one.
+        thresholds[n_at[:, 0] == 0] = self.global_threshold_
         self.thresholds_ = thresholds.astype(np.float64)
 
     # -- prediction --------------------------------------------------------------------
 
+    def _check_X(self, X: sp.spmatrix | np.ndarray) -> sp.csr_matrix:
+        check_is_fitted(self, "coef_")
+        X = sp.csr_matrix(X, dtype=np.float32)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} features, expected {self.n_features_in_}")
+        return X
+
+    def _fitted_params(
+        self,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+        return self.coef_, self.intercept_, self.embedding_coef_, self.embedding_intercept_
+
     def decision_function(self, X: sp.spmatrix | np.ndarray) -> np.ndarray:
-        """Raw linear scores per tag.
+        """Raw linear SVM scores per tag.
 
         Parameters
         ----------
@@ -467,10 +605,7 @@ class DimensionClassifier(BaseEstimator):
         ndarray of shape (n_samples, n_tags)
             One-vs-rest SVM scores (higher is more likely).
         """
-        check_is_fitted(self, "coef_")
-        X = sp.csr_matrix(X, dtype=np.float32)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {X.shape[1]} features, expected {self.n_features_in_}")
+        X = self._check_X(X)
         return np.asarray(X @ self.coef_.T, dtype=np.float64) + self.intercept_
 
     def predict_confidence(self, X: sp.spmatrix | np.ndarray) -> np.ndarray:
@@ -487,10 +622,11 @@ class DimensionClassifier(BaseEstimator):
             Confidences in [0, 1] (for a single-label dimension, of each tag being *the*
             tag; they need not sum to one because "none of them" is possible).
         """
-        return self._confidence_from_scores(self.decision_function(X))
+        X = self._check_X(X)
+        return self._confidence_from_scores(self._scores(X, self._fitted_params()))
 
     def predict_top(self, X: sp.spmatrix | np.ndarray) -> np.ndarray:
-        """Best tag per row, never abstaining.
+        """Most confident tag per row, never abstaining.
 
         Parameters
         ----------
@@ -500,9 +636,9 @@ class DimensionClassifier(BaseEstimator):
         Returns
         -------
         ndarray of str, shape (n_samples,)
-            The highest-scoring tag of each row.
+            The most confident tag of each row.
         """
-        return np.asarray(self.classes_[self.decision_function(X).argmax(axis=1)])
+        return np.asarray(self.classes_[self.predict_confidence(X).argmax(axis=1)])
 
     def decide(self, X: sp.spmatrix | np.ndarray, dimension: str = "") -> list[DimensionDecision]:
         """Accepted tags (or abstention) and suggestions for each row.
@@ -519,19 +655,19 @@ class DimensionClassifier(BaseEstimator):
         list of DimensionDecision
             One decision per row.
         """
-        scores = self.decision_function(X)
-        conf = self._confidence_from_scores(scores)
-        top = _top_candidates(scores, max(1, self.max_candidates))
+        conf = self.predict_confidence(X)
+        top = _top_candidates(conf, max(1, self.max_candidates))
+        accept = conf >= self.thresholds_
+        names = [str(c) for c in self.classes_]
         out: list[DimensionDecision] = []
-        for r in range(scores.shape[0]):
-            cands = tuple(TagScore(str(self.classes_[k]), float(conf[r, k])) for k in top[r])
+        for r in range(conf.shape[0]):
+            row = conf[r]
+            cands = tuple(TagScore(names[k], float(row[k])) for k in top[r])
             if self.multi_label:
-                acc = [k for k in np.flatnonzero(conf[r] >= self.thresholds_)]
-                acc.sort(key=lambda k: -conf[r, k])
-                tags = tuple(TagScore(str(self.classes_[k]), float(conf[r, k])) for k in acc)
+                acc = sorted(np.flatnonzero(accept[r]), key=lambda k: -row[k])
+                tags = tuple(TagScore(names[k], float(row[k])) for k in acc)
             else:
-                best = top[r, 0]
-                tags = cands[:1] if conf[r, best] >= self.thresholds_[best] else ()
+                tags = cands[:1] if accept[r, top[r, 0]] else ()
             out.append(DimensionDecision(dimension, tags, cands))
         return out
 
@@ -565,7 +701,7 @@ class LearnedTagger(BaseEstimator):
         or an :class:`~frontdoor.tagging.embeddings.Embedder` object.
     word_max_n, char_ngram_range, word_weight, char_weight, min_df, embedding_weight
         Passed to :class:`~frontdoor.tagging.features.TextFeaturizer`.
-    C, class_weight, target_precision, cv, prior_strength, max_candidates
+    C, class_weight, target_precision, cv, prior_strength, max_candidates, embedding_C
         Passed to each :class:`DimensionClassifier`.
     n_jobs : int, default=1
         Threads for model fitting.
@@ -605,13 +741,14 @@ class LearnedTagger(BaseEstimator):
         word_weight: float = 0.7,
         char_weight: float = 1.0,
         min_df: int = 1,
-        embedding_weight: float = 1.0,
+        embedding_weight: float = 2.0,
         C: float = 1.0,
         class_weight: str | None = None,
         target_precision: float = 0.9,
         cv: int = 3,
         prior_strength: float = 10.0,
         max_candidates: int = 3,
+        embedding_C: float = 10.0,
         n_jobs: int = 1,
         random_state: int = 0,
         model_version: str | None = None,
@@ -630,6 +767,7 @@ class LearnedTagger(BaseEstimator):
         self.cv = cv
         self.prior_strength = prior_strength
         self.max_candidates = max_candidates
+        self.embedding_C = embedding_C
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.model_version = model_version
@@ -640,7 +778,11 @@ class LearnedTagger(BaseEstimator):
         return self.embeddings
 
     def fit(
-        self, texts: Sequence[str], labels: Sequence[Mapping[str, Collection[str]]]
+        self,
+        texts: Sequence[str],
+        labels: Sequence[Mapping[str, Collection[str]]],
+        *,
+        tag_texts: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
     ) -> LearnedTagger:
         """Train on texts and their tags per dimension.
 
@@ -652,6 +794,10 @@ class LearnedTagger(BaseEstimator):
             ``labels[i][dim]`` is the set of tags of ``texts[i]`` in ``dim``; an empty set
             means "no tag of this dimension applies" (an abstention target); a missing
             dimension means the row is not used for that dimension.
+        tag_texts : mapping of dimension to mapping of tag to list of str, optional
+            Texts that describe a tag — its names (Korean and English), description,
+            keywords — added as one extra training example each. Tag names carry meaning
+            the model cannot learn from five examples, which helps rare tags most.
 
         Returns
         -------
@@ -671,6 +817,14 @@ class LearnedTagger(BaseEstimator):
             raise ValueError(f"{len(texts)} texts but {len(labels)} label rows")
         if not texts:
             raise ValueError("no training texts")
+        n_train = len(texts)
+        labels = list(labels)
+        for dim, per_tag in (tag_texts or {}).items():
+            for tag, extra in per_tag.items():
+                for t in extra:
+                    if t and t.strip():
+                        texts.append(t)
+                        labels.append({dim: {tag}})
         dims: dict[str, list[int]] = {}
         for i, row in enumerate(labels):
             for dim in row:
@@ -691,6 +845,7 @@ class LearnedTagger(BaseEstimator):
                 multi_label=multi, C=self.C, class_weight=self.class_weight,
                 target_precision=self.target_precision, cv=self.cv,
                 prior_strength=self.prior_strength, max_candidates=self.max_candidates,
+                embedding_dim=self.featurizer_.embedding_dim_, embedding_C=self.embedding_C,
                 n_jobs=self.n_jobs, random_state=self.random_state,
             )
             try:
@@ -700,7 +855,7 @@ class LearnedTagger(BaseEstimator):
         if not self.classifiers_:
             reasons = "; ".join(f"{d}: {r}" for d, r in self.skipped_dimensions_.items())
             raise ValueError(f"no dimension could be trained ({reasons or 'no labels'})")
-        self.n_train_ = len(texts)
+        self.n_train_ = n_train
         self.model_version_ = self.model_version or (
             _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
         )

@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 __all__ = [
     "FUNCTION_TAG_PREFIXES",
     "analyzer_tokens",
+    "batch_analyzer_tokens",
     "get_kiwi",
     "has_hangul",
     "morphemes",
@@ -90,6 +91,9 @@ def normalize_text(text: str) -> str:
     str
         The NFC-normalized string.
     """
+    # The check is much cheaper than normalizing, and almost all text is already NFC.
+    if unicodedata.is_normalized("NFC", text):
+        return text
     return unicodedata.normalize("NFC", text)
 
 
@@ -141,7 +145,7 @@ def words(text: str) -> list[str]:
     list of str
         Runs of letters and digits, lower-cased (``casefold``), in order.
     """
-    return [w.casefold() for w in _WORD_RE.findall(normalize_text(text))]
+    return _WORD_RE.findall(normalize_text(text).casefold())
 
 
 @lru_cache(maxsize=8192)
