@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from frontdoor.errors import ValidationError
 from frontdoor.models import Account, Source, TagDimension
@@ -19,7 +21,7 @@ from frontdoor.services.conversations import (
 )
 from frontdoor.services.permissions import Action, can
 from frontdoor.services.tag_views import active_tags, add_assignment, decide_assignment
-from frontdoor.web.cache import tags_changed
+from frontdoor.web.cache import stats_cache, tags_changed
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep
 from frontdoor.web.templating import render
 
@@ -55,6 +57,50 @@ def filters_from(params: dict[str, str]) -> ConversationFilters:
     )
 
 
+@dataclass(frozen=True)
+class Option:
+    """A filter menu entry: plain data, safe to cache between requests."""
+
+    id: int
+    path: str = ""
+    name: str = ""
+    key: str = ""
+    name_ko: str = ""
+    name_en: str = ""
+
+
+def filter_menus(session: Session, *, workspace_id: int) -> dict[str, Any]:
+    """The filter menus of the list page (tags, dimensions, sources, accounts, languages, routes)."""
+    ws = workspace_id
+    return {
+        "tags": [Option(id=t.id, path=t.path) for t in active_tags(session, workspace_id=ws)],
+        "dimensions": [
+            Option(id=i, key=k, name_ko=ko, name_en=en)
+            for i, k, ko, en in session.execute(
+                select(TagDimension.id, TagDimension.key, TagDimension.name_ko, TagDimension.name_en)
+                .where(TagDimension.workspace_id == ws)
+                .order_by(TagDimension.position, TagDimension.key)
+            )
+        ],
+        "sources": [
+            Option(id=i, name=n)
+            for i, n in session.execute(
+                select(Source.id, Source.name).where(Source.workspace_id == ws).order_by(Source.name)
+            )
+        ],
+        "accounts": [
+            Option(id=i, name=n)
+            for i, n in session.execute(
+                select(Account.id, Account.name)
+                .where(Account.workspace_id == ws)
+                .order_by(Account.name)
+                .limit(300)
+            )
+        ],
+        "choices": filter_choices(session, workspace_id=ws),
+    }
+
+
 @router.get("/conversations", include_in_schema=False)
 def conversation_list(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """The list with filters and search."""
@@ -73,17 +119,7 @@ def conversation_list(request: Request, session: SessionDep, user: CurrentUser) 
         "page": page,
         "params": params,
         "next_params": next_params,
-        "tags": active_tags(session, workspace_id=ws),
-        "dimensions": list(session.scalars(select(TagDimension).where(TagDimension.workspace_id == ws))),
-        "sources": list(
-            session.scalars(select(Source).where(Source.workspace_id == ws).order_by(Source.name))
-        ),
-        "accounts": list(
-            session.scalars(
-                select(Account).where(Account.workspace_id == ws).order_by(Account.name).limit(300)
-            )
-        ),
-        "choices": filter_choices(session, workspace_id=ws),
+        **stats_cache(request).get(ws, "menus", lambda: filter_menus(session, workspace_id=ws)),
     }
     return render(request, "conversations.html", ctx, user=user)
 
