@@ -112,10 +112,27 @@ class TagStats:
 
 
 def tag_stats(session: Session, *, workspace_id: int, with_trends: bool = True) -> TagStats:
-    """Confirmed and suggested conversation counts per tag and (optionally) weekly trends."""
+    """Confirmed and suggested conversation counts per tag and (optionally) weekly trends.
+
+    Both counts come from one grouped scan of the partial index on whole-conversation
+    assignments (migration 0004).
+    """
+    confirmed: dict[int, int] = {}
+    suggested: dict[int, int] = {}
+    for tag_id, status, n in session.execute(
+        select(TagAssignment.tag_id, TagAssignment.status, func.count())
+        .where(
+            TagAssignment.workspace_id == workspace_id,
+            TagAssignment.status.in_([AssignmentStatus.CONFIRMED, AssignmentStatus.SUGGESTED]),
+            TagAssignment.scope == "",
+        )
+        .group_by(TagAssignment.tag_id, TagAssignment.status)
+    ):
+        target = confirmed if status == AssignmentStatus.CONFIRMED else suggested
+        target[int(tag_id)] = int(n)
     return TagStats(
-        confirmed=tag_counts(session, workspace_id=workspace_id, status=AssignmentStatus.CONFIRMED),
-        suggested=tag_counts(session, workspace_id=workspace_id, status=AssignmentStatus.SUGGESTED),
+        confirmed=confirmed,
+        suggested=suggested,
         trends=tag_trends(session, workspace_id=workspace_id) if with_trends else {},
     )
 
