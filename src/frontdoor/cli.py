@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 
@@ -52,6 +53,7 @@ for _command in [*COMMANDS, *_optional_commands()]:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn known errors into one line on stderr."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    importlib.import_module("frontdoor.services.tagging").register_event_handlers()  # tag as they arrive
     try:
         cli.main(args=argv, prog_name="frontdoor", standalone_mode=False)
     except click.exceptions.Abort:

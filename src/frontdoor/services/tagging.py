@@ -256,7 +256,11 @@ def current_model(
     if not path.exists():
         log.warning("model file %s of workspace %s is missing; retrain", path, ws.slug)
         return None
-    return load_model(path), info
+    try:
+        return load_model(path), info
+    except ValidationError as exc:  # IncompatibleModelError: written by another version
+        log.warning("model of workspace %s cannot be used (%s); run `frontdoor tags train`", ws.slug, exc)
+        return None
 
 
 # --- training -------------------------------------------------------------------------
@@ -575,11 +579,15 @@ def _run(
 ) -> ApplyResult:
     result = ApplyResult()
     loaded = None
-    if model:
-        with store.session() as session:
+    with store.session() as session:
+        if model:
             loaded = current_model(store, session, workspace_id=workspace_id)
+        if rules and rule_set(session, workspace_id=workspace_id).empty:
+            rules = False
     if loaded is not None:
         result.model_version = str(loaded[1]["version"])
+    if not rules and loaded is None:
+        return result  # nothing to tag with yet: skip reading the texts
     for start in range(0, len(conversation_ids), BATCH):
         chunk = list(conversation_ids[start : start + BATCH])
         with store.session() as session:
