@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from conftest import LiveApp
+if TYPE_CHECKING:  # the fixture's type; conftest modules are not imported by name at run time
+    from conftest import LiveApp
 
 ADMIN = ("admin@example.com", "correct-horse-battery")
 ENGINEER = ("eng@example.com", "correct-horse-battery")
