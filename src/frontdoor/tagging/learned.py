@@ -26,8 +26,14 @@ correction, on the tag's score and its margin over the best other tag) maps scor
 confidence threshold whose out-of-fold **precision** reaches ``target_precision`` is chosen;
 a tag with few examples borrows strength from the pooled precision curve of all tags
 (``prior_strength`` pseudo-examples), so its threshold is not set by three lucky rows.
-A prediction below its tag's threshold is withheld: the tagger abstains ("needs a human"),
-and that is how out-of-scope text is detected. Nothing here looks at test data.
+Every threshold is at least ``min_confidence`` (0.5: accept only what is more likely
+right than wrong, Chow's reject rule). A prediction below its tag's threshold is withheld:
+the tagger abstains ("needs a human"), and that is how out-of-scope text is detected.
+Nothing here looks at test data.
+
+With embeddings, two embedding-only scorers (a logistic regression and the cosine to each
+tag's prototype) are stacked with the SVM: the calibration model above takes the score and
+margin of all three, so it learns on out-of-fold data how much to trust each.
 """
 
 from __future__ import annotations
@@ -68,6 +74,8 @@ __all__ = [
 FORMAT_VERSION = 1
 _FORMAT_NAME = "frontdoor.learned-tagger"
 _GRID = np.linspace(0.0, 1.0, 201)
+# (SVM coef, SVM intercept, embedding LR coef, its intercept, tag prototypes)
+_Params = tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray | None]
 
 
 def _frontdoor_version() -> str:
@@ -253,6 +261,15 @@ def _embedding_scores(E: np.ndarray, coef: np.ndarray, intercept: np.ndarray, k:
     return (logits - log_z)[:, :k]
 
 
+def _centroids(E: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Unit-length mean embedding per tag (zero for a tag without rows)."""
+    counts = Y.sum(axis=0).astype(np.float64)
+    C = (Y.T.astype(np.float64) @ E) / np.maximum(counts, 1.0)[:, None]
+    norms = np.linalg.norm(C, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return C / norms
+
+
 # ----------------------------------------------------------------------------- calibration
 
 
@@ -300,10 +317,11 @@ class DimensionClassifier(BaseEstimator):
 
     Works on feature matrices (see :class:`~frontdoor.tagging.features.TextFeaturizer`);
     :class:`LearnedTagger` wraps it for raw text. With ``embedding_dim > 0`` the last
-    columns of ``X`` are sentence embeddings, and a logistic regression on them alone is
-    stacked with the SVM: the calibration model weighs the two on out-of-fold scores (an
-    embedding-only model is the data-efficient one when a tag has a handful of examples,
-    the SVM over all features wins with more).
+    columns of ``X`` are sentence embeddings, and two embedding-only scorers are stacked
+    with the SVM: a logistic regression and the cosine to each tag's prototype (mean
+    embedding). The calibration model weighs the three on out-of-fold scores (the
+    embedding-only models are data-efficient when a tag has a handful of examples, the
+    SVM over all features wins with more, and prototype distance flags out-of-scope text).
 
     Parameters
     ----------
@@ -325,6 +343,10 @@ class DimensionClassifier(BaseEstimator):
         Number of trailing embedding columns in ``X`` (0: lexical features only).
     embedding_C : float, default=10.0
         Inverse regularization strength of the embedding-only logistic regression.
+    min_confidence : float, default=0.5
+        Floor of every threshold: a tag is never accepted unless it is more likely right
+        than wrong (Chow's reject rule with equal costs). Precision thresholds alone can be
+        0 for a tag that is never confused in training, yet out-of-scope text lands on it.
     n_jobs : int, default=1
         Threads for the cross-validation folds and per-tag fits.
     random_state : int, default=0
@@ -343,12 +365,15 @@ class DimensionClassifier(BaseEstimator):
         single-label dimension); None without embeddings.
     embedding_intercept_ : ndarray or None
         Its biases.
+    centroids_ : ndarray of shape (n_tags, embedding_dim) or None
+        Unit-length mean embedding (prototype) of each tag; None without embeddings.
     calibration_coef_ : ndarray of shape (2 * n_models,)
         Weights of (score, margin) per base model in the confidence model.
     calibration_intercept_ : float
         Bias of the confidence model.
     thresholds_ : ndarray of shape (n_tags,)
-        Confidence needed to accept each tag.
+        Confidence needed to accept each tag: the precision threshold, at least
+        ``min_confidence``.
     global_threshold_ : float
         Threshold from the pooled precision curve (used for tags never predicted).
     cv_accuracy_ : float
@@ -368,6 +393,7 @@ class DimensionClassifier(BaseEstimator):
         max_candidates: int = 3,
         embedding_dim: int = 0,
         embedding_C: float = 10.0,
+        min_confidence: float = 0.5,
         n_jobs: int = 1,
         random_state: int = 0,
     ) -> None:
@@ -380,6 +406,7 @@ class DimensionClassifier(BaseEstimator):
         self.max_candidates = max_candidates
         self.embedding_dim = embedding_dim
         self.embedding_C = embedding_C
+        self.min_confidence = min_confidence
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -436,6 +463,7 @@ class DimensionClassifier(BaseEstimator):
         params = self._fit_models(X, Y, self.n_jobs)
         self.coef_, self.intercept_ = params[0], params[1]
         self.embedding_coef_, self.embedding_intercept_ = params[2], params[3]
+        self.centroids_ = params[4]
         return self
 
     def _embeddings(self, X: sp.csr_matrix) -> np.ndarray:
@@ -444,9 +472,7 @@ class DimensionClassifier(BaseEstimator):
         norms[norms == 0] = 1.0
         return E / norms
 
-    def _fit_models(
-        self, X: sp.csr_matrix, Y: np.ndarray, n_jobs: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    def _fit_models(self, X: sp.csr_matrix, Y: np.ndarray, n_jobs: int) -> _Params:
         if self.multi_label:
             coef, intercept = _fit_multi(
                 X, Y, self.C, self.class_weight, self.random_state, n_jobs
@@ -456,23 +482,24 @@ class DimensionClassifier(BaseEstimator):
             y = np.where(Y.any(axis=1), Y.argmax(axis=1), k)
             coef, intercept = _fit_single(X, y, k, self.C, self.class_weight, self.random_state)
         if not self.embedding_dim:
-            return coef, intercept, None, None
+            return coef, intercept, None, None, None
+        E = self._embeddings(X)
         e_coef, e_intercept = _fit_embedding_lr(
-            self._embeddings(X), Y, self.multi_label, self.embedding_C, self.random_state
+            E, Y, self.multi_label, self.embedding_C, self.random_state
         )
-        return coef, intercept, e_coef, e_intercept
+        return coef, intercept, e_coef, e_intercept, _centroids(E, Y)
 
-    def _scores(
-        self,
-        X: sp.csr_matrix,
-        params: tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None],
-    ) -> np.ndarray:
-        coef, intercept, e_coef, e_intercept = params
+    def _scores(self, X: sp.csr_matrix, params: _Params) -> np.ndarray:
+        coef, intercept, e_coef, e_intercept, centroids = params
         svm = np.asarray(X @ coef.T, dtype=np.float64) + intercept
-        if e_coef is None or e_intercept is None:
+        if e_coef is None or e_intercept is None or centroids is None:
             return svm[:, :, None]
-        emb = _embedding_scores(self._embeddings(X), e_coef, e_intercept, coef.shape[0])
-        return np.stack([svm, emb], axis=2)
+        E = self._embeddings(X)
+        emb = _embedding_scores(E, e_coef, e_intercept, coef.shape[0])
+        # Cosine to each tag's prototype: absolute closeness, which neither the SVM nor the
+        # normalized LR probabilities express; far from every prototype = out of scope.
+        proto = E @ centroids.T
+        return np.stack([svm, emb, proto], axis=2)
 
     def _folds(self, Y: np.ndarray) -> np.ndarray:
         """Fold id per row: each outcome's rows are dealt round-robin after a shuffle, so
@@ -507,7 +534,7 @@ class DimensionClassifier(BaseEstimator):
             params = self._fit_models(X[train], Y[train], 1)
             return test, self._scores(X[test], params)
 
-        n_models = 2 if self.embedding_dim else 1
+        n_models = 3 if self.embedding_dim else 1
         scores = np.zeros((*Y.shape, n_models), dtype=np.float64)
         with _one_blas_thread(self.n_jobs):
             for test, s in Parallel(n_jobs=self.n_jobs, prefer="threads")(
@@ -576,7 +603,7 @@ class DimensionClassifier(BaseEstimator):
         thresholds = _GRID[first]
         # Tags never predicted out of fold have no curve of their own: use the pooled one.
         thresholds[n_at[:, 0] == 0] = self.global_threshold_
-        self.thresholds_ = thresholds.astype(np.float64)
+        self.thresholds_ = np.maximum(thresholds, self.min_confidence).astype(np.float64)
 
     # -- prediction --------------------------------------------------------------------
 
@@ -587,10 +614,11 @@ class DimensionClassifier(BaseEstimator):
             raise ValueError(f"X has {X.shape[1]} features, expected {self.n_features_in_}")
         return X
 
-    def _fitted_params(
-        self,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-        return self.coef_, self.intercept_, self.embedding_coef_, self.embedding_intercept_
+    def _fitted_params(self) -> _Params:
+        return (
+            self.coef_, self.intercept_, self.embedding_coef_, self.embedding_intercept_,
+            self.centroids_,
+        )
 
     def decision_function(self, X: sp.spmatrix | np.ndarray) -> np.ndarray:
         """Raw linear SVM scores per tag.
@@ -701,7 +729,9 @@ class LearnedTagger(BaseEstimator):
         or an :class:`~frontdoor.tagging.embeddings.Embedder` object.
     word_max_n, char_ngram_range, word_weight, char_weight, min_df, embedding_weight
         Passed to :class:`~frontdoor.tagging.features.TextFeaturizer`.
-    C, class_weight, target_precision, cv, prior_strength, max_candidates, embedding_C
+    C, class_weight, target_precision, cv, prior_strength
+        Passed to each :class:`DimensionClassifier`.
+    max_candidates, embedding_C, min_confidence
         Passed to each :class:`DimensionClassifier`.
     n_jobs : int, default=1
         Threads for model fitting.
@@ -749,6 +779,7 @@ class LearnedTagger(BaseEstimator):
         prior_strength: float = 10.0,
         max_candidates: int = 3,
         embedding_C: float = 10.0,
+        min_confidence: float = 0.5,
         n_jobs: int = 1,
         random_state: int = 0,
         model_version: str | None = None,
@@ -768,6 +799,7 @@ class LearnedTagger(BaseEstimator):
         self.prior_strength = prior_strength
         self.max_candidates = max_candidates
         self.embedding_C = embedding_C
+        self.min_confidence = min_confidence
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.model_version = model_version
@@ -846,7 +878,8 @@ class LearnedTagger(BaseEstimator):
                 target_precision=self.target_precision, cv=self.cv,
                 prior_strength=self.prior_strength, max_candidates=self.max_candidates,
                 embedding_dim=self.featurizer_.embedding_dim_, embedding_C=self.embedding_C,
-                n_jobs=self.n_jobs, random_state=self.random_state,
+                min_confidence=self.min_confidence, n_jobs=self.n_jobs,
+                random_state=self.random_state,
             )
             try:
                 self.classifiers_[dim] = clf.fit(X[rows], ys)
