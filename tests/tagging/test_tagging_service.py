@@ -274,3 +274,26 @@ def test_cli_train_apply_review_quality(store: Store, workspace: Workspace) -> N
     assert quality["n_conversations"] == N_TRAIN
     bad = runner.invoke(cli, ["tags", "apply", "--since", "yesterday"], obj={"settings": store.settings})
     assert bad.exit_code != 0
+
+
+def test_conversation_text_is_the_customers_words(store: Store, workspace: Workspace) -> None:
+    with store.session() as s:
+        echo = conversation(s, workspace.id, "배송이 너무 늦어요 언제 오나요", subject="배송이 너무 늦어요…")
+        titled = conversation(s, workspace.id, "refund please", subject="Billing question")
+        mixed = conversation(
+            s,
+            workspace.id,
+            ("agent", "무엇을 도와드릴까요?"),
+            "로그인이 안 돼요",
+            ("agent", "internal: check SSO", True),
+            ("customer", "note to self", True),
+            ("bot", "자동 응답입니다"),
+        )
+        texts = svc.conversation_texts(
+            s, workspace_id=workspace.id, conversation_ids=[echo.id, titled.id, mixed.id]
+        )
+    assert texts == {
+        echo.id: "배송이 너무 늦어요 언제 오나요",  # a subject that repeats the message is dropped
+        titled.id: "Billing question\nrefund please",
+        mixed.id: "로그인이 안 돼요",  # agents, bots and internal notes are not customer voice
+    }

@@ -79,6 +79,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MIN_TRAIN_CONVERSATIONS = 6
+MIN_ACCEPT_CONFIDENCE = 0.5
 KEEP_MODELS = 5
 BATCH = 200
 
@@ -95,11 +96,13 @@ def conversation_texts(
 ) -> dict[int, str]:
     """The customer's words per conversation: subject and customer messages, in order.
 
-    Agent, bot and system messages and internal notes are left out; each text is cut
-    at ``max_chars``. Conversations without customer text map to ``""``.
+    Agent, bot and system messages and internal notes are left out; a subject that only
+    repeats the start of the first message is dropped; each text is cut at
+    ``max_chars``. Conversations without customer text map to ``""``.
     """
     ids = sorted(set(conversation_ids))
     out: dict[int, list[str]] = {cid: [] for cid in ids}
+    subjects: dict[int, str] = {}
     sizes: dict[int, int] = defaultdict(int)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -108,9 +111,8 @@ def conversation_texts(
                 Conversation.workspace_id == workspace_id, Conversation.id.in_(chunk)
             )
         ):
-            if subject:
-                out[cid].append(subject)
-                sizes[cid] += len(subject)
+            if subject and subject.strip():
+                subjects[cid] = subject.strip()
         rows = session.execute(
             select(Message.conversation_id, Message.text)
             .where(
@@ -125,6 +127,11 @@ def conversation_texts(
             if text and sizes[cid] < max_chars:
                 out[cid].append(text)
                 sizes[cid] += len(text) + 1
+    for cid, subject in subjects.items():
+        # Chat sources often use the first message (cut, with "...") as the subject.
+        head = subject.rstrip("…. ")
+        if not (out[cid] and head and out[cid][0].startswith(head)):
+            out[cid].insert(0, subject)
     return {cid: "\n".join(parts)[:max_chars] for cid, parts in out.items()}
 
 
@@ -520,8 +527,10 @@ def _apply_model(
         for dim, decision in per_dim.items():
             if dim in settled.get(cid, set()):
                 continue
-            picks = [(sc, False) for sc in decision.tags]
-            if decision.abstained and decision.candidates:
+            # A calibrated confidence under one half means the tag is more likely wrong than
+            # right, whatever threshold the model learned: never suggest it as accepted.
+            picks = [(sc, False) for sc in decision.tags if sc.confidence >= MIN_ACCEPT_CONFIDENCE]
+            if not picks and decision.candidates:
                 picks = [(decision.candidates[0], True)]
                 needs += 1
             for score, needs_human in picks:

@@ -46,24 +46,13 @@ _PREDICATE_TAGS = ("VV", "VA")
 # Generic predicates and nouns that say nothing about a theme.
 _KO_STOP = frozenset(
     {
-        "하다",
-        "되다",
-        "있다",
-        "없다",
-        "같다",
-        "보다",
-        "주다",
-        "않다",
-        "이다",
-        "것",
-        "수",
-        "등",
-        "때",
-        "좀",
-        "안",
-        "말다",
+        "하다", "되다", "있다", "없다", "같다", "보다", "주다", "않다", "이다", "것", "수", "등", "때",
+        "좀", "안", "말다",
+        # Courtesy and support boilerplate: in every conversation, so no theme of its own.
+        "감사", "문의", "드리다", "드림", "부탁", "확인", "답변", "기다리다", "괜찮다", "안녕",
+        "요즘", "오늘", "이번", "좋다", "수고",
     }
-)
+)  # fmt: skip
 
 
 def _en_stop() -> frozenset[str]:
