@@ -697,7 +697,14 @@ class QualityReport:
         }
 
 
-def quality_report(store: Store, *, workspace_id: int, folds: int = 5, save: bool = True) -> QualityReport:
+def _hash_order(ids: Sequence[int]) -> list[int]:
+    """Positions of ``ids`` in a fixed pseudo-random order (stable across runs)."""
+    return sorted(range(len(ids)), key=lambda i: hashlib.sha256(str(ids[i]).encode()).hexdigest())
+
+
+def quality_report(
+    store: Store, *, workspace_id: int, folds: int = 5, save: bool = True, max_conversations: int = 2000
+) -> QualityReport:
     """Cross-validate the tagger on this workspace's confirmed tags.
 
     Each fold trains on the other folds' conversations and predicts its own. Per
@@ -705,7 +712,7 @@ def quality_report(store: Store, *, workspace_id: int, folds: int = 5, save: boo
     model answered (``coverage``) and share answered correctly (``recall``); per tag:
     precision, recall and F1 of accepted tags. Abstentions count as misses, not errors.
     With ``save`` the report is kept in the workspace settings for
-    :func:`last_quality_report`.
+    :func:`last_quality_report`. At most ``max_conversations`` (a fixed sample) are used.
     """
     with store.session() as session:
         data = training_data(session, workspace_id=workspace_id, max_chars=_max_chars(store))
@@ -715,8 +722,19 @@ def quality_report(store: Store, *, workspace_id: int, folds: int = 5, save: boo
         return QualityReport(
             n, 0, {}, [], note=f"need at least {MIN_TRAIN_CONVERSATIONS} confirmed conversations"
         )
+    order = _hash_order(data.conversation_ids)
+    if n > max_conversations:
+        # A fixed pseudo-random sample keeps the report minutes, not hours, on big workspaces.
+        keep = sorted(order[:max_conversations])
+        data = TrainingData(
+            conversation_ids=[data.conversation_ids[i] for i in keep],
+            texts=[data.texts[i] for i in keep],
+            labels=[data.labels[i] for i in keep],
+            multi_label=data.multi_label,
+        )
+        n = len(keep)
+        order = _hash_order(data.conversation_ids)
     k = max(2, min(folds, n // 3))
-    order = sorted(range(n), key=lambda i: hashlib.sha256(str(data.conversation_ids[i]).encode()).hexdigest())
     fold_of = {i: pos % k for pos, i in enumerate(order)}
     tp: dict[str, int] = defaultdict(int)
     fp: dict[str, int] = defaultdict(int)
