@@ -748,7 +748,14 @@ def quality_report(
             tagger.fit([data.texts[i] for i in train_idx], [data.labels[i] for i in train_idx])
         except ValueError:
             continue
-        predictions = tagger.predict([data.texts[i] for i in test_idx])
+        # Judge what apply() would suggest: accepted tags at or above the confidence floor.
+        predictions = [
+            {
+                dim: frozenset(t.tag for t in dec.tags if t.confidence >= MIN_ACCEPT_CONFIDENCE)
+                for dim, dec in row.items()
+            }
+            for row in tagger.decide([data.texts[i] for i in test_idx])
+        ]
         for i, pred in zip(test_idx, predictions, strict=True):
             for dim, gold in data.labels[i].items():
                 got = set(pred.get(dim, frozenset()))
