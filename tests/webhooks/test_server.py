@@ -23,8 +23,14 @@ def test_deliveries_over_real_http_are_acknowledged_and_ingested_without_logging
     message_body: bytes,
     worker: None,
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     caplog.set_level(logging.INFO)
+    caplog.set_level(logging.INFO, logger="uvicorn.access")
+    # Another test may have run uvicorn's own logging config (no propagation): undo it here.
+    for name in ("uvicorn", "uvicorn.access", "uvicorn.error"):
+        monkeypatch.setattr(logging.getLogger(name), "propagate", True)
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
     # log_config=None: uvicorn's loggers propagate to the root, where caplog listens.
     config = uvicorn.Config(
         create_app(store), host="127.0.0.1", port=0, log_config=None, access_log=True, lifespan="on"
