@@ -178,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
             _write(task.train(args.data), train_csv)
             _write(task.test(args.data), test_csv)
         report = evaluate_files(
-            train_csv, test_csv, oos_label=task.oos_label,
+            train_csv,
+            test_csv,
+            oos_label=task.oos_label,
             embeddings=("auto" if with_emb else "none"),
         )
 
@@ -194,8 +196,12 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         results.append(
-            {"task": task.name, "embeddings": with_emb, "target_met": _met(report, task, with_emb),
-             **report.to_dict()}
+            {
+                "task": task.name,
+                "embeddings": with_emb,
+                "target_met": _met(report, task, with_emb),
+                **report.to_dict(),
+            }
         )
     out = args.out / "tagging.json"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -207,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
                 "command": "python bench/tagging/run.py " + " ".join(argv or sys.argv[1:]),
                 "results": results,
             },
-            indent=2, ensure_ascii=False,
+            indent=2,
+            ensure_ascii=False,
         ),
         encoding="utf-8",
     )

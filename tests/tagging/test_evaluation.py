@@ -26,8 +26,14 @@ TOPICS = {
     "login": ["password", "login", "username", "lockout"],
 }
 FRAMES = ["problem with my {}", "question about {}", "the {} is wrong", "help me with {} now"]
-OFF_TOPIC = ["sing me a song", "what is the capital of peru", "tell me a joke",
-             "who painted the mona lisa", "best pizza recipe", "how far is the moon"]
+OFF_TOPIC = [
+    "sing me a song",
+    "what is the capital of peru",
+    "tell me a joke",
+    "who painted the mona lisa",
+    "best pizza recipe",
+    "how far is the moon",
+]
 
 
 def write_csv(path: Path, rows: list[tuple[str, str]]) -> Path:
@@ -40,16 +46,20 @@ def write_csv(path: Path, rows: list[tuple[str, str]]) -> Path:
 
 def topic_rows(n: int, seed: int, oos: int = 0) -> list[tuple[str, str]]:
     rng = random.Random(seed)
-    rows = [(rng.choice(FRAMES).format(rng.choice(words)), topic)
-            for topic, words in TOPICS.items() for _ in range(n)]
+    rows = [
+        (rng.choice(FRAMES).format(rng.choice(words)), topic)
+        for topic, words in TOPICS.items()
+        for _ in range(n)
+    ]
     rows += [(rng.choice(OFF_TOPIC), "oos") for _ in range(oos)]
     return rows
 
 
 def test_read_labeled_csv_splits_multi_labels_and_normalizes(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
-    path.write_text("label,text,extra\nbilling|shipping,\"refund, and parcel\",x\nlogin,e\u0301\n",
-                    encoding="utf-8")
+    path.write_text(
+        'label,text,extra\nbilling|shipping,"refund, and parcel",x\nlogin,e\u0301\n', encoding="utf-8"
+    )
     texts, labels = read_labeled_csv(path)
     assert texts == ["refund, and parcel", "\u00e9"]  # NFC
     assert labels == [frozenset({"billing", "shipping"}), frozenset({"login"})]
@@ -66,9 +76,7 @@ def test_read_labeled_csv_splits_multi_labels_and_normalizes(tmp_path: Path) -> 
         ("text,label\n", "no data rows"),
     ],
 )
-def test_bad_csv_gives_one_line_naming_file_and_line(
-    tmp_path: Path, content: str, message: str
-) -> None:
+def test_bad_csv_gives_one_line_naming_file_and_line(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ValidationError) as info:
@@ -116,8 +124,11 @@ def test_without_oos_label_accuracy_is_top1_and_no_oos_figures() -> None:
     train = topic_rows(15, seed=3)
     test = topic_rows(5, seed=4)
     report = evaluate(
-        [t for t, _ in train], [frozenset({lab}) for _, lab in train],
-        [t for t, _ in test], [frozenset({lab}) for _, lab in test], embeddings="none",
+        [t for t, _ in train],
+        [frozenset({lab}) for _, lab in train],
+        [t for t, _ in test],
+        [frozenset({lab}) for _, lab in test],
+        embeddings="none",
     )
     assert report.oos_recall is None
     assert report.in_scope_accuracy is None

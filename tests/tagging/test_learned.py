@@ -100,8 +100,16 @@ def test_tags_new_sentences_in_both_languages(fitted: LearnedTagger) -> None:
 def test_abstains_on_out_of_scope_text_when_trained_with_negatives() -> None:
     texts, labels = make_rows(20, seed=2)
     rows = single(labels)
-    chit_chat = ["what a lovely day", "tell me a joke", "who won the game", "오늘 날씨 좋네요",
-                 "점심 뭐 먹지", "good morning friend", "노래 추천해줘", "how tall is everest"] * 2
+    chit_chat = [
+        "what a lovely day",
+        "tell me a joke",
+        "who won the game",
+        "오늘 날씨 좋네요",
+        "점심 뭐 먹지",
+        "good morning friend",
+        "노래 추천해줘",
+        "how tall is everest",
+    ] * 2
     texts += chit_chat
     rows += [{"intent": set()} for _ in chit_chat]
     tagger = LearnedTagger().fit(texts, rows)
@@ -264,7 +272,8 @@ def test_tag_texts_are_extra_examples_not_counted_as_training_rows() -> None:
     texts = [f"{w} question number {i}" for i in range(6) for w in ("invoice", "parcel")]
     rows = [{"intent": {"billing" if t.startswith("invoice") else "shipping"}} for t in texts]
     tagger = LearnedTagger().fit(
-        texts, rows,
+        texts,
+        rows,
         tag_texts={"intent": {"billing": ["refund money"], "shipping": ["courier truck"]}},
     )
     assert tagger.n_train_ == 12

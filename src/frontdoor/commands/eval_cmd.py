@@ -11,21 +11,30 @@ from frontdoor.errors import FrontdoorError
 
 @click.command("eval")
 @click.option(
-    "--train", "train_path", required=True,
+    "--train",
+    "train_path",
+    required=True,
     type=click.Path(dir_okay=False, path_type=str),
     help="Training CSV with header text,label (several labels joined by '|').",
 )
 @click.option(
-    "--test", "test_path", required=True,
+    "--test",
+    "test_path",
+    required=True,
     type=click.Path(dir_okay=False, path_type=str),
     help="Test CSV in the same format.",
 )
 @click.option(
-    "--oos-label", default=None, metavar="L",
+    "--oos-label",
+    default=None,
+    metavar="L",
     help="Out-of-scope label: the tagger should abstain on it (not a class).",
 )
 @click.option(
-    "--embeddings", default="auto", show_default=True, metavar="auto|none|PATH",
+    "--embeddings",
+    default="auto",
+    show_default=True,
+    metavar="auto|none|PATH",
     help="Sentence embeddings: auto (if the extra is installed), none, or a local model directory.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -40,9 +49,7 @@ def eval_command(
     from frontdoor.tagging.evaluation import evaluate_files, format_report
 
     try:
-        report = evaluate_files(
-            train_path, test_path, oos_label=oos_label, embeddings=embeddings
-        )
+        report = evaluate_files(train_path, test_path, oos_label=oos_label, embeddings=embeddings)
     except FrontdoorError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:

@@ -135,9 +135,7 @@ class SentenceTransformerEmbedder:
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             from sentence_transformers import SentenceTransformer
 
-            self._model = SentenceTransformer(
-                str(self.model_path), device="cpu", local_files_only=True
-            )
+            self._model = SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
         return self._model
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -158,8 +156,11 @@ class SentenceTransformerEmbedder:
             dim = int(model.get_sentence_embedding_dimension() or 0)
             return np.zeros((0, dim), dtype=np.float32)
         emb = model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-            show_progress_bar=False, convert_to_numpy=True,
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            convert_to_numpy=True,
         )
         return np.asarray(emb, dtype=np.float32)
 

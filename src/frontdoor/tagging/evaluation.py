@@ -135,9 +135,7 @@ def read_labeled_csv(path: str | Path) -> tuple[list[str], list[frozenset[str]]]
             try:
                 header = next(reader)
             except StopIteration:
-                raise ValidationError(
-                    f"{path}: line 1: empty file, expected header 'text,label'"
-                ) from None
+                raise ValidationError(f"{path}: line 1: empty file, expected header 'text,label'") from None
             cols = [h.strip().lower() for h in header]
             if "text" not in cols or "label" not in cols:
                 got = ",".join(header)[:80]
@@ -159,9 +157,7 @@ def read_labeled_csv(path: str | Path) -> tuple[list[str], list[frozenset[str]]]
                     raise ValidationError(f"{path}: line {line}: empty text")
                 if len(text) > _MAX_TEXT:
                     raise ValidationError(f"{path}: line {line}: text longer than {_MAX_TEXT} characters")
-                tags = frozenset(
-                    t.strip() for t in normalize_text(row[li]).split(_LABEL_SEP) if t.strip()
-                )
+                tags = frozenset(t.strip() for t in normalize_text(row[li]).split(_LABEL_SEP) if t.strip())
                 if not tags:
                     raise ValidationError(f"{path}: line {line}: empty label")
                 texts.append(text)
@@ -252,6 +248,7 @@ def evaluate(
     EvalReport
         The measured figures.
     """
+
     def to_row(tags: frozenset[str]) -> dict[str, frozenset[str]]:
         return {DIMENSION: frozenset() if oos_label is not None and oos_label in tags else tags}
 
@@ -368,9 +365,15 @@ def evaluate_files(
     train_texts, train_labels = read_labeled_csv(train_path)
     test_texts, test_labels = read_labeled_csv(test_path)
     return evaluate(
-        train_texts, train_labels, test_texts, test_labels, oos_label=oos_label,
-        embeddings=embeddings, tagger_params=tagger_params,
-        train_path=str(train_path), test_path=str(test_path),
+        train_texts,
+        train_labels,
+        test_texts,
+        test_labels,
+        oos_label=oos_label,
+        embeddings=embeddings,
+        tagger_params=tagger_params,
+        train_path=str(train_path),
+        test_path=str(test_path),
     )
 
 

@@ -155,15 +155,21 @@ class TextFeaturizer(TransformerMixin, BaseEstimator):
         min_df = self.min_df if len(texts) >= 10 * self.min_df else 1
         if self.word_max_n > 0:
             self.word_vectorizer_ = TfidfVectorizer(
-                analyzer=_WordAnalyzer(self.word_max_n), sublinear_tf=True, min_df=min_df,
+                analyzer=_WordAnalyzer(self.word_max_n),
+                sublinear_tf=True,
+                min_df=min_df,
                 dtype=np.float32,
             )
             blocks.append(self._fit_block(self.word_vectorizer_, texts) * self.word_weight)
         lo, hi = self.char_ngram_range
         if hi > 0:
             self.char_vectorizer_ = TfidfVectorizer(
-                analyzer="char_wb", ngram_range=(lo, hi), sublinear_tf=True, lowercase=True,
-                min_df=min_df, dtype=np.float32,
+                analyzer="char_wb",
+                ngram_range=(lo, hi),
+                sublinear_tf=True,
+                lowercase=True,
+                min_df=min_df,
+                dtype=np.float32,
             )
             blocks.append(self._fit_block(self.char_vectorizer_, texts) * self.char_weight)
         self.embedding_dim_ = 0

@@ -149,7 +149,11 @@ def _linear_svc(C: float, class_weight: str | None, random_state: int) -> Linear
 
 
 def _fit_single(
-    X: sp.csr_matrix, y: np.ndarray, n_classes: int, C: float, class_weight: str | None,
+    X: sp.csr_matrix,
+    y: np.ndarray,
+    n_classes: int,
+    C: float,
+    class_weight: str | None,
     random_state: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fit one-vs-rest on class indices ``y`` (``n_classes`` = abstention target).
@@ -192,7 +196,11 @@ def _fit_binary_column(
 
 
 def _fit_multi(
-    X: sp.csr_matrix, Y: np.ndarray, C: float, class_weight: str | None, random_state: int,
+    X: sp.csr_matrix,
+    Y: np.ndarray,
+    C: float,
+    class_weight: str | None,
+    random_state: int,
     n_jobs: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     # liblinear releases the GIL, so threads use several cores without copying X.
@@ -474,9 +482,7 @@ class DimensionClassifier(BaseEstimator):
 
     def _fit_models(self, X: sp.csr_matrix, Y: np.ndarray, n_jobs: int) -> _Params:
         if self.multi_label:
-            coef, intercept = _fit_multi(
-                X, Y, self.C, self.class_weight, self.random_state, n_jobs
-            )
+            coef, intercept = _fit_multi(X, Y, self.C, self.class_weight, self.random_state, n_jobs)
         else:
             k = Y.shape[1]
             y = np.where(Y.any(axis=1), Y.argmax(axis=1), k)
@@ -484,9 +490,7 @@ class DimensionClassifier(BaseEstimator):
         if not self.embedding_dim:
             return coef, intercept, None, None, None
         E = self._embeddings(X)
-        e_coef, e_intercept = _fit_embedding_lr(
-            E, Y, self.multi_label, self.embedding_C, self.random_state
-        )
+        e_coef, e_intercept = _fit_embedding_lr(E, Y, self.multi_label, self.embedding_C, self.random_state)
         return coef, intercept, e_coef, e_intercept, _centroids(E, Y)
 
     def _scores(self, X: sp.csr_matrix, params: _Params) -> np.ndarray:
@@ -616,7 +620,10 @@ class DimensionClassifier(BaseEstimator):
 
     def _fitted_params(self) -> _Params:
         return (
-            self.coef_, self.intercept_, self.embedding_coef_, self.embedding_intercept_,
+            self.coef_,
+            self.intercept_,
+            self.embedding_coef_,
+            self.embedding_intercept_,
             self.centroids_,
         )
 
@@ -862,9 +869,13 @@ class LearnedTagger(BaseEstimator):
             for dim in row:
                 dims.setdefault(str(dim), []).append(i)
         self.featurizer_ = TextFeaturizer(
-            word_max_n=self.word_max_n, char_ngram_range=self.char_ngram_range,
-            word_weight=self.word_weight, char_weight=self.char_weight, min_df=self.min_df,
-            embedder=self._embedder(), embedding_weight=self.embedding_weight,
+            word_max_n=self.word_max_n,
+            char_ngram_range=self.char_ngram_range,
+            word_weight=self.word_weight,
+            char_weight=self.char_weight,
+            min_df=self.min_df,
+            embedder=self._embedder(),
+            embedding_weight=self.embedding_weight,
         )
         X = self.featurizer_.fit_transform(texts)
         self.classifiers_: dict[str, DimensionClassifier] = {}
@@ -874,11 +885,17 @@ class LearnedTagger(BaseEstimator):
             ys = [frozenset(labels[i][dim]) for i in rows]
             multi = declared.get(dim, any(len(s) > 1 for s in ys))
             clf = DimensionClassifier(
-                multi_label=multi, C=self.C, class_weight=self.class_weight,
-                target_precision=self.target_precision, cv=self.cv,
-                prior_strength=self.prior_strength, max_candidates=self.max_candidates,
-                embedding_dim=self.featurizer_.embedding_dim_, embedding_C=self.embedding_C,
-                min_confidence=self.min_confidence, n_jobs=self.n_jobs,
+                multi_label=multi,
+                C=self.C,
+                class_weight=self.class_weight,
+                target_precision=self.target_precision,
+                cv=self.cv,
+                prior_strength=self.prior_strength,
+                max_candidates=self.max_candidates,
+                embedding_dim=self.featurizer_.embedding_dim_,
+                embedding_C=self.embedding_C,
+                min_confidence=self.min_confidence,
+                n_jobs=self.n_jobs,
                 random_state=self.random_state,
             )
             try:
