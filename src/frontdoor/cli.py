@@ -19,8 +19,6 @@ COMMANDS: list[click.Command] = [init_command, db_group, serve_command]
 def _optional_commands() -> list[click.Command]:
     """Commands that live in modules other issues own; each is a narrow import."""
     found: list[click.Command] = []
-    import importlib
-
     for module, attr in OPTIONAL_COMMANDS:
         mod = importlib.import_module(module)
         found.append(getattr(mod, attr))
@@ -37,6 +35,7 @@ OPTIONAL_COMMANDS: list[tuple[str, str]] = [
     ("frontdoor.commands.taxonomy_cmd", "taxonomy_group"),
     ("frontdoor.commands.tags_cmd", "tags_group"),
     ("frontdoor.commands.themes_cmd", "themes_command"),
+    ("frontdoor.commands.eval_cmd", "eval_command"),
 ]
 
 
@@ -55,7 +54,8 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     importlib.import_module("frontdoor.services.tagging").register_event_handlers()  # tag as they arrive
     try:
-        cli.main(args=argv, prog_name="frontdoor", standalone_mode=False)
+        # Without standalone mode click returns ctx.exit()'s code instead of exiting with it.
+        code = cli.main(args=argv, prog_name="frontdoor", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
@@ -77,3 +77,5 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as exc:
         click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         sys.exit(1)
+    if isinstance(code, int) and code:
+        sys.exit(code)

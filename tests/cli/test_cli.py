@@ -122,3 +122,18 @@ def test_db_upgrade_is_idempotent_and_check_finds_no_drift(settings: Settings, s
     checked = _run(["db", "check"], env)
     assert checked.returncode == 0, checked.stderr
     assert "schema matches the models" in checked.stdout
+
+
+def test_exit_status_of_a_command_reaches_the_shell(settings: Settings, workspace: Workspace) -> None:
+    # `frontdoor import` ends with ctx.exit(1) when it quarantined something; scripts rely on it.
+    settings.home.mkdir(parents=True, exist_ok=True)
+    bad = settings.home / "bad.csv"
+    bad.write_text("conversation_id,text,created_at\nc1,hello,2026-01-01\nc2,hi,not-a-date\n")
+    env = {"FRONTDOOR_HOME": str(settings.home), "FRONTDOOR_DATABASE_URL": settings.database_url}
+    result = _run(["import", "csv", str(bad), "--workspace", workspace.slug], env)
+    assert result.returncode == 1, result.stderr
+    assert "quarantined: 1" in result.stdout
+    good = settings.home / "good.csv"
+    good.write_text("conversation_id,text,created_at\nc3,hello,2026-01-01\n")
+    result = _run(["import", "csv", str(good), "--workspace", workspace.slug], env)
+    assert result.returncode == 0, result.stderr
