@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from frontdoor.adapters.base import BadRecord
 from frontdoor.adapters.registry import get_adapter
 from frontdoor.errors import ValidationError
 from frontdoor.models import Message, QuarantineStatus, Workspace
@@ -79,3 +80,25 @@ def test_resolve_and_raw_needs_one_id(store: Store, workspace: Workspace) -> Non
         assert count_quarantined(s, workspace_id=workspace.id) == 0
     with pytest.raises(ValidationError):
         retry_quarantined(store, workspace_id=workspace.id, raw="{}")
+
+
+def test_reimport_adds_no_quarantine_rows(store: Store, workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("conversation_id,text,created_at\nc1,hello,2026-01-01\nc2,hi,not-a-date\n")
+    _import(store, workspace, "csv", path)
+    _import(store, workspace, "csv", path)
+    with store.session() as s:
+        assert count_quarantined(s, workspace_id=workspace.id) == 1
+
+
+def test_nul_bytes_in_a_bad_payload_are_kept_visible(store: Store, workspace: Workspace) -> None:
+    with store.session() as s:
+        src = get_or_create_source(s, workspace_id=workspace.id, kind="email").id
+    bad = BadRecord(position="message 1", raw="From: a@b\x00c\n\nbody", reason="bad\x00header")
+    summary = ingest_records(store, workspace_id=workspace.id, source_id=src, records=[bad], file="x.mbox")
+    assert summary.quarantined == 1
+    with store.session() as s:
+        (record,) = list_quarantined(s, workspace_id=workspace.id)
+    # PostgreSQL text refuses NUL; the byte is spelled out rather than the record lost.
+    assert record.raw == "From: a@b\\x00c\n\nbody"
+    assert record.reason == "bad\\x00header"

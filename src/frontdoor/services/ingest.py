@@ -480,25 +480,48 @@ class _Pipeline:
                 for b in bad:
                     self.on_bad(b)
             else:
-                s.execute(
-                    _QUAR.insert(),
-                    [
-                        {
-                            "workspace_id": self.workspace_id,
-                            "source_id": self.source_id,
-                            "kind": self.kind[:32],
-                            "file": self.file,
-                            "position": b.position[:100],
-                            "raw": b.raw,
-                            "reason": b.reason[:1000],
-                            "status": QuarantineStatus.OPEN,
-                            "created_at": now,
-                        }
-                        for b in bad
-                    ],
-                )
+                rows = self._new_quarantine_rows(s, bad, now)
+                if rows:
+                    s.execute(_QUAR.insert(), rows)
                 self.summary.quarantined += len(bad)
         return touched
+
+    def _new_quarantine_rows(
+        self, s: Session, bad: Sequence[_BadOut], now: dt.datetime
+    ) -> list[dict[str, Any]]:
+        """Rows for ``bad`` minus those already waiting in quarantine (re-imports add nothing)."""
+        rows: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for b in bad:
+            # PostgreSQL text cannot hold NUL; keep it visible instead of losing the record.
+            raw = b.raw.replace("\x00", "\\x00")
+            position = b.position[:100]
+            reason = b.reason.replace("\x00", "\\x00")[:1000]
+            row: dict[str, Any] = {
+                "workspace_id": self.workspace_id,
+                "source_id": self.source_id,
+                "kind": self.kind[:32],
+                "file": self.file[:1000],
+                "position": position,
+                "raw": raw,
+                "reason": reason,
+                "status": QuarantineStatus.OPEN,
+                "created_at": now,
+            }
+            rows.setdefault((position, raw, reason), row)
+        positions = sorted({key[0] for key in rows})
+        for chunk in _chunks(positions):
+            seen = s.execute(
+                select(_QUAR.c.position, _QUAR.c.raw, _QUAR.c.reason).where(
+                    _QUAR.c.workspace_id == self.workspace_id,
+                    _QUAR.c.source_id == self.source_id,
+                    _QUAR.c.file == self.file[:1000],
+                    _QUAR.c.status == QuarantineStatus.OPEN,
+                    _QUAR.c.position.in_(chunk),
+                )
+            )
+            for position, raw, reason in seen:
+                rows.pop((position, raw, reason), None)
+        return list(rows.values())
 
     def _store_conversations(self, s: Session, batch: _Batch, now: dt.datetime) -> set[int]:
         summary = self.summary
