@@ -12,6 +12,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from frontdoor import __version__
 from frontdoor.errors import AuthenticationError, Conflict, NotFound, PermissionDenied, ValidationError
 from frontdoor.services.store import Store
+from frontdoor.services.tagging import register_event_handlers as register_tagging_handlers
 from frontdoor.web import api
 from frontdoor.web.deps import CsrfFailed, LoginRequired
 from frontdoor.web.lifespan import lifespan
@@ -45,11 +46,15 @@ def create_app(store: Store) -> FastAPI:
     app = FastAPI(
         title="frontdoor",
         version=__version__,
-        docs_url="/api/docs",
+        # The stock Swagger and ReDoc pages load from a CDN; the schema itself is served.
+        docs_url=None,
+        redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         lifespan=lifespan,
     )
     app.state.store = store
+    # Webhook deliveries ingest inside this process (SQLite); tag them as they arrive.
+    register_tagging_handlers()
     app.state.login_limiter = RateLimiter(limit=10, window=300.0)
     app.add_middleware(
         SessionMiddleware,
