@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 
 LANGUAGES = ("ko", "en")
@@ -176,6 +178,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "set.scopes": {"ko": "권한 범위", "en": "Scopes"},
     "set.last_used": {"ko": "마지막 사용", "en": "Last used"},
 }
+
+
+
+def _merge_area_messages() -> None:
+    """Add the strings of every :mod:`frontdoor.web.messages` module; a duplicate key is a bug."""
+    from frontdoor.web import messages
+
+    for info in pkgutil.iter_modules(messages.__path__):
+        module = importlib.import_module(f"{messages.__name__}.{info.name}")
+        for key, entry in getattr(module, "MESSAGES", {}).items():
+            if key in MESSAGES and MESSAGES[key] != entry:
+                raise RuntimeError(f"UI string {key!r} is defined twice ({info.name})")
+            MESSAGES[key] = entry
+
+
+_merge_area_messages()
 
 
 def translate(key: str, language: str) -> str:
