@@ -51,7 +51,8 @@ class ConversationFilters:
     """What to list. Every field is optional; empty filters list everything.
 
     ``tag_id`` matches the tag and its descendants (by path), confirmed assignments only
-    unless ``include_suggested``; ``untagged`` means no confirmed tag at all.
+    unless ``include_suggested``; ``untagged`` means no confirmed tag at all. ``segment``
+    and ``plan`` match the conversation's account (conversations without one never match).
     """
 
     q: str = ""
@@ -66,6 +67,8 @@ class ConversationFilters:
     channel: str | None = None
     untagged: bool = False
     include_suggested: bool = False
+    segment: str | None = None
+    plan: str | None = None
 
     def is_empty(self) -> bool:
         """Whether no filter is set."""
@@ -210,6 +213,13 @@ def filtered_query(session: Session, *, workspace_id: int, filters: Conversation
         query = query.where(Conversation.route == f.route)
     if f.channel:
         query = query.where(Conversation.channel == f.channel)
+    if f.segment or f.plan:
+        accounts = select(Account.id).where(Account.workspace_id == workspace_id)
+        if f.segment:
+            accounts = accounts.where(Account.segment == f.segment)
+        if f.plan:
+            accounts = accounts.where(Account.plan == f.plan)
+        query = query.where(Conversation.account_id.in_(accounts))
     if f.since is not None:
         query = query.where(Conversation.opened_at >= _day_start(f.since))
     if f.until is not None:
