@@ -8,6 +8,7 @@ from frontdoor.models.account import (
     IdentityKind,
     PipelineStage,
 )
+from frontdoor.models.account_health import AccountHealthSnapshot, AccountStageChange
 from frontdoor.models.conversation import (
     AuthorKind,
     Channel,
@@ -34,6 +35,8 @@ from frontdoor.models.workspace import ApiToken, Role, User, Workspace
 __all__ = [
     "Account",
     "AccountDomain",
+    "AccountHealthSnapshot",
+    "AccountStageChange",
     "ApiToken",
     "AssignmentStatus",
     "AuthorKind",
