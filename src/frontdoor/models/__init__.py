@@ -19,6 +19,7 @@ from frontdoor.models.conversation import (
 from frontdoor.models.invitation import Invitation
 from frontdoor.models.quarantine import QuarantinedRecord, QuarantineStatus
 from frontdoor.models.roadmap import RoadmapItem, RoadmapStatus, roadmap_item_tag
+from frontdoor.models.routing import RouteEvent, RouteMethod
 from frontdoor.models.source import Source
 from frontdoor.models.survey import SurveyKind, SurveyResponse
 from frontdoor.models.tag import (
@@ -56,6 +57,8 @@ __all__ = [
     "RoadmapItem",
     "RoadmapStatus",
     "Role",
+    "RouteEvent",
+    "RouteMethod",
     "Source",
     "SurveyKind",
     "SurveyResponse",
