@@ -9,6 +9,7 @@ from frontdoor.models.account import (
     PipelineStage,
 )
 from frontdoor.models.account_health import AccountHealthSnapshot, AccountStageChange
+from frontdoor.models.close_loop import LoopNotification, LoopStatus
 from frontdoor.models.conversation import (
     AuthorKind,
     Channel,
@@ -17,6 +18,7 @@ from frontdoor.models.conversation import (
     Message,
 )
 from frontdoor.models.invitation import Invitation
+from frontdoor.models.oncall import DigestStatus, OncallDigest, OncallRead
 from frontdoor.models.quarantine import QuarantinedRecord, QuarantineStatus
 from frontdoor.models.roadmap import RoadmapItem, RoadmapStatus, roadmap_item_tag
 from frontdoor.models.routing import RouteEvent, RouteMethod
@@ -46,10 +48,15 @@ __all__ = [
     "Conversation",
     "ConversationStatus",
     "DeliveryStatus",
+    "DigestStatus",
     "Identity",
     "IdentityKind",
     "Invitation",
+    "LoopNotification",
+    "LoopStatus",
     "Message",
+    "OncallDigest",
+    "OncallRead",
     "Origin",
     "PipelineStage",
     "QuarantineStatus",
