@@ -274,3 +274,15 @@ def test_no_inline_styles_or_scripts_in_pages(store: Store, workspace: Workspace
             html = client.get(path).text
             assert ' style="' not in html and "<style" not in html, path
             assert "<script>" not in html and " onclick=" not in html, path
+
+
+def test_review_page_asks_the_informative_suggestion_with_its_reason(
+    store: Store, workspace: Workspace
+) -> None:
+    ids = seed(store, workspace_id=workspace.id)
+    with TestClient(create_app(store)) as client:
+        sign_in(client, "admin@example.com")
+        page = client.get("/taxonomy/review").text
+    # The seeded suggestion (0.83 on a tag with one confirmed example) is asked, with why.
+    assert f"/assignments/{ids.suggestion_id}" in page
+    assert "few examples" in page and ">83<" in page

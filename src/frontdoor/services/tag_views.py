@@ -201,21 +201,6 @@ def active_tags(session: Session, *, workspace_id: int) -> list[Tag]:
     )
 
 
-def review_queue(
-    session: Session, *, workspace_id: int, limit: int = 50
-) -> list[tuple[TagAssignment, Tag, str]]:
-    """Open suggestions, least confident first, with their conversation subject."""
-    rows = session.execute(
-        select(TagAssignment, Tag, Conversation.subject)
-        .join(Tag, Tag.id == TagAssignment.tag_id)
-        .join(Conversation, Conversation.id == TagAssignment.conversation_id)
-        .where(TagAssignment.workspace_id == workspace_id, TagAssignment.status == AssignmentStatus.SUGGESTED)
-        .order_by(TagAssignment.confidence.asc(), TagAssignment.id)
-        .limit(limit)
-    )
-    return [(a, t, s) for a, t, s in rows]
-
-
 def decide_assignment(
     session: Session, *, workspace_id: int, assignment_id: int, user: User, confirm: bool
 ) -> TagAssignment:

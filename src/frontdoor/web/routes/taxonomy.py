@@ -10,11 +10,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from frontdoor.errors import ValidationError
 from frontdoor.services.permissions import Action, can
+from frontdoor.services.review import review_queue
 from frontdoor.services.tag_views import (
     active_tags,
     edit_tag,
     move_or_merge,
-    review_queue,
     sparkline_points,
     tag_stats,
     tag_tree,
@@ -94,7 +94,9 @@ def move_tag(
 @router.get("/taxonomy/review", include_in_schema=False)
 def review(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """Suggestions waiting for a human decision."""
-    ctx = {"queue": review_queue(session, workspace_id=user.workspace_id), "can_tag": can(user, Action.TAG)}
+    # The same order as `frontdoor tags review`: the answers that teach the tagger most first.
+    queue = review_queue(session, workspace_id=user.workspace_id, limit=50)
+    ctx = {"queue": queue, "can_tag": can(user, Action.TAG)}
     return render(request, "review.html", ctx, user=user)
 
 
