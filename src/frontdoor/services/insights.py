@@ -1,0 +1,525 @@
+"""Insight aggregates: tag volume over time, unique accounts, revenue-weighted demand, movers.
+
+What is counted, and why it matches the conversation list:
+
+- Every aggregate starts from :func:`frontdoor.services.conversations.filtered_query` with
+  the same :class:`ConversationFilters` the list takes (segment, plan, source, language,
+  dates, ...), so "42 conversations" here is the 42 rows the list shows for those filters.
+- A tag counts a conversation when the conversation carries a **confirmed** assignment of
+  the tag *or one of its descendants* (any scope: whole conversation or a quote), exactly
+  like the list's tag filter. Model suggestions do not count unless
+  ``include_suggested`` is set, again as in the list.
+- A conversation counts once per tag however many of its descendants it carries.
+- ``accounts`` are distinct accounts; ``arr`` is the sum of the ARR of those distinct
+  accounts (an account asking ten times is counted once). Conversations without an account
+  count as conversations only.
+- Buckets (day, week from Monday, month) are cut in the workspace's timezone. The
+  ``since``/``until`` filters are whole UTC days, as in the list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass, replace
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from frontdoor.errors import NotFound
+from frontdoor.insights.trends import (
+    Movement,
+    buckets_between,
+    check_period,
+    compare_to_baseline,
+    local_bucket,
+    local_midnight_utc,
+    zone,
+)
+from frontdoor.models import (
+    Account,
+    AssignmentStatus,
+    Conversation,
+    Tag,
+    TagAssignment,
+    TagDimension,
+    Workspace,
+)
+from frontdoor.services.conversations import ConversationFilters, filtered_query
+
+#: Default windows when no dates are given: buckets back from today (inclusive).
+DEFAULT_BUCKETS = {"day": 30, "week": 12, "month": 12}
+#: Movers and roadmap trend: the last RECENT_WEEKS complete weeks against the BASELINE_WEEKS before.
+RECENT_WEEKS = 4
+BASELINE_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One bucket of a series."""
+
+    start: dt.date
+    conversations: int
+    accounts: int
+    arr: int
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A whole window: distinct conversations, distinct accounts, their ARR."""
+
+    conversations: int
+    accounts: int
+    arr: int
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A tag's (or a dimension's) volume over time with the window's totals."""
+
+    tag: Tag | None
+    period: str
+    since: dt.date
+    until: dt.date
+    points: list[TrendPoint]
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class TagSeries:
+    """One tag of a dimension breakdown."""
+
+    tag: Tag
+    points: list[TrendPoint]
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class DimensionTrend:
+    """Every tag of a dimension over time, and the dimension as a whole."""
+
+    dimension: TagDimension
+    period: str
+    since: dt.date
+    until: dt.date
+    overall: Trend
+    series: list[TagSeries]
+
+
+@dataclass(frozen=True)
+class Mover:
+    """A tag's recent volume against its own baseline."""
+
+    tag: Tag
+    movement: Movement
+
+
+@dataclass(frozen=True)
+class Movers:
+    """Tags rising and falling in the recent window (strongest first)."""
+
+    recent_start: dt.date
+    baseline_start: dt.date
+    end: dt.date
+    rising: list[Mover]
+    falling: list[Mover]
+
+
+def workspace_zone(session: Session, workspace_id: int) -> ZoneInfo:
+    """The workspace's timezone (buckets and windows are cut in it)."""
+    ws = session.get(Workspace, workspace_id)
+    if ws is None:
+        raise NotFound(f"no workspace {workspace_id}")
+    return zone(ws.timezone or "UTC")
+
+
+def local_today(tz: ZoneInfo, now: dt.datetime | None = None) -> dt.date:
+    """Today's date in ``tz``."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(tz).date()
+
+
+def _sqlite_bucket(value: Any, tz_name: Any, period: Any) -> str | None:
+    if value is None:
+        return None
+    stamp = dt.datetime.fromisoformat(str(value))
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.UTC)
+    return local_bucket(stamp, zone(str(tz_name)), str(period)).isoformat()
+
+
+def _bucket_expr(session: Session, column: Any, tz: ZoneInfo, period: str) -> ColumnElement[Any]:
+    """SQL for the ISO date starting ``column``'s bucket in ``tz``.
+
+    PostgreSQL converts with ``timezone()`` (DST-correct); SQLite has no timezone support,
+    so a deterministic Python function is registered on the connection instead.
+    """
+    check_period(period)
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        local = func.timezone(tz.key, column)
+        return func.to_char(func.date_trunc(period, local), "YYYY-MM-DD")
+    raw = session.connection().connection.driver_connection
+    if isinstance(raw, sqlite3.Connection):
+        raw.create_function("fd_local_bucket", 3, _sqlite_bucket, deterministic=True)
+    return func.fd_local_bucket(column, tz.key, period)
+
+
+def window(
+    period: str, filters: ConversationFilters, tz: ZoneInfo, *, today: dt.date | None = None
+) -> tuple[ConversationFilters, dt.date, dt.date]:
+    """Filters with a date range filled in (default: the last few buckets up to today)."""
+    check_period(period)
+    until = filters.until or today or local_today(tz)
+    since = filters.since
+    if since is None:
+        first = buckets_between(until, until, period)[0]
+        for _ in range(DEFAULT_BUCKETS[period] - 1):
+            first = buckets_between(first - dt.timedelta(days=1), first - dt.timedelta(days=1), period)[0]
+        since = first
+    return replace(filters, since=since, until=until), since, until
+
+
+def _statuses(filters: ConversationFilters) -> list[AssignmentStatus]:
+    out = [AssignmentStatus.CONFIRMED]
+    if filters.include_suggested:
+        out.append(AssignmentStatus.SUGGESTED)
+    return out
+
+
+def tag_closure(workspace_id: int, ancestor_ids: list[int] | None = None) -> Select[Any]:
+    """``(ancestor_id, tag_id)`` for every tag and each of its descendants (itself included).
+
+    Descendants are found by path prefix (``a/b`` is under ``a``), as in the list's tag
+    filter; ``substr`` rather than ``LIKE`` so an ``_`` in a path is not a wildcard.
+    ``ancestor_ids`` limits the ancestors.
+    """
+    anc, t = aliased(Tag), aliased(Tag)
+    query = (
+        select(anc.id.label("ancestor_id"), t.id.label("tag_id"))
+        .select_from(anc)
+        .join(
+            t,
+            and_(
+                t.workspace_id == anc.workspace_id,
+                or_(t.id == anc.id, func.substr(t.path, 1, func.length(anc.path) + 1) == anc.path + "/"),
+            ),
+        )
+        .where(anc.workspace_id == workspace_id)
+    )
+    if ancestor_ids is not None:
+        query = query.where(anc.id.in_(ancestor_ids))
+    return cast("Select[Any]", query)
+
+
+def _series(rows: list[Any], buckets: list[dt.date]) -> list[TrendPoint]:
+    found = {dt.date.fromisoformat(str(b)): (int(n), int(a), int(r or 0)) for b, n, a, r in rows}
+    return [TrendPoint(b, *found.get(b, (0, 0, 0))) for b in buckets]
+
+
+def _per_bucket(base: Any, key: Any | None = None) -> Select[Any]:
+    """Conversations, distinct accounts and their ARR per bucket (and per ``key``)."""
+    keys = [base.c.bucket] if key is None else [key, base.c.bucket]
+    pairs = (
+        select(*keys, base.c.account_id, func.count().label("n"))
+        .group_by(*keys, base.c.account_id)
+        .subquery()
+    )
+    pk = [pairs.c.bucket] if key is None else [pairs.c[key.name], pairs.c.bucket]
+    return (
+        select(*pk, func.sum(pairs.c.n), func.count(pairs.c.account_id), func.sum(Account.arr))
+        .select_from(pairs)
+        .outerjoin(Account, Account.id == pairs.c.account_id)
+        .group_by(*pk)
+    )
+
+
+def _totals(base: Any, key: Any | None = None) -> Select[Any]:
+    """Conversations, distinct accounts and their ARR over the whole window (per ``key``)."""
+    keys = [] if key is None else [key]
+    pairs = (
+        select(*keys, base.c.account_id, func.count().label("n"))
+        .group_by(*keys, base.c.account_id)
+        .subquery()
+    )
+    pk = [] if key is None else [pairs.c[key.name]]
+    query = (
+        select(
+            *pk, func.coalesce(func.sum(pairs.c.n), 0), func.count(pairs.c.account_id), func.sum(Account.arr)
+        )
+        .select_from(pairs)
+        .outerjoin(Account, Account.id == pairs.c.account_id)
+    )
+    return query.group_by(*pk) if pk else query
+
+
+def tag_trend(
+    session: Session,
+    *,
+    workspace_id: int,
+    tag_id: int | None,
+    period: str = "week",
+    filters: ConversationFilters | None = None,
+    today: dt.date | None = None,
+) -> Trend:
+    """Volume of one tag (with descendants) per bucket, or of all conversations when ``tag_id`` is None.
+
+    Parameters
+    ----------
+    session : Session
+        Open session.
+    workspace_id : int
+        The workspace.
+    tag_id : int or None
+        The tag; ``filters.tag_id`` is replaced by it.
+    period : str
+        ``day``, ``week`` or ``month``.
+    filters : ConversationFilters, optional
+        Same meaning as in the conversation list. Without dates, the window is the last
+        12 weeks or months, or 30 days, up to ``today``.
+    today : date, optional
+        The workspace's today (tests pin it).
+
+    Raises
+    ------
+    NotFound
+        ``tag_id`` is not a tag of this workspace.
+    ValidationError
+        Unknown period.
+    """
+    tz = workspace_zone(session, workspace_id)
+    filters, since, until = window(period, filters or ConversationFilters(), tz, today=today)
+    tag = None
+    if tag_id is not None:
+        tag = session.get(Tag, tag_id)
+        if tag is None or tag.workspace_id != workspace_id:
+            raise NotFound(f"no tag {tag_id}")
+        filters = replace(filters, tag_id=tag_id)
+    bucket = _bucket_expr(session, Conversation.opened_at, tz, period)
+    base = (
+        filtered_query(session, workspace_id=workspace_id, filters=filters)
+        .with_only_columns(Conversation.account_id.label("account_id"), bucket.label("bucket"))
+        .subquery()
+    )
+    buckets = buckets_between(since, until, period)
+    rows = list(session.execute(_per_bucket(base)).all())
+    n, a, r = session.execute(_totals(base)).one()
+    return Trend(
+        tag=tag,
+        period=period,
+        since=since,
+        until=until,
+        points=_series(rows, buckets),
+        totals=Totals(int(n or 0), int(a or 0), int(r or 0)),
+    )
+
+
+def dimension_trend(
+    session: Session,
+    *,
+    workspace_id: int,
+    dimension_id: int,
+    period: str = "week",
+    filters: ConversationFilters | None = None,
+    today: dt.date | None = None,
+) -> DimensionTrend:
+    """Volume per bucket of every tag of a dimension (each with its descendants).
+
+    ``overall`` counts conversations with any tag of the dimension (the list's dimension
+    filter); a conversation tagged twice within the dimension counts once there and once
+    per tag in ``series``. Tags are ordered by total volume, largest first.
+
+    Raises
+    ------
+    NotFound
+        ``dimension_id`` is not a dimension of this workspace.
+    """
+    dim = session.get(TagDimension, dimension_id)
+    if dim is None or dim.workspace_id != workspace_id:
+        raise NotFound(f"no dimension {dimension_id}")
+    tz = workspace_zone(session, workspace_id)
+    filters, since, until = window(period, filters or ConversationFilters(), tz, today=today)
+    overall = tag_trend(
+        session,
+        workspace_id=workspace_id,
+        tag_id=None,
+        period=period,
+        filters=replace(filters, dimension_id=dimension_id),
+        today=today,
+    )
+    tags = list(
+        session.scalars(
+            select(Tag)
+            .where(Tag.workspace_id == workspace_id, Tag.dimension_id == dimension_id)
+            .order_by(Tag.path)
+        )
+    )
+    closure = tag_closure(workspace_id, [t.id for t in tags]).subquery()
+    bucket = _bucket_expr(session, Conversation.opened_at, tz, period)
+    convs = (
+        filtered_query(session, workspace_id=workspace_id, filters=filters)
+        .with_only_columns(
+            Conversation.id.label("id"), Conversation.account_id.label("account_id"), bucket.label("bucket")
+        )
+        .subquery()
+    )
+    base = (
+        select(closure.c.ancestor_id, convs.c.id, convs.c.account_id, convs.c.bucket)
+        .select_from(convs)
+        .join(TagAssignment, TagAssignment.conversation_id == convs.c.id)
+        .join(closure, closure.c.tag_id == TagAssignment.tag_id)
+        .where(TagAssignment.workspace_id == workspace_id, TagAssignment.status.in_(_statuses(filters)))
+        .distinct()
+        .subquery()
+    )
+    buckets = buckets_between(since, until, period)
+    by_tag: dict[int, list[Any]] = {}
+    for ancestor_id, b, n, a, r in session.execute(_per_bucket(base, base.c.ancestor_id)):
+        by_tag.setdefault(ancestor_id, []).append((b, n, a, r))
+    totals = {
+        ancestor_id: Totals(int(n or 0), int(a or 0), int(r or 0))
+        for ancestor_id, n, a, r in session.execute(_totals(base, base.c.ancestor_id))
+    }
+    series = [
+        TagSeries(
+            tag=t, points=_series(by_tag.get(t.id, []), buckets), totals=totals.get(t.id, Totals(0, 0, 0))
+        )
+        for t in tags
+    ]
+    series.sort(key=lambda s: (-s.totals.conversations, s.tag.path))
+    return DimensionTrend(
+        dimension=dim, period=period, since=since, until=until, overall=overall, series=series
+    )
+
+
+def window_counts(
+    session: Session,
+    *,
+    workspace_id: int,
+    key_tags: Select[Any],
+    filters: ConversationFilters,
+    start: dt.datetime,
+    split: dt.datetime,
+    end: dt.datetime,
+) -> dict[int, tuple[Totals, int, int]]:
+    """Per key: totals over ``[start, end)``, and conversations before/after ``split``.
+
+    ``key_tags`` selects ``(key, tag_id)`` pairs: a conversation counts once for a key when
+    it carries (confirmed, or suggested too when the filters say so) any of the key's tags.
+    Returns ``{key: (totals, baseline_conversations, recent_conversations)}``.
+    """
+    pairs = key_tags.subquery()
+    key_col, tag_col = pairs.c[0], pairs.c[1]
+    undated = replace(filters, since=None, until=None)
+    convs = (
+        filtered_query(session, workspace_id=workspace_id, filters=undated)
+        .where(Conversation.opened_at >= start, Conversation.opened_at < end)
+        .with_only_columns(
+            Conversation.id.label("id"),
+            Conversation.account_id.label("account_id"),
+            (Conversation.opened_at >= split).label("recent"),
+        )
+        .subquery()
+    )
+    base = (
+        select(key_col.label("key"), convs.c.id, convs.c.account_id, convs.c.recent)
+        .select_from(convs)
+        .join(TagAssignment, TagAssignment.conversation_id == convs.c.id)
+        .join(pairs, tag_col == TagAssignment.tag_id)
+        .where(TagAssignment.workspace_id == workspace_id, TagAssignment.status.in_(_statuses(filters)))
+        .distinct()
+        .subquery()
+    )
+    recent = func.sum(case((base.c.recent, 1), else_=0))
+    counts = {
+        key: (int(n), int(r or 0))
+        for key, n, r in session.execute(select(base.c.key, func.count(), recent).group_by(base.c.key))
+    }
+    out: dict[int, tuple[Totals, int, int]] = {}
+    for key, n, a, arr in session.execute(_totals(base, base.c.key)):
+        total, recent_n = counts.get(key, (0, 0))
+        out[key] = (Totals(int(n or 0), int(a or 0), int(arr or 0)), total - recent_n, recent_n)
+    return out
+
+
+def recent_windows(tz: ZoneInfo, today: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """``(baseline_start, recent_start, end)`` local days: whole weeks ending before this week."""
+    end = today - dt.timedelta(days=today.weekday())
+    recent_start = end - dt.timedelta(weeks=RECENT_WEEKS)
+    return recent_start - dt.timedelta(weeks=BASELINE_WEEKS), recent_start, end
+
+
+def movers(
+    session: Session,
+    *,
+    workspace_id: int,
+    filters: ConversationFilters | None = None,
+    dimension_id: int | None = None,
+    today: dt.date | None = None,
+    limit: int = 10,
+) -> Movers:
+    """Tags rising or falling: the last 4 complete weeks against the 8 weeks before.
+
+    Each tag (with descendants) is judged against its own baseline rate with
+    :func:`frontdoor.insights.trends.compare_to_baseline` (count guard, ratio and z-score).
+    Date filters are ignored: the windows are fixed by ``today``.
+    """
+    tz = workspace_zone(session, workspace_id)
+    today = today or local_today(tz)
+    baseline_start, recent_start, end = recent_windows(tz, today)
+    tag_query = select(Tag).where(Tag.workspace_id == workspace_id)
+    if dimension_id is not None:
+        tag_query = tag_query.where(Tag.dimension_id == dimension_id)
+    tags = {t.id: t for t in session.scalars(tag_query)}
+    counts = window_counts(
+        session,
+        workspace_id=workspace_id,
+        key_tags=tag_closure(workspace_id, list(tags)),
+        filters=filters or ConversationFilters(),
+        start=local_midnight_utc(baseline_start, tz),
+        split=local_midnight_utc(recent_start, tz),
+        end=local_midnight_utc(end, tz),
+    )
+    rising: list[Mover] = []
+    falling: list[Mover] = []
+    for tag_id, (_, baseline, recent) in counts.items():
+        movement = compare_to_baseline(
+            recent, baseline, recent_weeks=RECENT_WEEKS, baseline_weeks=BASELINE_WEEKS
+        )
+        if movement.direction == "rising":
+            rising.append(Mover(tags[tag_id], movement))
+        elif movement.direction == "falling":
+            falling.append(Mover(tags[tag_id], movement))
+    rising.sort(key=lambda m: (-m.movement.z, m.tag.path))
+    falling.sort(key=lambda m: (m.movement.z, m.tag.path))
+    return Movers(
+        recent_start=recent_start,
+        baseline_start=baseline_start,
+        end=end,
+        rising=rising[:limit],
+        falling=falling[:limit],
+    )
+
+
+__all__ = [
+    "BASELINE_WEEKS",
+    "RECENT_WEEKS",
+    "ConversationFilters",
+    "DimensionTrend",
+    "Mover",
+    "Movers",
+    "TagSeries",
+    "Totals",
+    "Trend",
+    "TrendPoint",
+    "dimension_trend",
+    "local_today",
+    "movers",
+    "recent_windows",
+    "tag_closure",
+    "tag_trend",
+    "window",
+    "window_counts",
+    "workspace_zone",
+]
