@@ -8,6 +8,7 @@ from frontdoor.models.account import (
     IdentityKind,
     PipelineStage,
 )
+from frontdoor.models.alert import Alert, AlertStatus
 from frontdoor.models.account_health import AccountHealthSnapshot, AccountStageChange
 from frontdoor.models.close_loop import LoopNotification, LoopStatus
 from frontdoor.models.conversation import (
@@ -18,6 +19,7 @@ from frontdoor.models.conversation import (
     Message,
 )
 from frontdoor.models.invitation import Invitation
+from frontdoor.models.notification import Notification, NotificationChannel, NotificationStatus
 from frontdoor.models.oncall import DigestStatus, OncallDigest, OncallRead
 from frontdoor.models.quarantine import QuarantinedRecord, QuarantineStatus
 from frontdoor.models.roadmap import RoadmapItem, RoadmapStatus, roadmap_item_tag
@@ -38,6 +40,8 @@ from frontdoor.models.workspace import ApiToken, Role, User, Workspace
 __all__ = [
     "Account",
     "AccountDomain",
+    "Alert",
+    "AlertStatus",
     "AccountHealthSnapshot",
     "AccountStageChange",
     "ApiToken",
@@ -55,6 +59,9 @@ __all__ = [
     "LoopNotification",
     "LoopStatus",
     "Message",
+    "Notification",
+    "NotificationChannel",
+    "NotificationStatus",
     "OncallDigest",
     "OncallRead",
     "Origin",

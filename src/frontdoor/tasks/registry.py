@@ -48,6 +48,10 @@ TASKS: dict[str, TaskSpec] = {
         "frontdoor.tasks.webhooks:process_webhook_delivery", dedupe_by=("delivery_id",), swept=True
     ),
     "sweep_webhook_deliveries": TaskSpec("frontdoor.tasks.webhooks:sweep_webhook_deliveries"),
+    # Outbound Slack/email; durable in the notification table, swept with deliveries.
+    "deliver_notification": TaskSpec(
+        "frontdoor.services.notifications:deliver_notification", dedupe_by=("notification_id",), swept=True
+    ),
 }
 
 

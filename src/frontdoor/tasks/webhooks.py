@@ -222,7 +222,7 @@ def _failed(store: Store, delivery: WebhookDelivery, *, kind: str, body: bytes, 
 
 
 def due_work(store: Store, *, limit: int = 500) -> list[tuple[str, dict[str, Any]]]:
-    """Deliveries a worker should take now: pending, retries that came due, abandoned claims.
+    """Work a worker should take now: deliveries pending, due for retry or abandoned; due notifications.
 
     Also gives up deliveries whose worker died on the last allowed attempt.
     """
@@ -245,7 +245,13 @@ def due_work(store: Store, *, limit: int = 500) -> list[tuple[str, dict[str, Any
         ids = session.scalars(
             select(WebhookDelivery.id).where(_claimable(now)).order_by(WebhookDelivery.id).limit(limit)
         ).all()
-    return [("process_webhook_delivery", {"delivery_id": int(i)}) for i in ids]
+    work: list[tuple[str, dict[str, Any]]] = [
+        ("process_webhook_delivery", {"delivery_id": int(i)}) for i in ids
+    ]
+    # Outbound notifications are durable work too; one sweep serves both.
+    from frontdoor.services.notifications import due_notifications
+
+    return work + due_notifications(store, limit=limit)
 
 
 def sweep_webhook_deliveries(store: Store, **_: Any) -> int:
