@@ -54,6 +54,8 @@ def filters_from(params: dict[str, str]) -> ConversationFilters:
         route=params.get("route") or None,
         untagged=params.get("untagged") == "1",
         include_suggested=params.get("suggested") == "1",
+        segment=params.get("segment", "")[:64] or None,
+        plan=params.get("plan", "")[:64] or None,
     )
 
 
