@@ -86,9 +86,9 @@ def test_window_counts_same_hours_of_earlier_weeks() -> None:
 def test_thresholds_from_workspace_settings() -> None:
     t = Thresholds.from_settings({"min_count": "8", "alpha": 0.0001, "slack_webhook_url": "ignored"})
     assert (t.min_count, t.alpha, t.window_hours) == (8, 0.0001, 24)
-    with pytest.raises(ValidationError, match="alerts.alpha"):
+    with pytest.raises(ValidationError, match=r"alerts\.alpha"):
         Thresholds.from_settings({"alpha": 2})
-    with pytest.raises(ValidationError, match="alerts.min_count must be a number"):
+    with pytest.raises(ValidationError, match=r"alerts\.min_count must be a number"):
         Thresholds.from_settings({"min_count": "many"})
 
 
