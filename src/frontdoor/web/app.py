@@ -27,6 +27,7 @@ from frontdoor.web.routes import (
     pages,
     taxonomy,
 )
+from frontdoor.web.routes import insights as insights_pages
 from frontdoor.web.routes import settings as settings_pages
 from frontdoor.web.security import RateLimiter
 from frontdoor.web.templating import render
@@ -130,7 +131,7 @@ def create_app(store: Store) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (health, auth, home, hooks):
         app.include_router(module.router)
-    for page in (conversations, taxonomy, accounts, pages, settings_pages, invite):
+    for page in (conversations, taxonomy, accounts, insights_pages, pages, settings_pages, invite):
         app.include_router(page.router)
     app.include_router(api.router)
     return app
