@@ -36,6 +36,8 @@ OPTIONAL_COMMANDS: list[tuple[str, str]] = [
     ("frontdoor.commands.tags_cmd", "tags_group"),
     ("frontdoor.commands.themes_cmd", "themes_command"),
     ("frontdoor.commands.eval_cmd", "eval_command"),
+    ("frontdoor.commands.route_cmd", "route_command"),
+    ("frontdoor.commands.route_cmd", "routing_group"),
 ]
 
 
@@ -53,6 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn known errors into one line on stderr."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     importlib.import_module("frontdoor.services.tagging").register_event_handlers()  # tag as they arrive
+    importlib.import_module("frontdoor.services.routing").register_event_handlers()  # then route them
     try:
         # Without standalone mode click returns ctx.exit()'s code instead of exiting with it.
         code = cli.main(args=argv, prog_name="frontdoor", standalone_mode=False)

@@ -12,6 +12,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from frontdoor import __version__
 from frontdoor.errors import AuthenticationError, Conflict, NotFound, PermissionDenied, ValidationError
 from frontdoor.services.store import Store
+from frontdoor.services.routing import register_event_handlers as register_routing_handlers
 from frontdoor.services.tagging import register_event_handlers as register_tagging_handlers
 from frontdoor.web import api
 from frontdoor.web.deps import CsrfFailed, LoginRequired
@@ -28,6 +29,7 @@ from frontdoor.web.routes import (
     taxonomy,
 )
 from frontdoor.web.routes import insights as insights_pages
+from frontdoor.web.routes import routing as routing_pages
 from frontdoor.web.routes import settings as settings_pages
 from frontdoor.web.security import RateLimiter
 from frontdoor.web.templating import render
@@ -56,6 +58,7 @@ def create_app(store: Store) -> FastAPI:
     app.state.store = store
     # Webhook deliveries ingest inside this process (SQLite); tag them as they arrive.
     register_tagging_handlers()
+    register_routing_handlers()  # after tagging, so routing rules see the new tags
     app.state.login_limiter = RateLimiter(limit=10, window=300.0)
     app.add_middleware(
         SessionMiddleware,
@@ -133,5 +136,6 @@ def create_app(store: Store) -> FastAPI:
         app.include_router(module.router)
     for page in (conversations, taxonomy, accounts, insights_pages, pages, settings_pages, invite):
         app.include_router(page.router)
+    app.include_router(routing_pages.router)
     app.include_router(api.router)
     return app

@@ -14,6 +14,7 @@ from frontdoor.web.api.assignments import router as assignments_router
 from frontdoor.web.api.conversations import router as conversations_router
 from frontdoor.web.api.ingest import router as ingest_router
 from frontdoor.web.api.roadmap import router as roadmap_router
+from frontdoor.web.api.routing import router as routing_router
 from frontdoor.web.api.tags import router as tags_router
 
 router = APIRouter(prefix="/api/v1")
@@ -24,5 +25,6 @@ for _sub in (
     assignments_router,
     roadmap_router,
     accounts_router,
+    routing_router,
 ):
     router.include_router(_sub)

@@ -132,10 +132,13 @@ def conversation_detail(
 ) -> Response:
     """Messages in order with their tags, suggestions and quotes."""
     detail = get_conversation(session, workspace_id=user.workspace_id, conversation_id=conversation_id)
+    from frontdoor.web.routes.routing import route_panel
+
     ctx = {
         "d": detail,
         "tags": active_tags(session, workspace_id=user.workspace_id),
         "can_tag": can(user, Action.TAG),
+        "routing": route_panel(session, user=user, conversation_id=conversation_id),
     }
     return render(request, "conversation.html", ctx, user=user)
 
