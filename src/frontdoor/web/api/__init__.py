@@ -13,8 +13,8 @@ from frontdoor.web.api.accounts import router as accounts_router
 from frontdoor.web.api.assignments import router as assignments_router
 from frontdoor.web.api.conversations import router as conversations_router
 from frontdoor.web.api.ingest import router as ingest_router
+from frontdoor.web.api.insights import router as insights_router
 from frontdoor.web.api.roadmap import router as roadmap_router
-from frontdoor.web.api.routing import router as routing_router
 from frontdoor.web.api.tags import router as tags_router
 
 router = APIRouter(prefix="/api/v1")
@@ -24,7 +24,7 @@ for _sub in (
     tags_router,
     assignments_router,
     roadmap_router,
+    insights_router,
     accounts_router,
-    routing_router,
 ):
     router.include_router(_sub)
