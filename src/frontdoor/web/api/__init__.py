@@ -15,6 +15,7 @@ from frontdoor.web.api.conversations import router as conversations_router
 from frontdoor.web.api.ingest import router as ingest_router
 from frontdoor.web.api.insights import router as insights_router
 from frontdoor.web.api.roadmap import router as roadmap_router
+from frontdoor.web.api.routing import router as routing_router
 from frontdoor.web.api.tags import router as tags_router
 
 router = APIRouter(prefix="/api/v1")
@@ -26,5 +27,6 @@ for _sub in (
     roadmap_router,
     insights_router,
     accounts_router,
+    routing_router,
 ):
     router.include_router(_sub)
