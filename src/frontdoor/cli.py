@@ -36,6 +36,8 @@ OPTIONAL_COMMANDS: list[tuple[str, str]] = [
     ("frontdoor.commands.tags_cmd", "tags_group"),
     ("frontdoor.commands.themes_cmd", "themes_command"),
     ("frontdoor.commands.eval_cmd", "eval_command"),
+    ("frontdoor.commands.loop_cmd", "loop_group"),
+    ("frontdoor.commands.oncall_cmd", "oncall_group"),
     ("frontdoor.commands.roadmap_cmd", "roadmap_group"),
     ("frontdoor.commands.route_cmd", "route_command"),
     ("frontdoor.commands.route_cmd", "routing_group"),

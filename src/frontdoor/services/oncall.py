@@ -269,7 +269,7 @@ def save_rotation(
     session: Session,
     *,
     workspace_id: int,
-    user: User,
+    user: User | None,
     engineers: Sequence[int],
     week_start: str = "monday",
     anchor: dt.date | None = None,
@@ -278,6 +278,8 @@ def save_rotation(
 ) -> OncallConfig:
     """Set the ordered rotation (admins); the week holding ``anchor`` (default: this one) is the first's.
 
+    ``user`` is ``None`` for the operator at the command line.
+
     Raises
     ------
     PermissionDenied
@@ -285,7 +287,8 @@ def save_rotation(
     ValidationError
         Unknown weekday, duplicate or unknown members, bad address or webhook.
     """
-    require(user, Action.ADMIN)
+    if user is not None:
+        require(user, Action.ADMIN)
     ws = _workspace(session, workspace_id)
     day = week_start.strip().lower()
     if day not in WEEKDAYS:
@@ -318,7 +321,7 @@ def save_rotation(
 
 
 def set_override(
-    session: Session, *, workspace_id: int, user: User, week: dt.date, engineer_id: int | None
+    session: Session, *, workspace_id: int, user: User | None, week: dt.date, engineer_id: int | None
 ) -> OncallConfig:
     """Put ``engineer_id`` on call for the week holding ``week`` (``None`` removes the override).
 
@@ -329,7 +332,8 @@ def set_override(
     ValidationError
         Unknown member.
     """
-    require(user, Action.ONCALL_NOTES)
+    if user is not None:
+        require(user, Action.ONCALL_NOTES)
     ws = _workspace(session, workspace_id)
     config = config_of(ws)
     start = _start_of_week(week, config.week_start)
