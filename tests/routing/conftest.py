@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from frontdoor.db.engine import make_engine
 from frontdoor.models import Account, AuthorKind, Channel, Contact, Conversation, Message, Source
 from frontdoor.services.store import Store
+from frontdoor.tasks import get_task
 
 _ids = itertools.count(1)
 BASE = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
@@ -42,6 +47,7 @@ def conversation(
     decision_maker: bool = False,
     kind: str = "api",
     external_id: str | None = None,
+    subject: str = "",
 ) -> Conversation:
     """A conversation with one customer message ``text``."""
     n = next(_ids)
@@ -61,7 +67,7 @@ def conversation(
         language=language,
         account_id=account.id if account is not None else None,
         contact_id=contact.id,
-        subject="",
+        subject=subject,
         opened_at=BASE + dt.timedelta(minutes=n),
         message_count=1,
         attributes={},
@@ -110,3 +116,103 @@ def queue(store: Store, backend: str, request: pytest.FixtureRequest) -> Store:
         with store.engine.begin() as conn:
             conn.exec_driver_sql(f'TRUNCATE "{schema}".procrastinate_jobs CASCADE')
     return store
+
+
+@dataclass
+class Seen:
+    """One request a :class:`RecordingServer` received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body.decode("utf-8"))
+
+
+@dataclass
+class RecordingServer:
+    """A real HTTP server on loopback that records requests and answers from a script.
+
+    ``script`` holds ``(status, headers, body)`` answers used in order; the last repeats.
+    """
+
+    script: list[tuple[int, dict[str, str], bytes]] = field(default_factory=lambda: [(200, {}, b"{}")])
+    seen: list[Seen] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _any(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length) if length else b""
+                server.seen.append(
+                    Seen(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                )
+                index = min(len(server.seen) - 1, len(server.script) - 1)
+                status, headers, answer = server.script[index]
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            do_GET = do_POST = do_PATCH = do_PUT = _any
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def http_server() -> Iterator[RecordingServer]:
+    """A :class:`RecordingServer` for this test (set ``script`` before the first request)."""
+    server = RecordingServer()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+_ran: set[tuple[str, int]] = set()
+
+
+def run_deferred(store: Store, backend: str) -> None:
+    """On PostgreSQL run the queued jobs once each, as a worker would (SQLite ran them inline)."""
+    if backend != "postgresql":
+        return
+    from frontdoor.tasks.pg import TASK_PREFIX, current_schema, queue_schema_name
+
+    schema = queue_schema_name(current_schema(store.engine))
+    with store.engine.connect() as conn:
+        jobs = conn.execute(
+            text(f'SELECT id, task_name, args FROM "{schema}".procrastinate_jobs ORDER BY id')
+        ).all()
+    for job_id, name, args in jobs:
+        if (schema, job_id) not in _ran:
+            _ran.add((schema, job_id))
+            get_task(str(name)[len(TASK_PREFIX) :])(store, **dict(args))
+            # Finish the job as a worker would, so its queueing lock frees for the next one.
+            with store.engine.begin() as conn:
+                conn.execute(text(f'SET LOCAL search_path TO "{schema}", public'))
+                for status in ("doing", "succeeded"):
+                    conn.execute(
+                        text("UPDATE procrastinate_jobs SET status = :s WHERE id = :id"),
+                        {"s": status, "id": job_id},
+                    )

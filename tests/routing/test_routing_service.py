@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from tests.routing.conftest import conversation
+from tests.routing.conftest import conversation, run_deferred
 
 from frontdoor.models import (
     Account,
@@ -275,3 +275,52 @@ def test_routes_on_arrival_after_tagging_with_tag_rules(
     route, reason, confirmed = _route(store, ws, cid)
     assert (route, confirmed) == ("billing", False)
     assert reason is not None and reason.endswith(": tag area/billing")
+
+
+def test_a_correction_queues_a_retrain_that_changes_the_next_prediction(
+    queue: Store, backend: str, workspace: Workspace, admin: User
+) -> None:
+    store = queue
+    ws = workspace.id
+    with store.session() as s:
+        for text in SUPPORT:
+            routing.set_route(
+                s, workspace_id=ws, conversation_id=conversation(s, ws, text).id, route="support", user=admin
+            )
+        for text in SALES:
+            routing.set_route(
+                s, workspace_id=ws, conversation_id=conversation(s, ws, text).id, route="sales", user=admin
+            )
+        probe = conversation(s, ws, "리셀러 파트너 제휴 제안드립니다").id
+        misrouted = conversation(s, ws, "파트너 제휴 및 리셀러 제안").id
+    assert routing.after_human_route(store, workspace_id=ws) == "queued"
+    run_deferred(store, backend)
+    routing.route_conversations(store, workspace_id=ws, conversation_ids=[probe, misrouted], notify=False)
+    assert _route(store, ws, probe)[0] == "sales"
+    with store.session() as s:
+        event = routing.set_route(
+            s, workspace_id=ws, conversation_id=misrouted, route="partnership", user=admin
+        )
+        event_id = event.id
+    # What the web page and the API call after a person's decision.
+    assert routing.after_human_route(store, workspace_id=ws, event_id=event_id) == "queued"
+    run_deferred(store, backend)
+    with store.session() as s:
+        model = routing_config.routing_config(s, workspace_id=ws).model
+    assert model is not None and model["teams"] == {"partnership": 1, "sales": 8, "support": 8}
+    routing.route_conversations(store, workspace_id=ws, conversation_ids=[probe], notify=False)
+    assert _route(store, ws, probe)[0] == "partnership"
+
+
+def test_too_few_confirmed_routes_do_not_train(store: Store, workspace: Workspace, admin: User) -> None:
+    import pytest
+
+    from frontdoor.errors import ValidationError
+
+    ws = workspace.id
+    with store.session() as s:
+        cid = conversation(s, ws, "hello").id
+        routing.set_route(s, workspace_id=ws, conversation_id=cid, route="sales", user=admin)
+    assert routing.after_human_route(store, workspace_id=ws) == "too-few"
+    with pytest.raises(ValidationError, match="need at least 6 conversations with a confirmed route"):
+        routing_model.train(store, workspace_id=ws)
