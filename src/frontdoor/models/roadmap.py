@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Column, Float, ForeignKey, String, Table, Text
+from sqlalchemy import Column, Float, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from frontdoor.db.base import Base, BigId, UTCDateTime
 from frontdoor.models._common import created_at, pk, str_enum, updated_at, workspace_fk
-from frontdoor.models.tag import Tag
+from frontdoor.models.conversation import Conversation
+from frontdoor.models.tag import Tag, TagAssignment
 
 roadmap_item_tag = Table(
     "roadmap_item_tag",
@@ -47,3 +48,27 @@ class RoadmapItem(Base):
     updated_at: Mapped[dt.datetime] = updated_at()
 
     tags: Mapped[list[Tag]] = relationship(secondary=roadmap_item_tag, lazy="selectin")
+
+
+# Insight aggregates (migration 0005): index-only reads of a tag's conversations, of a
+# window's assignments (quotes included, unlike the partial 0004 index) and of a window's
+# conversations with their account.
+Index(
+    "ix_tag_assignment_tag_status_conv",
+    TagAssignment.tag_id,
+    TagAssignment.status,
+    TagAssignment.conversation_id,
+)
+Index(
+    "ix_tag_assignment_conv_status_tag_all",
+    TagAssignment.conversation_id,
+    TagAssignment.status,
+    TagAssignment.tag_id,
+)
+Index(
+    "ix_conversation_ws_opened_account",
+    Conversation.workspace_id,
+    Conversation.opened_at,
+    Conversation.id,
+    Conversation.account_id,
+)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from frontdoor.errors import NotFound
@@ -213,45 +213,120 @@ def tag_closure(workspace_id: int, ancestor_ids: list[int] | None = None) -> Sel
     return cast("Select[Any]", query)
 
 
-def _series(rows: list[Any], buckets: list[dt.date]) -> list[TrendPoint]:
-    found = {dt.date.fromisoformat(str(b)): (int(n), int(a), int(r or 0)) for b, n, a, r in rows}
-    return [TrendPoint(b, *found.get(b, (0, 0, 0))) for b in buckets]
+#: Bucket label of the row that carries a window's totals.
+TOTAL = "total"
 
 
-def _per_bucket(base: Any, key: Any | None = None) -> Select[Any]:
-    """Conversations, distinct accounts and their ARR per bucket (and per ``key``)."""
-    keys = [base.c.bucket] if key is None else [key, base.c.bucket]
+def _day_start(day: dt.date) -> dt.datetime:
+    # The list's date filters are whole UTC days.
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def id_range(
+    session: Session, *, workspace_id: int, start: dt.datetime, end: dt.datetime
+) -> tuple[int, int] | None:
+    """Smallest and largest id of the conversations opened in ``[start, end)`` (None: none).
+
+    Joins to assignments also say ``conversation_id BETWEEN lo AND hi``: it changes no
+    result (every conversation of the window is inside), but lets PostgreSQL read only
+    that slice of the assignment indexes. Ids grow with arrival, so the slice of a recent
+    window is small.
+    """
+    lo, hi = session.execute(
+        select(func.min(Conversation.id), func.max(Conversation.id)).where(
+            Conversation.workspace_id == workspace_id,
+            Conversation.opened_at >= start,
+            Conversation.opened_at < end,
+        )
+    ).one()
+    return None if lo is None else (int(lo), int(hi))
+
+
+def _tagged(
+    tag_ids: list[int], statuses: list[AssignmentStatus], ids: tuple[int, int]
+) -> ColumnElement[bool]:
+    """EXISTS a counted assignment of one of ``tag_ids`` on the conversation (the list's tag filter)."""
+    return exists().where(
+        TagAssignment.conversation_id == Conversation.id,
+        TagAssignment.tag_id.in_(tag_ids),
+        TagAssignment.status.in_(statuses),
+        TagAssignment.conversation_id.between(*ids),
+    )
+
+
+def _rollup(hits: Any, key: str | None = None) -> Select[Any]:
+    """Per (key,) bucket and per (key,) window: conversations, distinct accounts, their ARR.
+
+    ``hits`` has one row per counted (key, conversation) with ``bucket`` and ``account_id``.
+    The window rows carry the bucket label :data:`TOTAL`; accounts there are distinct over
+    the whole window, not summed over buckets.
+    """
+    keys = [hits.c[key]] if key else []
     pairs = (
-        select(*keys, base.c.account_id, func.count().label("n"))
-        .group_by(*keys, base.c.account_id)
-        .subquery()
+        select(*keys, hits.c.bucket, hits.c.account_id, func.count().label("n"))
+        .group_by(*keys, hits.c.bucket, hits.c.account_id)
+        .cte("pairs")
     )
-    pk = [pairs.c.bucket] if key is None else [pairs.c[key.name], pairs.c.bucket]
-    return (
-        select(*pk, func.sum(pairs.c.n), func.count(pairs.c.account_id), func.sum(Account.arr))
-        .select_from(pairs)
-        .outerjoin(Account, Account.id == pairs.c.account_id)
-        .group_by(*pk)
-    )
-
-
-def _totals(base: Any, key: Any | None = None) -> Select[Any]:
-    """Conversations, distinct accounts and their ARR over the whole window (per ``key``)."""
-    keys = [] if key is None else [key]
-    pairs = (
-        select(*keys, base.c.account_id, func.count().label("n"))
-        .group_by(*keys, base.c.account_id)
-        .subquery()
-    )
-    pk = [] if key is None else [pairs.c[key.name]]
-    query = (
+    pk = [pairs.c[key]] if key else []
+    per_bucket = (
         select(
-            *pk, func.coalesce(func.sum(pairs.c.n), 0), func.count(pairs.c.account_id), func.sum(Account.arr)
+            *pk, pairs.c.bucket, func.sum(pairs.c.n), func.count(pairs.c.account_id), func.sum(Account.arr)
         )
         .select_from(pairs)
         .outerjoin(Account, Account.id == pairs.c.account_id)
+        .group_by(*pk, pairs.c.bucket)
     )
-    return query.group_by(*pk) if pk else query
+    accounts = (
+        select(*pk, pairs.c.account_id, func.sum(pairs.c.n).label("n"))
+        .group_by(*pk, pairs.c.account_id)
+        .subquery()
+    )
+    ak = [accounts.c[key]] if key else []
+    totals = (
+        select(
+            *ak,
+            literal(TOTAL),
+            func.sum(accounts.c.n),
+            func.count(accounts.c.account_id),
+            func.sum(Account.arr),
+        )
+        .select_from(accounts)
+        .outerjoin(Account, Account.id == accounts.c.account_id)
+    )
+    if ak:
+        totals = totals.group_by(*ak)
+    return cast("Select[Any]", union_all(per_bucket, totals))
+
+
+def _read(rows: Any, keyed: bool) -> dict[Any, tuple[dict[str, tuple[int, int, int]], Totals]]:
+    out: dict[Any, tuple[dict[str, tuple[int, int, int]], Totals]] = {}
+    for row in rows:
+        key, rest = (row[0], row[1:]) if keyed else (None, row)
+        bucket, n, a, arr = rest
+        points, totals = out.get(key, ({}, Totals(0, 0, 0)))
+        numbers = (int(n or 0), int(a or 0), int(arr or 0))
+        if bucket == TOTAL:
+            totals = Totals(*numbers)
+        elif bucket is not None:
+            points[str(bucket)] = numbers
+        out[key] = (points, totals)
+    return out
+
+
+def _series(points: dict[str, tuple[int, int, int]], buckets: list[dt.date]) -> list[TrendPoint]:
+    return [TrendPoint(b, *points.get(b.isoformat(), (0, 0, 0))) for b in buckets]
+
+
+def _tag_or_404(session: Session, workspace_id: int, tag_id: int) -> Tag:
+    tag = session.get(Tag, tag_id)
+    if tag is None or tag.workspace_id != workspace_id:
+        raise NotFound(f"no tag {tag_id}")
+    return tag
+
+
+def _descendants(session: Session, workspace_id: int, tag_ids: list[int]) -> list[int]:
+    closure = tag_closure(workspace_id, tag_ids).subquery()
+    return sorted(set(session.scalars(select(closure.c.tag_id))))
 
 
 def tag_trend(
@@ -291,27 +366,54 @@ def tag_trend(
     tz = workspace_zone(session, workspace_id)
     filters, since, until = window(period, filters or ConversationFilters(), tz, today=today)
     tag = None
+    tag_ids: list[int] | None = None
     if tag_id is not None:
-        tag = session.get(Tag, tag_id)
-        if tag is None or tag.workspace_id != workspace_id:
-            raise NotFound(f"no tag {tag_id}")
-        filters = replace(filters, tag_id=tag_id)
-    bucket = _bucket_expr(session, Conversation.opened_at, tz, period)
-    base = (
-        filtered_query(session, workspace_id=workspace_id, filters=filters)
-        .with_only_columns(Conversation.account_id.label("account_id"), bucket.label("bucket"))
-        .subquery()
-    )
+        tag = _tag_or_404(session, workspace_id, tag_id)
+        filters, tag_ids = replace(filters, tag_id=None), _descendants(session, workspace_id, [tag_id])
+    elif filters.tag_id is not None:
+        _tag_or_404(session, workspace_id, filters.tag_id)
+        filters, tag_ids = (
+            replace(filters, tag_id=None),
+            _descendants(session, workspace_id, [filters.tag_id]),
+        )
+    if filters.dimension_id is not None:
+        # The list's dimension filter: any tag of the dimension (as its own EXISTS below).
+        dim_tags = list(
+            session.scalars(
+                select(Tag.id).where(
+                    Tag.workspace_id == workspace_id, Tag.dimension_id == filters.dimension_id
+                )
+            )
+        )
+        filters = replace(filters, dimension_id=None)
+    else:
+        dim_tags = None
     buckets = buckets_between(since, until, period)
-    rows = list(session.execute(_per_bucket(base)).all())
-    n, a, r = session.execute(_totals(base)).one()
+    empty = Trend(tag, period, since, until, _series({}, buckets), Totals(0, 0, 0))
+    ids = id_range(
+        session,
+        workspace_id=workspace_id,
+        start=_day_start(since),
+        end=_day_start(until + dt.timedelta(days=1)),
+    )
+    if ids is None:
+        return empty
+    statuses = _statuses(filters)
+    query = filtered_query(session, workspace_id=workspace_id, filters=filters)
+    if tag_ids is not None:
+        query = query.where(_tagged(tag_ids, statuses, ids))
+    if dim_tags is not None:
+        query = query.where(_tagged(dim_tags, statuses, ids))
+    bucket = _bucket_expr(session, Conversation.opened_at, tz, period)
+    hits = query.with_only_columns(Conversation.account_id.label("account_id"), bucket.label("bucket")).cte(
+        "hits"
+    )
+    found = _read(session.execute(_rollup(hits)), keyed=False)
+    if None not in found:
+        return empty
+    points, totals = found[None]
     return Trend(
-        tag=tag,
-        period=period,
-        since=since,
-        until=until,
-        points=_series(rows, buckets),
-        totals=Totals(int(n or 0), int(a or 0), int(r or 0)),
+        tag=tag, period=period, since=since, until=until, points=_series(points, buckets), totals=totals
     )
 
 
@@ -355,38 +457,40 @@ def dimension_trend(
             .order_by(Tag.path)
         )
     )
-    closure = tag_closure(workspace_id, [t.id for t in tags]).subquery()
-    bucket = _bucket_expr(session, Conversation.opened_at, tz, period)
-    convs = (
-        filtered_query(session, workspace_id=workspace_id, filters=filters)
-        .with_only_columns(
-            Conversation.id.label("id"), Conversation.account_id.label("account_id"), bucket.label("bucket")
-        )
-        .subquery()
-    )
-    base = (
-        select(closure.c.ancestor_id, convs.c.id, convs.c.account_id, convs.c.bucket)
-        .select_from(convs)
-        .join(TagAssignment, TagAssignment.conversation_id == convs.c.id)
-        .join(closure, closure.c.tag_id == TagAssignment.tag_id)
-        .where(TagAssignment.workspace_id == workspace_id, TagAssignment.status.in_(_statuses(filters)))
-        .distinct()
-        .subquery()
-    )
     buckets = buckets_between(since, until, period)
-    by_tag: dict[int, list[Any]] = {}
-    for ancestor_id, b, n, a, r in session.execute(_per_bucket(base, base.c.ancestor_id)):
-        by_tag.setdefault(ancestor_id, []).append((b, n, a, r))
-    totals = {
-        ancestor_id: Totals(int(n or 0), int(a or 0), int(r or 0))
-        for ancestor_id, n, a, r in session.execute(_totals(base, base.c.ancestor_id))
-    }
-    series = [
-        TagSeries(
-            tag=t, points=_series(by_tag.get(t.id, []), buckets), totals=totals.get(t.id, Totals(0, 0, 0))
+    found: dict[Any, tuple[dict[str, tuple[int, int, int]], Totals]] = {}
+    ids = id_range(
+        session,
+        workspace_id=workspace_id,
+        start=_day_start(since),
+        end=_day_start(until + dt.timedelta(days=1)),
+    )
+    if ids is not None and tags:
+        closure = tag_closure(workspace_id, [t.id for t in tags]).subquery()
+        bucket = _bucket_expr(session, Conversation.opened_at, tz, period)
+        convs = (
+            filtered_query(session, workspace_id=workspace_id, filters=filters)
+            .with_only_columns(
+                Conversation.id.label("id"),
+                Conversation.account_id.label("account_id"),
+                bucket.label("bucket"),
+            )
+            .subquery()
         )
-        for t in tags
-    ]
+        hits = (
+            select(closure.c.ancestor_id.label("key"), convs.c.id, convs.c.account_id, convs.c.bucket)
+            .select_from(convs)
+            .join(TagAssignment, TagAssignment.conversation_id == convs.c.id)
+            .join(closure, closure.c.tag_id == TagAssignment.tag_id)
+            .where(TagAssignment.status.in_(_statuses(filters)), TagAssignment.conversation_id.between(*ids))
+            .distinct()
+            .cte("hits")
+        )
+        found = _read(session.execute(_rollup(hits, "key")), keyed=True)
+    series = []
+    for t in tags:
+        points, totals = found.get(t.id, ({}, Totals(0, 0, 0)))
+        series.append(TagSeries(tag=t, points=_series(points, buckets), totals=totals))
     series.sort(key=lambda s: (-s.totals.conversations, s.tag.path))
     return DimensionTrend(
         dimension=dim, period=period, since=since, until=until, overall=overall, series=series
@@ -409,37 +513,33 @@ def window_counts(
     it carries (confirmed, or suggested too when the filters say so) any of the key's tags.
     Returns ``{key: (totals, baseline_conversations, recent_conversations)}``.
     """
+    ids = id_range(session, workspace_id=workspace_id, start=start, end=end)
+    if ids is None:
+        return {}
     pairs = key_tags.subquery()
     key_col, tag_col = pairs.c[0], pairs.c[1]
     undated = replace(filters, since=None, until=None)
+    half = case((Conversation.opened_at >= split, "recent"), else_="baseline")
     convs = (
         filtered_query(session, workspace_id=workspace_id, filters=undated)
         .where(Conversation.opened_at >= start, Conversation.opened_at < end)
         .with_only_columns(
-            Conversation.id.label("id"),
-            Conversation.account_id.label("account_id"),
-            (Conversation.opened_at >= split).label("recent"),
+            Conversation.id.label("id"), Conversation.account_id.label("account_id"), half.label("bucket")
         )
         .subquery()
     )
-    base = (
-        select(key_col.label("key"), convs.c.id, convs.c.account_id, convs.c.recent)
+    hits = (
+        select(key_col.label("key"), convs.c.id, convs.c.account_id, convs.c.bucket)
         .select_from(convs)
         .join(TagAssignment, TagAssignment.conversation_id == convs.c.id)
         .join(pairs, tag_col == TagAssignment.tag_id)
-        .where(TagAssignment.workspace_id == workspace_id, TagAssignment.status.in_(_statuses(filters)))
+        .where(TagAssignment.status.in_(_statuses(filters)), TagAssignment.conversation_id.between(*ids))
         .distinct()
-        .subquery()
+        .cte("hits")
     )
-    recent = func.sum(case((base.c.recent, 1), else_=0))
-    counts = {
-        key: (int(n), int(r or 0))
-        for key, n, r in session.execute(select(base.c.key, func.count(), recent).group_by(base.c.key))
-    }
     out: dict[int, tuple[Totals, int, int]] = {}
-    for key, n, a, arr in session.execute(_totals(base, base.c.key)):
-        total, recent_n = counts.get(key, (0, 0))
-        out[key] = (Totals(int(n or 0), int(a or 0), int(arr or 0)), total - recent_n, recent_n)
+    for key, (points, totals) in _read(session.execute(_rollup(hits, "key")), keyed=True).items():
+        out[key] = (totals, points.get("baseline", (0, 0, 0))[0], points.get("recent", (0, 0, 0))[0])
     return out
 
 
