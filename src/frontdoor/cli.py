@@ -36,6 +36,7 @@ OPTIONAL_COMMANDS: list[tuple[str, str]] = [
     ("frontdoor.commands.tags_cmd", "tags_group"),
     ("frontdoor.commands.themes_cmd", "themes_command"),
     ("frontdoor.commands.eval_cmd", "eval_command"),
+    ("frontdoor.commands.alerts_cmd", "alerts_group"),
     ("frontdoor.commands.loop_cmd", "loop_group"),
     ("frontdoor.commands.oncall_cmd", "oncall_group"),
     ("frontdoor.commands.roadmap_cmd", "roadmap_group"),
@@ -58,6 +59,8 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn known errors into one line on stderr."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     importlib.import_module("frontdoor.services.tagging").register_event_handlers()  # tag as they arrive
+    # After tagging: spike alerts count the tags just given.
+    importlib.import_module("frontdoor.services.alerts").register_event_handlers()
     importlib.import_module("frontdoor.services.routing").register_event_handlers()  # then route them
     try:
         # Without standalone mode click returns ctx.exit()'s code instead of exiting with it.

@@ -11,6 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from frontdoor import __version__
 from frontdoor.errors import AuthenticationError, Conflict, NotFound, PermissionDenied, ValidationError
+from frontdoor.services.alerts import register_event_handlers as register_alert_handlers
 from frontdoor.services.store import Store
 from frontdoor.services.routing import register_event_handlers as register_routing_handlers
 from frontdoor.services.tagging import register_event_handlers as register_tagging_handlers
@@ -28,6 +29,7 @@ from frontdoor.web.routes import (
     pages,
     taxonomy,
 )
+from frontdoor.web.routes import alerts as alerts_pages
 from frontdoor.web.routes import insights as insights_pages
 from frontdoor.web.routes import routing as routing_pages
 from frontdoor.web.routes import settings as settings_pages
@@ -59,6 +61,7 @@ def create_app(store: Store) -> FastAPI:
     # Webhook deliveries ingest inside this process (SQLite); tag them as they arrive.
     register_tagging_handlers()
     register_routing_handlers()  # after tagging, so routing rules see the new tags
+    register_alert_handlers()  # after tagging, so spikes count the new tags
     app.state.login_limiter = RateLimiter(limit=10, window=300.0)
     app.add_middleware(
         SessionMiddleware,
@@ -137,5 +140,6 @@ def create_app(store: Store) -> FastAPI:
     for page in (conversations, taxonomy, accounts, insights_pages, pages, settings_pages, invite):
         app.include_router(page.router)
     app.include_router(routing_pages.router)
+    app.include_router(alerts_pages.router)
     app.include_router(api.router)
     return app
