@@ -336,4 +336,5 @@ def test_transcripts_end_to_end_and_reimport_changes_nothing(store: Store, works
         assert again.conversations.new == again.conversations.updated == 0
         assert again.messages.new == again.messages.updated == 0
         assert again.contacts_created == again.accounts_created == 0
-    assert _rows(store, workspace) == {**expected, "quarantined": 8}  # bad cues are reported again
+        assert again.quarantined == summaries[kind].quarantined  # bad cues are reported again
+    assert _rows(store, workspace) == expected  # ... but not stored twice
