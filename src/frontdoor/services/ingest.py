@@ -23,8 +23,9 @@ stays flat however large the input is):
 5. after each commit, emit :data:`~frontdoor.services.events.CONVERSATIONS_INGESTED` with
    the ids of the conversations created or changed.
 
-Everything is Core SQL with bulk ``IN (...)`` selects and executemany inserts/updates,
-identical on SQLite and PostgreSQL.
+Everything is Core SQL: bulk selects of existing rows and executemany updates. New rows
+are inserted with executemany on SQLite and with ``COPY`` on PostgreSQL
+(:mod:`frontdoor.services.bulk`; conversation ids are taken from the sequence first).
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ from frontdoor.models import (
     SurveyKind,
     SurveyResponse,
 )
-from frontdoor.services import events
+from frontdoor.services import bulk, events
 from frontdoor.services.identity import IdentityResolver, Resolved
 from frontdoor.services.pii import redactor_for
 from frontdoor.services.store import Store
@@ -299,6 +300,7 @@ class _Pipeline:
         self.source_id = source_id
         self.file = file[:1000]
         self.max_chars = store.settings.max_text_chars
+        self.postgresql = store.dialect == "postgresql"
         self.summary = ImportSummary()
         self.on_bad = on_bad
         with store.session() as s:
@@ -643,7 +645,14 @@ class _Pipeline:
                     updates.append(values)
                     summary.conversations.updated += 1
                     touched.add(old.id)
-        if inserts:
+        if inserts and self.postgresql:
+            # Ids first, then one COPY: no RETURNING, no multi-row INSERT to parse.
+            for values, cid in zip(inserts, bulk.next_ids(s, _CONV, len(inserts)), strict=True):
+                values["id"] = cid
+                conv_ids[str(values["external_id"])] = cid
+                touched.add(cid)
+            bulk.copy_rows(s, _CONV, inserts)
+        elif inserts:
             result = s.execute(
                 _CONV.insert().returning(c.id, c.external_id, sort_by_parameter_order=True), inserts
             )
@@ -739,7 +748,9 @@ class _Pipeline:
                     recount.add(conv_id)
                     recount.add(old[1])
                 touched.add(conv_id)
-        if inserts:
+        if inserts and self.postgresql:
+            bulk.copy_rows(s, _MSG, inserts)
+        elif inserts:
             s.execute(_MSG.insert(), inserts)
         if updates:
             s.execute(
