@@ -701,6 +701,7 @@ def export_csv(
             )
         )
         session.expire_all()
+    sync_delivery(session, workspace_id=workspace_id, item_id=item_id)
     view = loop_view(session, workspace_id=workspace_id, item_id=item_id)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")

@@ -12,8 +12,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from frontdoor import __version__
 from frontdoor.errors import AuthenticationError, Conflict, NotFound, PermissionDenied, ValidationError
 from frontdoor.services.alerts import register_event_handlers as register_alert_handlers
-from frontdoor.services.store import Store
 from frontdoor.services.routing import register_event_handlers as register_routing_handlers
+from frontdoor.services.store import Store
 from frontdoor.services.tagging import register_event_handlers as register_tagging_handlers
 from frontdoor.web import api
 from frontdoor.web.deps import CsrfFailed, LoginRequired
@@ -31,6 +31,8 @@ from frontdoor.web.routes import (
 )
 from frontdoor.web.routes import alerts as alerts_pages
 from frontdoor.web.routes import insights as insights_pages
+from frontdoor.web.routes import loop as loop_pages
+from frontdoor.web.routes import oncall as oncall_pages
 from frontdoor.web.routes import routing as routing_pages
 from frontdoor.web.routes import settings as settings_pages
 from frontdoor.web.security import RateLimiter
@@ -141,5 +143,7 @@ def create_app(store: Store) -> FastAPI:
         app.include_router(page.router)
     app.include_router(routing_pages.router)
     app.include_router(alerts_pages.router)
+    app.include_router(loop_pages.router)
+    app.include_router(oncall_pages.router)
     app.include_router(api.router)
     return app

@@ -1,4 +1,4 @@
-"""Surveys and on-call: simple pages over the existing tables (insights and roadmap: routes/insights.py)."""
+"""Surveys (insights and roadmap: routes/insights.py; on-call: routes/oncall.py)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,3 @@ def surveys(request: Request, session: SessionDep, user: CurrentUser) -> Respons
     )
     return render(request, "surveys.html", {"rows": rows}, user=user)
 
-
-@router.get("/oncall", include_in_schema=False)
-def oncall(request: Request, user: CurrentUser) -> Response:
-    """The customer on-call rotation (arrives with the insights work)."""
-    return render(request, "oncall.html", {}, user=user)

@@ -1,0 +1,56 @@
+"""UI strings of the close-the-loop page (/roadmap/{id}/loop)."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "loop.title": {"ko": "고객에게 알리기", "en": "Close the loop"},
+    "loop.status": {"ko": "상태", "en": "Status"},
+    "loop.shipped_at": {"ko": "출시일", "en": "shipped"},
+    "loop.ship": {"ko": "출시 완료로 표시하고 메시지 작성", "en": "Mark shipped and draft messages"},
+    "loop.ship_hint": {
+        "ko": "요청한 고객마다 한 통씩 메시지 초안을 만듭니다. 아직 보내지는 않습니다.",
+        "en": "Drafts one message per contact who asked. Nothing is sent yet.",
+    },
+    "loop.draft": {"ko": "새로 요청한 고객에게 초안 작성", "en": "Draft for new contacts"},
+    "loop.send": {"ko": "이메일 보내기", "en": "Send emails"},
+    "loop.export_mark": {
+        "ko": "CSV로 내보내고 알린 것으로 기록",
+        "en": "Export CSV and record as told",
+    },
+    "loop.download_csv": {"ko": "CSV 다운로드 (기록 안 함)", "en": "Download CSV (records nothing)"},
+    "loop.done.drafted": {"ko": "새 초안", "en": "New drafts"},
+    "loop.done.sent": {"ko": "발송 대기열에 넣음", "en": "Emails queued"},
+    "loop.done.template": {
+        "ko": "템플릿을 저장했습니다. 이후 작성하는 초안에 쓰입니다.",
+        "en": "Template saved. Drafts made from now on use it.",
+    },
+    "loop.already": {"ko": "이미 처리됨", "en": "Already done"},
+    "loop.failed": {"ko": "실패", "en": "Failed"},
+    "loop.no_email": {"ko": "이메일 없음", "en": "No email"},
+    "loop.asked": {"ko": "요청한 고객 (초안 없음)", "en": "Contacts who asked (not drafted)"},
+    "loop.asked_hint": {
+        "ko": "이 항목의 태그(하위 태그 포함)가 확정된 대화의 고객입니다.",
+        "en": "Contacts of conversations confirmed with this item's tags (or their descendants).",
+    },
+    "loop.messages": {"ko": "메시지", "en": "Messages"},
+    "loop.no_rows": {
+        "ko": "아직 초안이 없습니다. 항목이 출시되면 초안을 만드세요.",
+        "en": "No drafts yet. Draft them once the item has shipped.",
+    },
+    "loop.contact": {"ko": "고객", "en": "Contact"},
+    "loop.email": {"ko": "이메일", "en": "Email"},
+    "loop.state": {"ko": "상태", "en": "State"},
+    "loop.state.drafted": {"ko": "초안", "en": "Drafted"},
+    "loop.state.sending": {"ko": "발송 중", "en": "Sending"},
+    "loop.state.sent": {"ko": "이메일 발송됨", "en": "Emailed"},
+    "loop.state.exported": {"ko": "CSV로 전달됨", "en": "Told via CSV"},
+    "loop.state.failed": {"ko": "실패", "en": "Failed"},
+    "loop.told_at": {"ko": "알린 시각", "en": "Told at"},
+    "loop.preview": {"ko": "메시지 보기", "en": "Show message"},
+    "loop.template": {"ko": "메시지 템플릿", "en": "Message template"},
+    "loop.template_hint": {
+        "ko": "고객의 언어(없으면 워크스페이스 기본 언어)로 선택됩니다. 쓸 수 있는 자리표시자:",
+        "en": "Chosen by the contact's language (else the workspace default). Placeholders:",
+    },
+    "loop.subject": {"ko": "제목", "en": "Subject"},
+    "loop.body": {"ko": "본문", "en": "Body"},
+    "loop.save_template": {"ko": "템플릿 저장", "en": "Save template"},
+}
