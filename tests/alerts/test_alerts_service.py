@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from conftest import KEYWORD, Tagged, chat, ingest
 from frontdoor.db.base import utcnow
 from frontdoor.errors import PermissionDenied, ValidationError
-from frontdoor.models import Alert, Notification, NotificationStatus, Role, User, Workspace
+from frontdoor.models import Alert, Conversation, Notification, NotificationStatus, Role, User, Workspace
 from frontdoor.services import events
 from frontdoor.services.alerts import (
     acknowledge_alert,
@@ -140,6 +140,25 @@ def test_a_slow_trickle_and_a_quiet_tag_raise_nothing(queue: Store, tagged: Tagg
         drain(queue)
     assert _alerts(queue) == []
     assert slack.requests == []
+
+
+def test_backfilled_history_evaluates_nothing(store: Store, tagged: Tagged, no_alert_handler: None) -> None:
+    now = utcnow()
+    old = [chat(f"o{i}", now - dt.timedelta(days=3, minutes=i), SYNC_TEXT) for i in range(12)]
+    ingest(store, tagged, old, tag=True)
+    with store.session() as session:
+        ids = list(session.scalars(select(Conversation.id)))
+    assert len(ids) == 12
+    assert on_conversations_ingested(store, workspace_id=tagged.workspace_id, conversation_ids=ids) == []
+    fresh = [chat("f", now - dt.timedelta(minutes=5), SYNC_TEXT)]
+    ingest(store, tagged, fresh, tag=True)
+    with store.session() as session:
+        fresh_id = session.scalar(select(Conversation.id).where(Conversation.external_id == "f"))
+    assert fresh_id is not None
+    [evaluated] = on_conversations_ingested(
+        store, workspace_id=tagged.workspace_id, conversation_ids=[fresh_id]
+    )
+    assert (evaluated.tag_id, evaluated.spike.observed, evaluated.spike.fired) == (tagged.tag_id, 1, False)
 
 
 def test_cooldown_then_a_new_alert_after_it(queue: Store, tagged: Tagged, no_alert_handler: None) -> None:

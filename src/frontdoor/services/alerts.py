@@ -47,6 +47,7 @@ from frontdoor.models import (
     Message,
     Tag,
     TagAssignment,
+    TagStatus,
     User,
     Workspace,
 )
@@ -310,7 +311,9 @@ def check_tags(
             return []
         t = config.thresholds
         window = dt.timedelta(hours=t.window_hours)
-        query = select(Tag.id, Tag.path).where(Tag.workspace_id == workspace_id, Tag.status == "active")
+        query = select(Tag.id, Tag.path).where(
+            Tag.workspace_id == workspace_id, Tag.status == TagStatus.ACTIVE
+        )
         if tag_ids is not None:
             wanted = sorted(set(tag_ids))
             if not wanted:
@@ -410,15 +413,23 @@ def on_conversations_ingested(
         return []
     with store.session() as session:
         workspace = session.get(Workspace, workspace_id)
-        if workspace is None or not alert_settings(workspace).enabled:
+        if workspace is None:
             return []
+        config = alert_settings(workspace)
+        if not config.enabled:
+            return []
+        # Only conversations opened inside the current window can change it: a backfill of
+        # old history evaluates nothing (and costs one query per batch).
+        since = utcnow() - dt.timedelta(hours=config.thresholds.window_hours)
         tag_ids = set(
             session.scalars(
                 select(TagAssignment.tag_id)
+                .join(Conversation, Conversation.id == TagAssignment.conversation_id)
                 .where(
                     TagAssignment.workspace_id == workspace_id,
                     TagAssignment.conversation_id.in_(list(conversation_ids)),
                     TagAssignment.status != AssignmentStatus.REJECTED,
+                    Conversation.opened_at >= since,
                 )
                 .distinct()
             )
