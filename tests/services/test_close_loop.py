@@ -317,3 +317,22 @@ def test_export_cells_cannot_become_spreadsheet_formulas(store: Store, loop: Loo
         text = close_loop.export_csv(s, workspace_id=loop.workspace_id, item_id=loop.item_id)
     park = next(r for r in csv.DictReader(io.StringIO(text)) if r["contact_id"] == str(loop.park))
     assert park["name"] == '\'=HYPERLINK("http://x")'
+
+
+def test_marking_shipped_on_the_roadmap_drafts_once(store: Store, loop: Loop) -> None:
+    from frontdoor.services import roadmap
+
+    admin = _admin(store, loop.workspace_id)
+    with store.session() as s:
+        item = s.get(RoadmapItem, loop.item_id)
+        assert item is not None
+        tag_ids = [t.id for t in item.tags]
+    data = roadmap.ItemInput(title="CSV export for large ranges", status="building", tag_ids=tag_ids)
+    with store.session() as s:
+        roadmap.update_item(s, user=admin, item_id=loop.item_id, data=data)
+    assert _rows(store, loop.item_id) == {}
+    shipped = dataclasses.replace(data, status="shipped")
+    for _ in range(2):  # saving the shipped item again drafts nobody twice
+        with store.session() as s:
+            roadmap.update_item(s, user=admin, item_id=loop.item_id, data=shipped)
+    assert set(_rows(store, loop.item_id)) == {loop.kim, loop.smith, loop.park, loop.lee}

@@ -181,6 +181,7 @@ def create_item(session: Session, *, user: User, data: ItemInput) -> RoadmapItem
     item.tags = tags
     session.add(item)
     session.flush()
+    _draft_loop(session, item)
     return item
 
 
@@ -224,7 +225,16 @@ def update_item(session: Session, *, user: User, item_id: int, data: ItemInput) 
         )
     session.flush()
     session.expire(item, ["tags"])
+    _draft_loop(session, item)
     return item
+
+
+def _draft_loop(session: Session, item: RoadmapItem) -> None:
+    """Shipping drafts one close-the-loop message per contact who asked (nobody twice)."""
+    if item.status == RoadmapStatus.SHIPPED:
+        from frontdoor.services.close_loop import draft
+
+        draft(session, workspace_id=item.workspace_id, item_id=item.id)
 
 
 @dataclass(frozen=True)
