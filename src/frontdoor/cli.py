@@ -42,6 +42,7 @@ OPTIONAL_COMMANDS: list[tuple[str, str]] = [
     ("frontdoor.commands.roadmap_cmd", "roadmap_group"),
     ("frontdoor.commands.route_cmd", "route_command"),
     ("frontdoor.commands.route_cmd", "routing_group"),
+    ("frontdoor.commands.accounts_cmd", "accounts_group"),
 ]
 
 

@@ -138,5 +138,8 @@ def test_compare_names_the_signals_that_moved() -> None:
     ]
     changes = compare(before, after)
     assert [c.key for c in changes] == ["satisfaction", "problems"]
-    assert changes[0].points_delta == -20.0  # 0.5 x 40 - 0.5 x 80
+    assert changes[0].points_delta == -20.0  # lost 0.5 x 20 before, 0.5 x 60 after
     assert changes[1].before is None and changes[1].points_delta == 0.0
+    # Unchanged scores whose weight shifts still move points: counted from 0 to 0.5.
+    shifted = compare([Signal("usage", 50.0, 0.0, {"n": 2})], [Signal("usage", 50.0, 0.5, {"n": 3})])
+    assert shifted[0].counted_changed and shifted[0].points_delta == -25.0

@@ -378,14 +378,23 @@ def test_snapshots_keep_history_and_name_what_changed(
     assert [h.taken_on for h in history] == [NOW.date(), week_ago.date()]
     assert history[-1].changes == []
     changes = {c.key: c for c in history[0].changes}
-    # A week ago the open bug (2 days old) did not exist: problems 75 -> 50, and one
-    # more negative conversation: sentiment 3 conversations (0 + 0.5 + 1) / 3 = 50 -> 37.5.
-    assert changes["problems"].before is not None and changes["problems"].before.score == 75.0
-    assert changes["problems"].after is not None and changes["problems"].after.score == 50.0
-    assert changes["sentiment"].before is not None and changes["sentiment"].before.score == 50.0
-    # Recency: last conversation 3 days before week_ago -> 100 both times, not a change of score;
-    # its days moved (3 -> 2), so it is listed with a zero point change.
-    assert changes["recency"].points_delta == 0.0
+    # A week ago: the NPS 9 (5 days ago) was not given yet: (0 + 0 + 0.5) / 3 = 16.7 -> 37.5 now;
+    # the open bug (2 days old) did not exist: problems 75 -> 50; sentiment of the complaint,
+    # churn risk and goal conversations (0 + 0.5 + 1) / 3 = 50 -> 37.5 with the bug's negative.
+    assert changes["satisfaction"].before.score == pytest.approx(16.7)  # type: ignore[union-attr]
+    assert changes["problems"].before.score == 75.0  # type: ignore[union-attr]
+    assert changes["problems"].after.score == 50.0  # type: ignore[union-attr]
+    assert changes["sentiment"].before.score == 50.0  # type: ignore[union-attr]
+    # Points lost, before - after: satisfaction 0.3333 x (83.3 - 62.5) = +6.9, sentiment
+    # 0.2778 x (50 - 62.5) = -3.5, problems 0.2222 x (25 - 50) = -5.6 (each within 0.1 of
+    # rounding: points lost are rounded to 0.1 before they are subtracted).
+    assert [c.key for c in history[0].changes] == ["satisfaction", "problems", "sentiment"]
+    assert [c.points_delta for c in history[0].changes] == pytest.approx([6.9, -5.6, -3.5], abs=0.11)
+    # Recency stayed 100 (3 and 2 days): not a change. The deltas add up to the score's move.
+    assert "recency" not in changes
+    assert history[1].score == pytest.approx(52.8, abs=0.05)
+    total = sum(c.points_delta for c in history[0].changes)
+    assert total == pytest.approx(history[0].score - history[1].score, abs=0.2)
 
 
 def test_stage_changes_are_logged_with_who_when_why(

@@ -400,7 +400,12 @@ def compute_health(inputs: HealthInputs, config: HealthConfig | None = None) -> 
 
 @dataclass(frozen=True)
 class SignalChange:
-    """How one signal moved between two snapshots, in points of the health score."""
+    """How one signal moved between two snapshots.
+
+    ``points_delta`` is the change in what the signal costs (``points_lost``), negated: the
+    deltas of all signals add up to the change of the health score (up to rounding), because
+    the score is 100 minus the points lost.
+    """
 
     key: str
     before: Signal | None
@@ -408,22 +413,34 @@ class SignalChange:
 
     @property
     def points_delta(self) -> float:
-        """Change of this signal's contribution (after minus before)."""
-        after = self.after.points if self.after else 0.0
-        before = self.before.points if self.before else 0.0
-        return round(after - before, 1)
+        """Points this signal added to (positive) or took from (negative) the score."""
+        after = self.after.points_lost if self.after else 0.0
+        before = self.before.points_lost if self.before else 0.0
+        return round(before - after, 1)
+
+    @property
+    def counted_changed(self) -> bool:
+        """The signal started or stopped counting (enough data, or none)."""
+        was = self.before is not None and self.before.weight > 0
+        now = self.after is not None and self.after.weight > 0
+        return was != now
 
 
 def compare(before: list[Signal], after: list[Signal]) -> list[SignalChange]:
-    """The signals whose score, weight or numbers changed, the biggest move in points first."""
+    """Signals whose score, counting or cost changed; the biggest move in points first."""
     old = {s.key: s for s in before}
     new = {s.key: s for s in after}
     changes = []
     for key in SIGNALS:
-        a, b = old.get(key), new.get(key)
-        if a is None and b is None:
+        change = SignalChange(key, old.get(key), new.get(key))
+        if change.before is None and change.after is None:
             continue
-        if a is not None and b is not None and (a.score, a.weight, a.detail) == (b.score, b.weight, b.detail):
+        same_score = (
+            change.before is not None
+            and change.after is not None
+            and change.before.score == change.after.score
+        )
+        if same_score and not change.counted_changed and change.points_delta == 0:
             continue
-        changes.append(SignalChange(key, a, b))
+        changes.append(change)
     return sorted(changes, key=lambda c: -abs(c.points_delta))

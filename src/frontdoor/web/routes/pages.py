@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
-from frontdoor.models import SurveyResponse
 from frontdoor.web.deps import CurrentUser, SessionDep
 from frontdoor.web.templating import render
 
@@ -14,15 +12,28 @@ router = APIRouter()
 
 
 @router.get("/surveys", include_in_schema=False)
-def surveys(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    """Latest survey responses."""
-    rows = list(
-        session.scalars(
-            select(SurveyResponse)
-            .where(SurveyResponse.workspace_id == user.workspace_id)
-            .order_by(SurveyResponse.responded_at.desc())
-            .limit(100)
-        )
-    )
-    return render(request, "surveys.html", {"rows": rows}, user=user)
+def surveys(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    group: str = "month",
+    start: str = "",
+    end: str = "",
+    account: str = "",
+) -> Response:
+    """NPS, CSAT and CES overall and by time, team, agent, segment, plan or account."""
+    from frontdoor.services.survey_page import parse_day, survey_page
+    from frontdoor.services.surveys import GROUPS
 
+    group = group if group in GROUPS and group != "none" else "month"
+    page = survey_page(
+        session,
+        workspace_id=user.workspace_id,
+        group_by=group,
+        start=parse_day(start, "start"),
+        end=parse_day(end, "end"),
+        account_id=int(account) if account.isdigit() else None,
+    )
+    params = {"group": group, "start": start[:10], "end": end[:10], "account": account[:20]}
+    groups = [g for g in GROUPS if g != "none"]
+    return render(request, "surveys.html", {"page": page, "params": params, "groups": groups}, user=user)
