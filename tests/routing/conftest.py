@@ -48,6 +48,7 @@ def conversation(
     kind: str = "api",
     external_id: str | None = None,
     subject: str = "",
+    opened_at: dt.datetime | None = None,
 ) -> Conversation:
     """A conversation with one customer message ``text``."""
     n = next(_ids)
@@ -68,7 +69,7 @@ def conversation(
         account_id=account.id if account is not None else None,
         contact_id=contact.id,
         subject=subject,
-        opened_at=BASE + dt.timedelta(minutes=n),
+        opened_at=opened_at or BASE + dt.timedelta(minutes=n),
         message_count=1,
         attributes={},
     )

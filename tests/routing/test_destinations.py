@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import select
 from tests.routing.conftest import RecordingServer, conversation, run_deferred, source
 
+from frontdoor.db.base import utcnow
 from frontdoor.errors import AuthenticationError
-from frontdoor.models import Notification, RouteEvent, User, Workspace
+from frontdoor.models import ConversationStatus, Notification, RouteEvent, User, Workspace
 from frontdoor.routing.channeltalk import AssignmentFailed, ChannelTalkTeamAssigner
 from frontdoor.services import routing, routing_config
 from frontdoor.services.routing_delivery import dispatch
@@ -93,7 +94,13 @@ def test_new_route_tells_slack_and_assigns_the_channeltalk_team(
             s, workspace_id=ws, user=admin, rule={"name": "quotes", "team": "sales", "keywords": "견적"}
         )
         cid = conversation(
-            s, ws, "견적 부탁드려요", kind="channeltalk", external_id="chat-9", subject="견적 <!channel>"
+            s,
+            ws,
+            "견적 부탁드려요",
+            kind="channeltalk",
+            external_id="chat-9",
+            subject="견적 <!channel>",
+            opened_at=utcnow(),
         ).id
     result = routing.route_conversations(store, workspace_id=ws, conversation_ids=[cid])
     assert result.routed == 1
@@ -139,10 +146,44 @@ def test_failed_assignment_is_recorded_on_the_event(
             settings={"access_key": "ak", "access_secret": "bad", "base_url": http_server.url},
         )
         routing_config.save_team(s, workspace_id=ws, user=admin, key="support", channeltalk_team_id="5")
-        cid = conversation(s, ws, "hi", kind="channeltalk", external_id="chat-3").id
+        cid = conversation(s, ws, "hi", kind="channeltalk", external_id="chat-3", opened_at=utcnow()).id
     routing.route_conversations(store, workspace_id=ws, conversation_ids=[cid])
     run_deferred(store, backend)
     with store.session() as s:
         outcome = s.scalars(select(RouteEvent)).one().attributes["channeltalk"]
     assert outcome["status"] == "failed" and "HTTP 403" in outcome["error"]
     assert [r.path for r in http_server.seen] == ["/user-chats/chat-3"]
+
+
+def test_history_and_closed_conversations_notify_nobody(
+    queue: Store, backend: str, workspace: Workspace, admin: User, http_server: RecordingServer
+) -> None:
+    store = queue
+    ws = workspace.id
+    with store.session() as s:
+        source(
+            s,
+            ws,
+            kind="channeltalk",
+            settings={"access_key": "a", "access_secret": "b", "base_url": http_server.url},
+        )
+        routing_config.save_team(
+            s,
+            workspace_id=ws,
+            user=admin,
+            key="support",
+            slack_webhook_url=f"{http_server.url}/slack",
+            channeltalk_team_id="5",
+        )
+        old = conversation(s, ws, "imported last year", kind="channeltalk", external_id="old-1").id
+        closed = conversation(
+            s, ws, "closed today", kind="channeltalk", external_id="closed-1", opened_at=utcnow()
+        )
+        closed.status = ConversationStatus.CLOSED
+        closed_id = closed.id
+    result = routing.route_conversations(store, workspace_id=ws, conversation_ids=[old, closed_id])
+    run_deferred(store, backend)
+    assert result.routed == 2
+    assert http_server.seen == []
+    with store.session() as s:
+        assert s.scalars(select(Notification)).all() == []

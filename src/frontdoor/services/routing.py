@@ -356,7 +356,7 @@ def route_conversations(
             batch_ids = [e.id for e in new_events]
         result.event_ids.extend(batch_ids)
         if notify and batch_ids:
-            dispatch(store, workspace_id=workspace_id, event_ids=batch_ids)
+            dispatch(store, workspace_id=workspace_id, event_ids=batch_ids, live_only=True)
     return result
 
 

@@ -5,11 +5,13 @@ conversation to another team). Slack messages go through
 :func:`frontdoor.services.notifications.send_once` with the key ``route:<event id>:slack``,
 so each route event is posted at most once, durably and with retries. Channel Talk
 assignments run as the task ``routing_assign_channeltalk``; the result is recorded on the
-route event (``attributes["channeltalk"]``).
+route event (``attributes["channeltalk"]``). Arrivals are announced only for open
+conversations active in the last 24 hours, so importing history notifies nobody.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -18,7 +20,7 @@ from sqlalchemy import select
 
 from frontdoor.db.base import utcnow
 from frontdoor.errors import ValidationError
-from frontdoor.models import Conversation, RouteEvent, Source
+from frontdoor.models import Conversation, ConversationStatus, RouteEvent, Source
 from frontdoor.services.routing_config import Team, routing_config
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,6 +29,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["assign_channeltalk_task", "dispatch", "slack_escape"]
 
 log = logging.getLogger(__name__)
+
+#: Arrivals are announced only for open conversations active within this window.
+LIVE_WINDOW = dt.timedelta(hours=24)
 
 
 def slack_escape(text: str) -> str:
@@ -51,8 +56,28 @@ def _slack_message(store: Store, event: RouteEvent, conv: Conversation, team: Te
     return slack_payload(text, blocks=blocks)
 
 
-def dispatch(store: Store, *, workspace_id: int, event_ids: Sequence[int]) -> dict[str, int]:
+def _is_live(conv: Conversation, now: dt.datetime) -> bool:
+    """Open and active within :data:`LIVE_WINDOW`: a conversation someone should pick up now."""
+    last = conv.last_message_at or conv.opened_at
+    return conv.status == ConversationStatus.OPEN and last is not None and now - last <= LIVE_WINDOW
+
+
+def dispatch(
+    store: Store, *, workspace_id: int, event_ids: Sequence[int], live_only: bool = False
+) -> dict[str, int]:
     """Notify each event's team: Slack (durable, once per event) and Channel Talk assignment.
+
+    Parameters
+    ----------
+    store : Store
+        The store.
+    workspace_id : int
+        The workspace.
+    event_ids : sequence of int
+        Route events to deliver.
+    live_only : bool
+        Skip conversations that are closed or quiet for more than :data:`LIVE_WINDOW`
+        (arrivals: importing a year of history must not page every team).
 
     Returns
     -------
@@ -72,9 +97,10 @@ def dispatch(store: Store, *, workspace_id: int, event_ids: Sequence[int]) -> di
             .where(RouteEvent.workspace_id == workspace_id, RouteEvent.id.in_(list(event_ids)))
         ).all()
         work: list[tuple[int, Team, dict[str, Any] | None, bool]] = []
+        now = utcnow()
         for event, conv, kind, source_settings in rows:
             team = cfg.team(event.route)
-            if team is None:
+            if team is None or (live_only and not _is_live(conv, now)):
                 continue
             slack = _slack_message(store, event, conv, team) if team.slack_webhook_url else None
             creds = source_settings or {}
