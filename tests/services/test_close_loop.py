@@ -336,3 +336,10 @@ def test_marking_shipped_on_the_roadmap_drafts_once(store: Store, loop: Loop) ->
         with store.session() as s:
             roadmap.update_item(s, user=admin, item_id=loop.item_id, data=shipped)
     assert set(_rows(store, loop.item_id)) == {loop.kim, loop.smith, loop.park, loop.lee}
+
+
+def test_send_while_email_is_off_is_refused_and_keeps_every_draft(store: Store, loop: Loop) -> None:
+    _ship(store, loop)
+    with pytest.raises(ValidationError, match="email is off"):
+        close_loop.send(store, workspace_id=loop.workspace_id, item_id=loop.item_id)
+    assert {r.status for r in _rows(store, loop.item_id).values()} == {LoopStatus.DRAFTED}

@@ -286,6 +286,22 @@ def _seed_week(store: Store, team: Team) -> Week:
 def test_queue_holds_the_weeks_confirmed_conversations_of_the_area(store: Store, team: Team) -> None:
     week = _seed_week(store, team)
     with store.session() as s:
+        # A call opens with a greeting: the excerpt skips customer messages under 20 characters.
+        c6 = s.get(Conversation, week.c6)
+        assert c6 is not None
+        s.add(
+            Message(
+                workspace_id=team.workspace_id,
+                conversation_id=c6.id,
+                source_id=c6.source_id,
+                external_id="c6-hello",
+                author_kind=AuthorKind.CUSTOMER,
+                text="네, 여보세요?",
+                sent_at=c6.opened_at,
+                attributes={},
+            )
+        )
+    with store.session() as s:
         view = oncall.queue(s, workspace_id=team.workspace_id, viewer=team.a, week=dt.date(2026, 12, 3))
     assert view.week == MON_30 and view.area == "area/dashboard"
     assert [i.conversation_id for i in view.items] == [week.c6, week.c2, week.c1]
@@ -294,6 +310,7 @@ def test_queue_holds_the_weeks_confirmed_conversations_of_the_area(store: Store,
     assert (c1.account_name, c1.plan, c1.tag_paths) == ("Big Co", "enterprise", ["area/dashboard/export"])
     # The first customer message, whitespace folded; the internal note is not customer voice.
     assert c1.excerpt == "customer words 1: the export is slow"
+    assert view.items[0].excerpt == "customer words 8: the export is slow"
     with store.session() as s:
         calls = oncall.queue(s, workspace_id=team.workspace_id, viewer=team.a, week=MON_30, calls_only=True)
         nobody = oncall.queue(s, workspace_id=team.workspace_id, viewer=team.c, week=MON_30)
@@ -393,6 +410,14 @@ def test_digest_goes_out_once_per_week_by_email_and_slack(queue_store: Store, te
 
 def test_digest_without_anyone_to_tell_is_refused_and_claims_nothing(store: Store, team: Team) -> None:
     with pytest.raises(ValidationError, match="nobody to send it to"):
+        oncall.send_digest(store, workspace_id=team.workspace_id, week=MON_30)
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(OncallDigest)) == 0
+
+
+def test_digest_by_email_while_email_is_off_is_refused_and_claims_nothing(store: Store, team: Team) -> None:
+    _rotate(store, team)
+    with pytest.raises(ValidationError, match="email is off"):
         oncall.send_digest(store, workspace_id=team.workspace_id, week=MON_30)
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(OncallDigest)) == 0

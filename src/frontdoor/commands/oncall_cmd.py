@@ -117,14 +117,22 @@ def override_command(ctx: click.Context, week: str, email: str | None, workspace
 
 @oncall_group.command("digest")
 @click.option("--week", default=None, help="Any day of the week to report (default: last week).")
+@click.option("--preview", is_flag=True, help="Print the digest; send and record nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @workspace_option
 @click.pass_context
-def digest_command(ctx: click.Context, week: str | None, as_json: bool, workspace: str | None) -> None:
+def digest_command(
+    ctx: click.Context, week: str | None, preview: bool, as_json: bool, workspace: str | None
+) -> None:
     """Send the weekly digest (top quotes per area, rising tags) once; a second run sends nothing."""
     from frontdoor.services import oncall
 
     ws_id = _workspace_id(ctx, workspace)
+    if preview:
+        with store_from(ctx).session() as session:
+            content, text = oncall.preview_digest(session, workspace_id=ws_id, week=_day(week))
+        click.echo(json.dumps(content, ensure_ascii=False) if as_json else text)
+        return
     result = oncall.send_digest(store_from(ctx), workspace_id=ws_id, week=_day(week))
     if as_json:
         click.echo(json.dumps({**result.to_dict(), "content": result.content}, ensure_ascii=False))

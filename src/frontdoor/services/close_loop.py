@@ -539,6 +539,14 @@ def sync_delivery(session: Session, *, workspace_id: int, item_id: int) -> int:
     return changed
 
 
+def _require_email(store: Store) -> None:
+    """Refuse before claiming anything when email is off: rows stay drafted, nothing is lost."""
+    from frontdoor.notify.email import SmtpConfig
+
+    if SmtpConfig.from_settings(store.settings) is None:
+        raise ValidationError("email is off: set FRONTDOOR_SMTP_URL to send, or export CSV instead")
+
+
 def send(store: Store, *, workspace_id: int, item_id: int, user: User | None = None) -> SendResult:
     """Email every drafted message of a shipped item that has an address, once.
 
@@ -561,13 +569,14 @@ def send(store: Store, *, workspace_id: int, item_id: int, user: User | None = N
     NotFound
         No such item.
     ValidationError
-        The item is not shipped.
+        The item is not shipped, or email is off (no ``FRONTDOOR_SMTP_URL``).
     """
     from frontdoor.notify import email_payload
     from frontdoor.services.notifications import send_once
 
     if user is not None:
         require(user, Action.EDIT_ROADMAP)
+    _require_email(store)
     with store.session() as session:
         item = _item(session, workspace_id, item_id)
         if item.status != RoadmapStatus.SHIPPED:

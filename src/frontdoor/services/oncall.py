@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -69,8 +69,11 @@ __all__ = [
     "Shift",
     "build_digest",
     "config_of",
+    "digest_text",
     "engineer_for",
+    "last_week",
     "mark_read",
+    "preview_digest",
     "queue",
     "save_rotation",
     "schedule",
@@ -84,6 +87,8 @@ __all__ = [
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_NOTE = 2000
 EXCERPT_CHARS = 300
+#: Shorter customer messages (greetings) give way to the next one as a conversation's excerpt.
+MIN_EXCERPT = 20
 QUEUE_LIMIT = 300
 DIGEST_QUOTES = 3
 DIGEST_RISING = 10
@@ -436,30 +441,27 @@ class QueueView:
 
 
 def _first_customer_texts(session: Session, conversation_ids: Sequence[int]) -> dict[int, str]:
+    """Each conversation's first customer message that says something (calls open with "hello")."""
     if not conversation_ids:
         return {}
-    first = (
-        select(Message.conversation_id, func.min(Message.sent_at).label("first_at"))
+    out: dict[int, str] = {}
+    fallback: dict[int, str] = {}
+    for conv_id, text in session.execute(
+        select(Message.conversation_id, Message.text)
         .where(
             Message.conversation_id.in_(list(conversation_ids)),
             Message.author_kind == AuthorKind.CUSTOMER,
             Message.is_internal.is_(False),
         )
-        .group_by(Message.conversation_id)
-        .subquery()
-    )
-    out: dict[int, str] = {}
-    for conv_id, text in session.execute(
-        select(Message.conversation_id, Message.text)
-        .join(
-            first,
-            and_(first.c.conversation_id == Message.conversation_id, first.c.first_at == Message.sent_at),
-        )
-        .where(Message.author_kind == AuthorKind.CUSTOMER, Message.is_internal.is_(False))
-        .order_by(Message.conversation_id, Message.id)
+        .order_by(Message.conversation_id, Message.sent_at, Message.id)
     ):
-        out.setdefault(conv_id, " ".join((text or "").split())[:EXCERPT_CHARS])
-    return out
+        if conv_id in out:
+            continue
+        flat = " ".join((text or "").split())[:EXCERPT_CHARS]
+        fallback.setdefault(conv_id, flat)
+        if len(flat) >= MIN_EXCERPT:
+            out[conv_id] = flat
+    return {c: out.get(c, t) for c, t in fallback.items()}
 
 
 def queue(
@@ -839,6 +841,23 @@ def digest_text(content: dict[str, Any], language: str = "en") -> tuple[str, str
     return subject, "\n".join(lines)
 
 
+def last_week(session: Session, workspace_id: int) -> dt.date:
+    """The first day of the last complete week (the digest's default), in the workspace's timezone."""
+    ws = _workspace(session, workspace_id)
+    config = config_of(ws)
+    return week_of(utcnow(), tz=zone(ws.timezone), week_start=config.week_start) - dt.timedelta(weeks=1)
+
+
+def preview_digest(
+    session: Session, *, workspace_id: int, week: dt.date | None = None
+) -> tuple[dict[str, Any], str]:
+    """A week's digest (default: last week) and its text in the workspace's language; sends nothing."""
+    ws = _workspace(session, workspace_id)
+    content = build_digest(session, workspace_id=workspace_id, week=week or last_week(session, workspace_id))
+    language = ws.default_language if ws.default_language in ("ko", "en") else "en"
+    return content, digest_text(content, language)[1]
+
+
 @dataclass
 class DigestResult:
     """What :func:`send_digest` did."""
@@ -878,9 +897,11 @@ def send_digest(
     Raises
     ------
     ValidationError
-        Nobody to send it to (no rotation, no ``email_to``, no Slack webhook).
+        Nobody to send it to (no rotation, no ``email_to``, no Slack webhook), or only
+        email recipients while email is off (no ``FRONTDOOR_SMTP_URL``).
     """
     from frontdoor.notify import email_payload, slack_payload
+    from frontdoor.notify.email import SmtpConfig
     from frontdoor.services.notifications import send_once
 
     with store.session() as session:
@@ -888,7 +909,7 @@ def send_digest(
         config = config_of(ws)
         tz = zone(ws.timezone)
         if week is None:
-            week = week_of(utcnow(), tz=tz, week_start=config.week_start) - dt.timedelta(weeks=1)
+            week = last_week(session, workspace_id)
         start_day = week_of(week, tz=tz, week_start=config.week_start)
         language = ws.default_language if ws.default_language in ("ko", "en") else "en"
         emails = _recipients(session, workspace_id, config)
@@ -896,6 +917,10 @@ def send_digest(
             raise ValidationError(
                 "digest: nobody to send it to (set the rotation, oncall email_to or slack_webhook)"
             )
+        if emails and not config.slack_webhook and SmtpConfig.from_settings(store.settings) is None:
+            raise ValidationError("digest: email is off (set FRONTDOOR_SMTP_URL) and no Slack webhook is set")
+        if SmtpConfig.from_settings(store.settings) is None:
+            emails = []  # Slack only: email is off
         existing = session.scalars(
             select(OncallDigest).where(
                 OncallDigest.workspace_id == workspace_id, OncallDigest.week_start == start_day
