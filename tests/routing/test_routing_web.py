@@ -39,7 +39,11 @@ def test_rules_page_correction_and_accuracy(queue: Store, workspace: Workspace, 
         routing.route_conversations(store, workspace_id=ws, conversation_ids=[cid], notify=False)
 
         detail = client.get(f"/conversations/{cid}").text
-        assert 'id="route-panel"' in detail and "keyword 견적" in detail and 'data-route="sales">Sales<' in detail
+        assert (
+            'id="route-panel"' in detail
+            and "keyword 견적" in detail
+            and 'data-route="sales">Sales<' in detail
+        )
         moved = client.post(
             f"/conversations/{cid}/route",
             data={"csrf": csrf_of(detail), "route": "partnership"},
