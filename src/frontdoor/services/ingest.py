@@ -32,8 +32,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import math
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -285,6 +288,50 @@ def _rows_by_external_id(
         yield from s.execute(select(*columns).where(tc.source_id == source_id, tc.external_id.in_(chunk)))
 
 
+def _prepared_ahead(make: Callable[[], _Batch | None]) -> Iterator[_Batch]:
+    """Yield ``make()``'s batches, preparing the next one in a thread while this one is stored.
+
+    Preparing (parsing, normalizing, redacting, hashing) is pure Python; storing mostly
+    waits on the database, which releases the GIL. Overlapping the two keeps both cores
+    busy on a large import. At most one prepared batch waits, so memory stays flat;
+    batches keep their order and boundaries; an error while reading is raised here.
+    """
+    ready: queue.Queue[tuple[_Batch | None, BaseException | None]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(item: tuple[_Batch | None, BaseException | None]) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            while not stop.is_set():
+                batch = make()
+                if not put((batch, None)) or batch is None:
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            put((None, exc))
+
+    worker = threading.Thread(target=work, name="ingest-prepare", daemon=True)
+    worker.start()
+    try:
+        while True:
+            batch, error = ready.get()
+            if error is not None:
+                raise error
+            if batch is None:
+                return
+            yield batch
+    finally:
+        stop.set()
+        worker.join()
+
+
 class _Pipeline:
     def __init__(
         self,
@@ -446,14 +493,25 @@ class _Pipeline:
 
     # -- the loop ---------------------------------------------------------------------
 
-    def run(self, records: Iterable[Record], progress: Callable[[int], None] | None) -> ImportSummary:
+    def _next_batch(self, records: Iterator[Record]) -> _Batch | None:
+        """Prepare records until a batch is full or the input ends; ``None`` when none were left."""
         batch = _Batch()
         for rec in records:
             self._add(batch, rec)
             if batch.messages >= BATCH_MESSAGES or batch.records >= BATCH_RECORDS:
-                self._flush(batch, progress)
-                batch = _Batch()
-        if batch.records:
+                break
+        return batch if batch.records else None
+
+    def run(self, records: Iterable[Record], progress: Callable[[int], None] | None) -> ImportSummary:
+        it = iter(records)
+        first = self._next_batch(it)
+        if first is None:
+            batches: Iterator[_Batch] = iter(())
+        elif first.messages < BATCH_MESSAGES and first.records < BATCH_RECORDS:
+            batches = iter((first,))  # small input (webhook, API call): no thread
+        else:
+            batches = itertools.chain((first,), _prepared_ahead(lambda: self._next_batch(it)))
+        for batch in batches:
             self._flush(batch, progress)
         self.summary.accounts_created = self.resolver.accounts_created
         self.summary.contacts_created = self.resolver.contacts_created
