@@ -421,3 +421,29 @@ def test_digest_by_email_while_email_is_off_is_refused_and_claims_nothing(store:
         oncall.send_digest(store, workspace_id=team.workspace_id, week=MON_30)
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(OncallDigest)) == 0
+
+
+def test_the_sweep_sends_last_weeks_digest_once(queue_store: Store, team: Team) -> None:
+    from frontdoor.tasks.webhooks import due_work
+
+    store = queue_store
+    task = ("send_oncall_digest", {"workspace_id": team.workspace_id})
+    assert task not in due_work(store)  # no rotation yet
+    _rotate(store, team)
+    assert oncall.due_digests(store) == []  # email is off and there is no webhook
+    with SmtpSink() as smtp:
+        store.settings = dataclasses.replace(store.settings, smtp_url=smtp.url)
+        assert task in due_work(store)
+        assert oncall.send_digest_task(store, workspace_id=team.workspace_id) == "sent"
+        drain(store)
+        assert oncall.due_digests(store) == []
+        assert oncall.send_digest_task(store, workspace_id=team.workspace_id) == "skipped"
+        with store.session() as s:
+            ws = s.get(Workspace, team.workspace_id)
+            assert ws is not None
+            last = oncall.last_week(s, ws.id)
+            ws.settings = {**ws.settings, "oncall": {**ws.settings["oncall"], "auto_digest": False}}
+            s.execute(OncallDigest.__table__.delete())
+        assert oncall.due_digests(store) == []  # opted out
+    assert len(smtp.messages) == 1
+    assert smtp.messages[0]["Subject"] == f"[Acme] Customer on-call digest, week of {last.isoformat()}"

@@ -28,6 +28,7 @@ claim that makes sending it twice impossible; delivery goes through
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -70,6 +71,7 @@ __all__ = [
     "build_digest",
     "config_of",
     "digest_text",
+    "due_digests",
     "engineer_for",
     "last_week",
     "mark_read",
@@ -78,6 +80,7 @@ __all__ = [
     "save_rotation",
     "schedule",
     "send_digest",
+    "send_digest_task",
     "set_override",
     "swap_weeks",
     "week_bounds",
@@ -95,6 +98,9 @@ DIGEST_RISING = 10
 #: The digest judges a tag's week against this many weeks before it.
 DIGEST_BASELINE_WEEKS = 8
 DEFAULT_ANCHOR = dt.date(2026, 1, 5)  # a Monday; any fixed day works
+DIGEST_TASK = "send_oncall_digest"
+
+log = logging.getLogger(__name__)
 
 
 # ------------------------------------------------------------------------- rotation
@@ -992,3 +998,55 @@ def send_digest(
         row.sent_at = utcnow()
         row.attempts = row.attempts + 1
     return DigestResult(week=start_day, created=claimed, channels=channels, content=content)
+
+
+# ---------------------------------------------------------------------- weekly sweep
+
+
+def due_digests(store: Store) -> list[tuple[str, dict[str, Any]]]:
+    """Workspaces whose last complete week has no digest yet and that can send one.
+
+    Part of the workers' periodic sweep (:func:`frontdoor.tasks.webhooks.due_work`), so
+    the digest goes out soon after each week ends. A workspace opts out with
+    ``settings["oncall"]["auto_digest"] = false``; one without a rotation, recipients or
+    a way to send (SMTP or a Slack webhook) is skipped.
+    """
+    from frontdoor.notify.email import SmtpConfig
+
+    email_on = SmtpConfig.from_settings(store.settings) is not None
+    due: list[tuple[str, dict[str, Any]]] = []
+    try:
+        with store.session() as session:
+            for ws in session.scalars(select(Workspace).order_by(Workspace.id)):
+                raw = (ws.settings or {}).get("oncall")
+                if not isinstance(raw, dict) or raw.get("auto_digest") is False:
+                    continue
+                try:
+                    config = config_of(ws)
+                except ValidationError:
+                    continue
+                has_email = bool(config.email_to or config.engineers) and email_on
+                if not has_email and not config.slack_webhook:
+                    continue
+                week = last_week(session, ws.id)
+                sent = session.scalar(
+                    select(OncallDigest.id).where(
+                        OncallDigest.workspace_id == ws.id, OncallDigest.week_start == week
+                    )
+                )
+                if sent is None:
+                    due.append((DIGEST_TASK, {"workspace_id": ws.id}))
+    except Exception:  # the sweep serves other work too; never break it
+        log.exception("looking for due on-call digests failed")
+        return []
+    return due
+
+
+def send_digest_task(store: Store, *, workspace_id: int) -> str:
+    """The ``send_oncall_digest`` task: last week's digest, once (``sent`` or ``skipped``)."""
+    try:
+        result = send_digest(store, workspace_id=workspace_id)
+    except (ValidationError, NotFound) as exc:
+        log.warning("on-call digest of workspace %s not sent: %s", workspace_id, exc)
+        return "skipped"
+    return "sent" if result.created else "skipped"

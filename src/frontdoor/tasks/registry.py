@@ -52,6 +52,10 @@ TASKS: dict[str, TaskSpec] = {
     "deliver_notification": TaskSpec(
         "frontdoor.services.notifications:deliver_notification", dedupe_by=("notification_id",), swept=True
     ),
+    # The weekly on-call digest; the sweep finds weeks without one (services.oncall.due_digests).
+    "send_oncall_digest": TaskSpec(
+        "frontdoor.services.oncall:send_digest_task", dedupe_by=("workspace_id",), swept=True
+    ),
 }
 
 

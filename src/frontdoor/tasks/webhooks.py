@@ -222,7 +222,8 @@ def _failed(store: Store, delivery: WebhookDelivery, *, kind: str, body: bytes, 
 
 
 def due_work(store: Store, *, limit: int = 500) -> list[tuple[str, dict[str, Any]]]:
-    """Work a worker should take now: deliveries pending, due for retry or abandoned; due notifications.
+    """Work a worker should take now: deliveries pending, due for retry or abandoned; due notifications
+    and weekly on-call digests.
 
     Also gives up deliveries whose worker died on the last allowed attempt.
     """
@@ -250,8 +251,9 @@ def due_work(store: Store, *, limit: int = 500) -> list[tuple[str, dict[str, Any
     ]
     # Outbound notifications are durable work too; one sweep serves both.
     from frontdoor.services.notifications import due_notifications
+    from frontdoor.services.oncall import due_digests
 
-    return work + due_notifications(store, limit=limit)
+    return work + due_notifications(store, limit=limit) + due_digests(store)
 
 
 def sweep_webhook_deliveries(store: Store, **_: Any) -> int:
