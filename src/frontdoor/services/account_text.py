@@ -84,6 +84,11 @@ def change_text(change: SignalChange, language: str) -> str:
         after=after,
         delta=f"{change.points_delta:+g}",
     )
+    before_w = change.before.weight if change.before else 0.0
+    after_w = change.after.weight if change.after else 0.0
+    if before_w > 0 and after_w > 0 and before_w != after_w:  # another signal joined or left
+        pct = {"before": f"{100 * before_w:.0f}", "after": f"{100 * after_w:.0f}"}
+        text += _fill("health.change.weight", language, **pct)
     if change.counted_changed:
         counted = change.after is not None and change.after.weight > 0
         text += translate("health.change.counted" if counted else "health.change.uncounted", language)

@@ -63,6 +63,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "{name}: {before} → {after} ({delta}점)",
         "en": "{name}: {before} → {after} ({delta} points)",
     },
+    "health.change.weight": {"ko": " · 가중치 {before}% → {after}%", "en": " · weight {before}% → {after}%"},
     "health.change.counted": {"ko": " (이번부터 반영)", "en": " (now counted)"},
     "health.change.uncounted": {"ko": " (이번부터 반영 안 함)", "en": " (no longer counted)"},
     # relationship depth
