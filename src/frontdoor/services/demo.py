@@ -116,6 +116,7 @@ def ensure_demo(
     try:
         with store.session() as session:
             ws_id = _write(session, data, slug=slug, say=say)
+            _health_history(session, ws_id, data.window_end, say)
             summary = summarize(session, ws_id)
     except IntegrityError:
         # Another process built the demo at the same moment: use theirs if it is complete.
@@ -129,6 +130,19 @@ def ensure_demo(
             )
     say(f"demo workspace built in {time.perf_counter() - started:.1f}s")
     return DemoInfo(ws_id, slug, names.ADMIN_EMAIL, names.DEMO_PASSWORD, True, summary)
+
+
+#: Weekly account health snapshots taken at the end of the build, so account pages show history.
+HEALTH_WEEKS = 6
+
+
+def _health_history(session: Session, workspace_id: int, end: dt.datetime, say: Progress) -> None:
+    """Snapshot every account's health weekly up to the window's end (same transaction)."""
+    from frontdoor.services.health import take_snapshots
+
+    for weeks in range(HEALTH_WEEKS - 1, -1, -1):
+        take_snapshots(session, workspace_id=workspace_id, as_of=end - dt.timedelta(weeks=weeks))
+    say(f"account health snapshots for the last {HEALTH_WEEKS} weeks")
 
 
 def summarize(session: Session, workspace_id: int) -> str:
