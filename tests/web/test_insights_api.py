@@ -66,6 +66,25 @@ def test_trends_match_the_conversation_list(store: Store, workspace: Workspace) 
             "area/billing": 0,
             "area/billing/refund": 0,
         }
+        # Counts are cached per workspace; a tag decision made through the app drops them at once.
+        refund = {**WINDOW, "tag_id": ids.tag_refund_id}
+        assert (
+            client.get("/api/v1/insights/trend", params=refund, headers=h).json()["totals"]["conversations"]
+            == 0
+        )
+        with store.session() as s:
+            admin_id = s.scalars(select(User.id).where(User.workspace_id == workspace.id)).first()
+        writer = token_for(store, workspace_id=workspace.id, scopes=["write"], user_id=admin_id)
+        confirmed = client.post(
+            "/api/v1/assignments",
+            json={"conversation_id": ids.refund_conversation_id, "tag_id": ids.tag_refund_id},
+            headers=_h(writer),
+        )
+        assert confirmed.status_code == 201, confirmed.text
+        assert (
+            client.get("/api/v1/insights/trend", params=refund, headers=h).json()["totals"]["conversations"]
+            == 1
+        )
         movers = client.get("/api/v1/insights/movers", headers=h)
         assert movers.status_code == 200 and set(movers.json()) >= {"rising", "falling", "recent_start"}
         assert client.get("/api/v1/insights/trend", params={"period": "year"}, headers=h).status_code == 422

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -216,6 +217,29 @@ def tag_closure(workspace_id: int, ancestor_ids: list[int] | None = None) -> Sel
 #: Bucket label of the row that carries a window's totals.
 TOTAL = "total"
 
+#: ``cache(key, compute)`` returns ``compute()`` or a value stored under ``key`` (see
+#: :class:`frontdoor.web.cache.StatsCache`); aggregates cache plain result rows only.
+RowCache = Callable[[Hashable, Callable[[], list[tuple[Any, ...]]]], list[tuple[Any, ...]]]
+
+
+def _freeze(value: Any) -> Hashable:
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(_freeze(v) for v in value)
+    return cast(Hashable, value)
+
+
+def _rows(session: Session, statement: Any, cache: RowCache | None) -> list[tuple[Any, ...]]:
+    """Execute ``statement``; with ``cache``, keyed by its SQL and parameters (exact reuse only)."""
+
+    def run() -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in session.execute(statement)]
+
+    if cache is None:
+        return run()
+    compiled = statement.compile(dialect=session.get_bind().dialect)
+    params = tuple(sorted((k, _freeze(v)) for k, v in compiled.params.items()))
+    return cache(("insights-sql", str(compiled), params), run)
+
 
 def _day_start(day: dt.date) -> dt.datetime:
     # The list's date filters are whole UTC days.
@@ -223,7 +247,12 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def id_range(
-    session: Session, *, workspace_id: int, start: dt.datetime, end: dt.datetime
+    session: Session,
+    *,
+    workspace_id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    cache: RowCache | None = None,
 ) -> tuple[int, int] | None:
     """Smallest and largest id of the conversations opened in ``[start, end)`` (None: none).
 
@@ -232,13 +261,14 @@ def id_range(
     that slice of the assignment indexes. Ids grow with arrival, so the slice of a recent
     window is small.
     """
-    lo, hi = session.execute(
-        select(func.min(Conversation.id), func.max(Conversation.id)).where(
-            Conversation.workspace_id == workspace_id,
-            Conversation.opened_at >= start,
-            Conversation.opened_at < end,
-        )
-    ).one()
+    # "+ 0" keeps PostgreSQL from answering min/max by walking the primary key (slow when
+    # the window's ids are far from either end); the (workspace, opened_at, id) range is small.
+    statement = select(func.min(Conversation.id + 0), func.max(Conversation.id + 0)).where(
+        Conversation.workspace_id == workspace_id,
+        Conversation.opened_at >= start,
+        Conversation.opened_at < end,
+    )
+    lo, hi = _rows(session, statement, cache)[0]
     return None if lo is None else (int(lo), int(hi))
 
 
@@ -337,6 +367,7 @@ def tag_trend(
     period: str = "week",
     filters: ConversationFilters | None = None,
     today: dt.date | None = None,
+    cache: RowCache | None = None,
 ) -> Trend:
     """Volume of one tag (with descendants) per bucket, or of all conversations when ``tag_id`` is None.
 
@@ -371,11 +402,8 @@ def tag_trend(
         tag = _tag_or_404(session, workspace_id, tag_id)
         filters, tag_ids = replace(filters, tag_id=None), _descendants(session, workspace_id, [tag_id])
     elif filters.tag_id is not None:
-        _tag_or_404(session, workspace_id, filters.tag_id)
-        filters, tag_ids = (
-            replace(filters, tag_id=None),
-            _descendants(session, workspace_id, [filters.tag_id]),
-        )
+        listed = _tag_or_404(session, workspace_id, filters.tag_id).id
+        filters, tag_ids = replace(filters, tag_id=None), _descendants(session, workspace_id, [listed])
     if filters.dimension_id is not None:
         # The list's dimension filter: any tag of the dimension (as its own EXISTS below).
         dim_tags = list(
@@ -408,7 +436,7 @@ def tag_trend(
     hits = query.with_only_columns(Conversation.account_id.label("account_id"), bucket.label("bucket")).cte(
         "hits"
     )
-    found = _read(session.execute(_rollup(hits)), keyed=False)
+    found = _read(_rows(session, _rollup(hits), cache), keyed=False)
     if None not in found:
         return empty
     points, totals = found[None]
@@ -425,6 +453,7 @@ def dimension_trend(
     period: str = "week",
     filters: ConversationFilters | None = None,
     today: dt.date | None = None,
+    cache: RowCache | None = None,
 ) -> DimensionTrend:
     """Volume per bucket of every tag of a dimension (each with its descendants).
 
@@ -449,6 +478,7 @@ def dimension_trend(
         period=period,
         filters=replace(filters, dimension_id=dimension_id),
         today=today,
+        cache=cache,
     )
     tags = list(
         session.scalars(
@@ -486,7 +516,7 @@ def dimension_trend(
             .distinct()
             .cte("hits")
         )
-        found = _read(session.execute(_rollup(hits, "key")), keyed=True)
+        found = _read(_rows(session, _rollup(hits, "key"), cache), keyed=True)
     series = []
     for t in tags:
         points, totals = found.get(t.id, ({}, Totals(0, 0, 0)))
@@ -506,6 +536,7 @@ def window_counts(
     start: dt.datetime,
     split: dt.datetime,
     end: dt.datetime,
+    cache: RowCache | None = None,
 ) -> dict[int, tuple[Totals, int, int]]:
     """Per key: totals over ``[start, end)``, and conversations before/after ``split``.
 
@@ -513,7 +544,7 @@ def window_counts(
     it carries (confirmed, or suggested too when the filters say so) any of the key's tags.
     Returns ``{key: (totals, baseline_conversations, recent_conversations)}``.
     """
-    ids = id_range(session, workspace_id=workspace_id, start=start, end=end)
+    ids = id_range(session, workspace_id=workspace_id, start=start, end=end, cache=cache)
     if ids is None:
         return {}
     pairs = key_tags.subquery()
@@ -538,7 +569,7 @@ def window_counts(
         .cte("hits")
     )
     out: dict[int, tuple[Totals, int, int]] = {}
-    for key, (points, totals) in _read(session.execute(_rollup(hits, "key")), keyed=True).items():
+    for key, (points, totals) in _read(_rows(session, _rollup(hits, "key"), cache), keyed=True).items():
         out[key] = (totals, points.get("baseline", (0, 0, 0))[0], points.get("recent", (0, 0, 0))[0])
     return out
 
@@ -558,6 +589,7 @@ def movers(
     dimension_id: int | None = None,
     today: dt.date | None = None,
     limit: int = 10,
+    cache: RowCache | None = None,
 ) -> Movers:
     """Tags rising or falling: the last 4 complete weeks against the 8 weeks before.
 
@@ -580,6 +612,7 @@ def movers(
         start=local_midnight_utc(baseline_start, tz),
         split=local_midnight_utc(recent_start, tz),
         end=local_midnight_utc(end, tz),
+        cache=cache,
     )
     rising: list[Mover] = []
     falling: list[Mover] = []
@@ -609,6 +642,7 @@ __all__ = [
     "DimensionTrend",
     "Mover",
     "Movers",
+    "RowCache",
     "TagSeries",
     "Totals",
     "Trend",

@@ -43,6 +43,7 @@ from frontdoor.services.conversations import ConversationFilters, decode_cursor,
 from frontdoor.services.insights import (
     BASELINE_WEEKS,
     RECENT_WEEKS,
+    RowCache,
     Totals,
     local_today,
     recent_windows,
@@ -274,6 +275,7 @@ def ranked_items(
     workspace_id: int,
     filters: ConversationFilters | None = None,
     today: dt.date | None = None,
+    cache: RowCache | None = None,
 ) -> Board:
     """Every item with its demand and priority, highest priority first (ties: title).
 
@@ -306,6 +308,7 @@ def ranked_items(
         start=local_midnight_utc(start, tz),
         split=local_midnight_utc(recent_start, tz),
         end=local_midnight_utc(end, tz),
+        cache=cache,
     )
     total_arr = int(
         session.scalar(

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from frontdoor.services import insights
 from frontdoor.services.conversations import ConversationFilters
 from frontdoor.web.api.deps import ReadToken
 from frontdoor.web.deps import SessionDep
+from frontdoor.web.routes.insights import row_cache
 
 router = APIRouter(tags=["insights"])
 
@@ -139,6 +140,7 @@ Short = Annotated[str | None, Query(max_length=64)]
 
 @router.get("/insights/trend", response_model=TrendPublic)
 def trend(
+    request: Request,
     session: SessionDep,
     token: ReadToken,
     tag_id: int | None = None,
@@ -170,6 +172,7 @@ def trend(
 
 @router.get("/insights/dimensions/{dimension_id}/trend", response_model=DimensionTrendPublic)
 def dimension_trend(
+    request: Request,
     dimension_id: int,
     session: SessionDep,
     token: ReadToken,
@@ -193,7 +196,12 @@ def dimension_trend(
         include_suggested=include_suggested,
     )
     d = insights.dimension_trend(
-        session, workspace_id=token.workspace_id, dimension_id=dimension_id, period=period, filters=filters
+        session,
+        workspace_id=token.workspace_id,
+        dimension_id=dimension_id,
+        period=period,
+        filters=filters,
+        cache=row_cache(request, token.workspace_id),
     )
     return DimensionTrendPublic(
         dimension_id=d.dimension.id,
@@ -226,6 +234,7 @@ def _movement(m: insights.Mover) -> MovementPublic:
 
 @router.get("/insights/movers", response_model=MoversPublic)
 def movers(
+    request: Request,
     session: SessionDep,
     token: ReadToken,
     dimension_id: int | None = None,
@@ -246,7 +255,12 @@ def movers(
         include_suggested=False,
     )
     m = insights.movers(
-        session, workspace_id=token.workspace_id, filters=filters, dimension_id=dimension_id, limit=limit
+        session,
+        workspace_id=token.workspace_id,
+        filters=filters,
+        dimension_id=dimension_id,
+        limit=limit,
+        cache=row_cache(request, token.workspace_id),
     )
     return MoversPublic(
         baseline_start=m.baseline_start,

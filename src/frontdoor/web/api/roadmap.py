@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
@@ -29,7 +29,9 @@ from frontdoor.services import roadmap as roadmap_service
 from frontdoor.web.api.deps import ReadToken, WriteToken
 from frontdoor.web.api.insights import filters_of
 from frontdoor.web.api.schemas import RoadmapDemand
+from frontdoor.web.cache import tags_changed
 from frontdoor.web.deps import SessionDep
+from frontdoor.web.routes.insights import row_cache
 
 router = APIRouter(tags=["roadmap"])
 
@@ -183,6 +185,7 @@ Short = Annotated[str | None, Query(max_length=64)]
 
 @router.get("/roadmap", response_model=BoardPublic)
 def board(
+    request: Request,
     session: SessionDep,
     token: ReadToken,
     segment: Short = None,
@@ -203,7 +206,12 @@ def board(
         language=language,
         include_suggested=False,
     )
-    b = roadmap_service.ranked_items(session, workspace_id=token.workspace_id, filters=filters)
+    b = roadmap_service.ranked_items(
+        session,
+        workspace_id=token.workspace_id,
+        filters=filters,
+        cache=row_cache(request, token.workspace_id),
+    )
     return BoardPublic(
         window_start=b.start,
         recent_start=b.recent_start,
@@ -313,10 +321,14 @@ def _input(body: RoadmapItemWrite) -> roadmap_service.ItemInput:
 
 
 @router.post("/roadmap", response_model=RoadmapItemPublic, status_code=201)
-def create(body: RoadmapItemWrite, session: SessionDep, token: WriteToken) -> RoadmapItemPublic:
+def create(
+    request: Request, body: RoadmapItemWrite, session: SessionDep, token: WriteToken
+) -> RoadmapItemPublic:
     """Create an item (the token's user must be product or admin)."""
     item = roadmap_service.create_item(session, user=_editor(session, token), data=_input(body))
-    return _public(item)
+    public = _public(item)
+    tags_changed(request, token.workspace_id, session)
+    return public
 
 
 @router.put("/roadmap/{item_id}", response_model=RoadmapItemPublic)

@@ -19,6 +19,7 @@ from frontdoor.services.conversations import ConversationFilters
 from frontdoor.services.permissions import Action, can
 from frontdoor.services.roadmap_export import export_markdown
 from frontdoor.services.tag_views import active_tags
+from frontdoor.web.cache import stats_cache, tags_changed
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep
 from frontdoor.web.routes.conversations import filters_from
 from frontdoor.web.templating import render
@@ -53,6 +54,12 @@ def _choices(session: Session, workspace_id: int) -> dict[str, Any]:
     }
 
 
+def row_cache(request: Request, workspace_id: int) -> insights.RowCache:
+    """The app's per-workspace stats cache, as the aggregates take it (60 s, dropped on tag changes)."""
+    cache = stats_cache(request)
+    return lambda key, compute: cache.get(workspace_id, key, compute)
+
+
 def _list_link(params: dict[str, str], **extra: Any) -> str:
     """The conversation list showing exactly what a count counted."""
     query = {k: params[k] for k in LIST_PARAMS if params.get(k)}
@@ -76,12 +83,14 @@ def insights_page(request: Request, session: SessionDep, user: CurrentUser) -> R
         dim_id = choices["dimensions"][0].id
     trend = dimension = None
     if tag_id is not None:
-        trend = insights.tag_trend(session, workspace_id=ws, tag_id=tag_id, period=period, filters=base)
+        trend = insights.tag_trend(
+            session, workspace_id=ws, tag_id=tag_id, period=period, filters=base, cache=row_cache(request, ws)
+        )
     elif dim_id is not None:
         dimension = insights.dimension_trend(
             session, workspace_id=ws, dimension_id=dim_id, period=period, filters=base
         )
-    movers = insights.movers(session, workspace_id=ws, filters=base)
+    movers = insights.movers(session, workspace_id=ws, filters=base, cache=row_cache(request, ws))
     ctx = {
         **choices,
         "params": params,
@@ -119,7 +128,7 @@ def roadmap_board(request: Request, session: SessionDep, user: CurrentUser) -> R
         language=params.get("language") or None,
         source_id=int(params["source"]) if params.get("source", "").isdigit() else None,
     )
-    board = roadmap.ranked_items(session, workspace_id=ws, filters=filters)
+    board = roadmap.ranked_items(session, workspace_id=ws, filters=filters, cache=row_cache(request, ws))
     can_edit = can(user, Action.EDIT_ROADMAP)
     ctx = {
         **_choices(session, ws),
@@ -154,6 +163,7 @@ async def create_roadmap_item(
         tag_ids=_tag_ids([str(v) for v in form.getlist("tag_ids")]),
     )
     item = roadmap.create_item(session, user=user, data=data)
+    tags_changed(request, user.workspace_id, session)  # linked tags change the board's numbers
     return RedirectResponse(f"/roadmap/{item.id}", status_code=303)
 
 
@@ -163,7 +173,7 @@ def roadmap_item(request: Request, item_id: int, session: SessionDep, user: Curr
     ws = user.workspace_id
     cursor = request.query_params.get("cursor") or None
     quotes = roadmap.item_quotes(session, workspace_id=ws, item_id=item_id, cursor=cursor)
-    board = roadmap.ranked_items(session, workspace_id=ws)
+    board = roadmap.ranked_items(session, workspace_id=ws, cache=row_cache(request, ws))
     row = next(r for r in board.items if r.item.id == item_id)
     can_edit = can(user, Action.EDIT_ROADMAP)
     ctx = {
@@ -202,6 +212,7 @@ async def update_roadmap_item(
         tag_ids=_tag_ids([str(v) for v in form.getlist("tag_ids")]),
     )
     roadmap.update_item(session, user=user, item_id=item_id, data=data)
+    tags_changed(request, user.workspace_id, session)
     return RedirectResponse(f"/roadmap/{item_id}", status_code=303)
 
 
