@@ -159,3 +159,18 @@ def admin(store: Store, workspace: Workspace) -> User:
 def admin_password() -> str:
     """The password of the :func:`workspace` admin."""
     return ADMIN_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _isolated_event_handlers() -> Iterator[None]:
+    """Each test starts with the process's event subscriptions and leaves them as it found them.
+
+    ``create_app`` and ``cli.main`` subscribe tagging, routing and alerts process-wide; without
+    this a test that built an app would leave them running inside later, unrelated tests.
+    """
+    from frontdoor.services import events
+
+    saved = {name: list(handlers) for name, handlers in events._HANDLERS.items()}
+    yield
+    events._HANDLERS.clear()
+    events._HANDLERS.update(saved)
