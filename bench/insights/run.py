@@ -6,7 +6,9 @@ Builds on ``bench/web/run.py``'s generator (1,000,000 conversations, 3,000,000 m
 assignments up to 3,000,000 (a confirmed request type on every conversation, 10% of them
 only suggested, and a second product area on two thirds), gives accounts plans, segments
 and seats, and adds 20 roadmap items linked to tags. It then times the service calls the
-pages and the API make (after 3 warm-up calls each) and prints p50/p95/max.
+pages and the API make, uncached (after 3 warm-up calls each), then the API and the pages
+through the real app (bearer token, signed-in session, the app's 60 s stats cache), and
+prints p50/p95/max.
 
 Usage::
 
@@ -167,7 +169,7 @@ def _time(name: str, call: Callable[[], Any], requests: int) -> list[float]:
         t = time.perf_counter()
         call()
         times.append((time.perf_counter() - t) * 1000)
-    q = statistics.quantiles(times, n=20)
+    q = statistics.quantiles(times, n=20, method="inclusive")
     print(
         f"{name:44s} p50 {statistics.median(times):7.1f} ms  p95 {q[18]:7.1f} ms  max {max(times):7.1f} ms",
         flush=True,
@@ -175,7 +177,7 @@ def _time(name: str, call: Callable[[], Any], requests: int) -> list[float]:
     return times
 
 
-def measure(schema: str, requests: int) -> dict[str, list[float]]:
+def measure(schema: str, requests: int, cold_requests: int) -> dict[str, list[float]]:
     """Time the insights service calls on ``schema`` (migrated to head first)."""
     from frontdoor.services import insights, roadmap
 
@@ -216,6 +218,7 @@ def measure(schema: str, requests: int) -> dict[str, list[float]]:
         ).scalar_one()
     print(f"data: {n:,} conversations, {a:,} tag assignments", flush=True)
     results: dict[str, list[float]] = {}
+    print(f"-- service calls, no cache ({cold_requests} calls each)", flush=True)
     cases: list[tuple[str, Callable[[Any], Any]]] = [
         (
             "tag trend, area/billing, 12 weeks",
@@ -249,8 +252,55 @@ def measure(schema: str, requests: int) -> dict[str, list[float]]:
             with store.session() as s:
                 call(s)
 
-        results[name] = _time(name, once, requests)
+        results["service: " + name] = _time(name, once, cold_requests)
+    results.update(measure_app(store, wid=wid, tag_id=tag_id, item_id=item_id, requests=requests))
     store.close()
+    return results
+
+
+def measure_app(store: Any, *, wid: int, tag_id: int, item_id: int, requests: int) -> dict[str, list[float]]:
+    """Time the API and pages through the real app (token, session, cache, templates)."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from frontdoor.services.api_tokens import create_token
+    from frontdoor.web.app import create_app
+
+    with store.session() as s:
+        token = create_token(s, workspace_id=wid, user_id=None, name="bench", scopes=["read"])[1]
+    headers = {"Authorization": f"Bearer {token}"}
+    results: dict[str, list[float]] = {}
+    with TestClient(create_app(store)) as client:
+        page = client.get("/login").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        signed = client.post(
+            "/login",
+            data={
+                "email": "admin@bench.example",
+                "password": _web_bench().PASSWORD,
+                "csrf": csrf,
+                "next": "/",
+            },
+            follow_redirects=False,
+        )
+        assert signed.status_code == 303, signed.text[:300]
+        cases = [
+            ("API tag trend, 12 weeks", f"/api/v1/insights/trend?tag_id={tag_id}", True),
+            ("API roadmap ranking", "/api/v1/roadmap", True),
+            ("API item quotes", f"/api/v1/roadmap/{item_id}/quotes", True),
+            ("page /insights?tag=", f"/insights?tag={tag_id}", False),
+            ("page /roadmap", "/roadmap", False),
+            ("page /roadmap/ID", f"/roadmap/{item_id}", False),
+        ]
+        print(f"-- through the app, counts cached (after 3 warm-ups; {requests} requests each)", flush=True)
+        for name, path, api in cases:
+
+            def get(path: str = path, api: bool = api) -> None:
+                response = client.get(path, headers=headers if api else None)
+                assert response.status_code == 200, (path, response.status_code, response.text[:200])
+
+            results["app: " + name] = _time(name, get, requests)
     return results
 
 
@@ -258,7 +308,8 @@ def main() -> int:
     """Generate, measure, clean up."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--conversations", type=int, default=1_000_000)
-    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=50, help="requests per case through the app")
+    parser.add_argument("--cold-requests", type=int, default=20, help="uncached service calls per case")
     parser.add_argument("--schema", default=f"bench_insights_{os.getpid()}")
     parser.add_argument("--reuse", metavar="SCHEMA", help="measure an existing schema (no generation)")
     parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
@@ -272,7 +323,7 @@ def main() -> int:
             generate(schema, args.conversations)
             print(f"generated in {time.perf_counter() - t:.0f}s", flush=True)
         if not args.generate_only:
-            measure(schema, args.requests)
+            measure(schema, args.requests, args.cold_requests)
     finally:
         if not keep:
             admin = make_engine(
