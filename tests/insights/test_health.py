@@ -87,6 +87,19 @@ def test_usage_signal_and_custom_weights() -> None:
     assert health.signals[1].detail == {"active": 6, "seats": 20, "pct": 30.0, "as_of": "2026-10-31"}
 
 
+def test_churn_talk_counts_even_when_closed_and_once_per_conversation() -> None:
+    inputs = HealthInputs(
+        as_of=NOW,
+        open_problems=[5, 6],
+        churn_risk=[6, 7, 8],  # 6 is open and about churn: counted once
+        last_conversation_at=NOW,
+    )
+    problems = compute_health(inputs).signals[0]
+    assert problems.key == "problems" and problems.detail == {"n": 4, "open": 2, "churn": 3}
+    assert problems.score == 0.0 and problems.evidence == [8, 7, 6, 5]  # 100 - 4 x 25
+    assert compute_health(inputs).band == "red"  # 0 < 15: red on its own
+
+
 def test_one_critical_signal_makes_the_account_red() -> None:
     # Silent for 150 days: recency 0 < 15 although the weighted score is 85.
     inputs = HealthInputs(as_of=NOW, last_conversation_at=NOW - dt.timedelta(days=150))

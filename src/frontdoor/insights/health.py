@@ -7,8 +7,9 @@ The signals (weights in ``Workspace.settings["health"]["weights"]``):
   rest / below the scale's midpoint. Score = 100 x mean.
 - ``sentiment``: conversations of the last ``window_days`` with a sentiment tag; positive 1,
   neutral 0.5, negative 0 (configurable per tag). Score = 100 x mean.
-- ``problems``: conversations still open that carry a problem tag (bug, complaint, churn risk...).
-  Score = 100 - ``problem_penalty`` per conversation, never below 0.
+- ``problems``: conversations still open that carry a problem tag (bug, complaint, churn risk...),
+  and conversations of the window with a churn tag even when closed (a closed chat does not close
+  the risk). Score = 100 - ``problem_penalty`` per conversation (counted once), never below 0.
 - ``recency``: days since the last conversation started. 100 up to ``quiet_days[0]``, 0 from
   ``quiet_days[1]``, linear between; no conversation at all scores 0.
 - ``usage``: active users over seats from an imported usage file. Score = 100 x min(1, ratio).
@@ -51,6 +52,8 @@ DEFAULT_PROBLEM_TAGS = (
     "type/incident-report",
     "type/escalation",
 )
+# Churn talk counts against health for the whole window, even once its conversation is closed.
+DEFAULT_CHURN_TAGS = ("type/churn-risk", "type/cancellation", "journey/at-risk")
 # Sentiment tags by the last part of their path; a full path in the settings overrides.
 DEFAULT_SENTIMENT_VALUES: dict[str, float] = {"positive": 1.0, "neutral": 0.5, "negative": 0.0}
 
@@ -69,6 +72,7 @@ class HealthConfig:
     problem_penalty: float = 25.0
     min_answers: int = 3
     problem_tags: tuple[str, ...] = DEFAULT_PROBLEM_TAGS
+    churn_tags: tuple[str, ...] = DEFAULT_CHURN_TAGS
     sentiment_values: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SENTIMENT_VALUES))
 
 
@@ -138,6 +142,7 @@ def health_config(raw: Mapping[str, Any] | None) -> HealthConfig:
         problem_tags=_paths(raw["problem_tags"], "problem_tags")
         if "problem_tags" in raw
         else DEFAULT_PROBLEM_TAGS,
+        churn_tags=_paths(raw["churn_tags"], "churn_tags") if "churn_tags" in raw else DEFAULT_CHURN_TAGS,
         sentiment_values=values,
     )
 
@@ -190,13 +195,15 @@ class Usage:
 class HealthInputs:
     """What the signals are computed from, already limited to the windows before ``as_of``.
 
-    ``sentiments`` holds (conversation id, value 0..1); ``open_problems`` conversation ids.
+    ``sentiments`` holds (conversation id, value 0..1); ``open_problems`` and ``churn_risk``
+    conversation ids (open with a problem tag; with a churn tag in the window).
     """
 
     as_of: dt.datetime
     surveys: list[SurveyAnswer] = field(default_factory=list)
     sentiments: list[tuple[int, float]] = field(default_factory=list)
     open_problems: list[int] = field(default_factory=list)
+    churn_risk: list[int] = field(default_factory=list)
     last_conversation_at: dt.datetime | None = None
     usage: Usage | None = None
 
@@ -349,13 +356,17 @@ def compute_health(inputs: HealthInputs, config: HealthConfig | None = None) -> 
         if detail["n"] < config.min_answers:
             # Shown, but too few to move the score: one answer is an anecdote, not a trend.
             raw[i] = (key, _score, {**detail, "too_few": True}, _ev)
-    n_open = len(inputs.open_problems)
+    troubled = set(inputs.open_problems) | set(inputs.churn_risk)
     raw.append(
         (
             "problems",
-            max(0.0, 100.0 - config.problem_penalty * n_open),
-            {"n": n_open},
-            sorted(inputs.open_problems, reverse=True)[:20],
+            max(0.0, 100.0 - config.problem_penalty * len(troubled)),
+            {
+                "n": len(troubled),
+                "open": len(set(inputs.open_problems)),
+                "churn": len(set(inputs.churn_risk)),
+            },
+            sorted(troubled, reverse=True)[:20],
         )
     )
     rec_score, rec_detail = _recency(inputs, config)

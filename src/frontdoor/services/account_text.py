@@ -47,7 +47,15 @@ def signal_text(signal: Signal, language: str, config: HealthConfig | None = Non
             negative=d.get("negative", 0),
         )
     elif signal.key == "problems":
-        text = _fill("health.why.problems", language, n=d.get("n", 0), penalty=f"{config.problem_penalty:g}")
+        text = _fill(
+            "health.why.problems",
+            language,
+            n=d.get("n", 0),
+            open=d.get("open", d.get("n", 0)),
+            churn=d.get("churn", 0),
+            days=config.window_days,
+            penalty=f"{config.problem_penalty:g}",
+        )
     elif signal.key == "recency":
         if d.get("days") is None:
             text = translate("health.why.recency_none", language)

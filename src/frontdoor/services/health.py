@@ -232,6 +232,15 @@ def collect_health_inputs(
         paths=paths,
         account_ids=account_ids,
     )
+    churn: dict[int, set[int]] = defaultdict(set)
+    for account_id, conv_id, _ in tagged_conversations(
+        session,
+        workspace_id=workspace_id,
+        tag_ids=[tid for tid, (path, _) in paths.items() if path_matches(path, config.churn_tags)],
+        condition=and_(Conversation.opened_at > window_start, Conversation.opened_at <= as_of),
+        account_ids=account_ids,
+    ):
+        churn[account_id].add(conv_id)
     last = dict(
         session.execute(
             select(Conversation.account_id, func.max(Conversation.opened_at))
@@ -258,6 +267,7 @@ def collect_health_inputs(
             surveys=surveys.get(account.id, []),
             sentiments=sentiments.get(account.id, []),
             open_problems=problems.get(account.id, []),
+            churn_risk=sorted(churn.get(account.id, set())),
             last_conversation_at=last_at,
             usage=usage,
         )

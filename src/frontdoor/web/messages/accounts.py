@@ -30,7 +30,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "health.evidence": {"ko": "해당 대화", "en": "Conversations"},
     "health.sig.satisfaction": {"ko": "설문 만족도", "en": "Survey satisfaction"},
     "health.sig.sentiment": {"ko": "대화 감정", "en": "Conversation sentiment"},
-    "health.sig.problems": {"ko": "미해결 문제", "en": "Open problems"},
+    "health.sig.problems": {"ko": "문제 대화", "en": "Problem conversations"},
     "health.sig.recency": {"ko": "최근 접촉", "en": "Recency"},
     "health.sig.usage": {"ko": "제품 사용", "en": "Product usage"},
     "health.why.satisfaction": {
@@ -47,8 +47,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": " (fewer than {min}: shown, not counted)",
     },
     "health.why.problems": {
-        "ko": "문제 태그(버그·불만·이탈 위험 등)가 붙은 미해결 대화 {n}건 (건당 -{penalty}점)",
-        "en": "{n} open conversations tagged as a problem (bug, complaint, churn risk...), -{penalty} each",
+        "ko": "문제 대화 {n}건 (건당 -{penalty}점): 미해결 문제(버그·불만 등) {open}건, "
+        "최근 {days}일 이탈 위험 {churn}건",
+        "en": "{n} problem conversations, -{penalty} each: {open} open with a problem tag "
+        "(bug, complaint...), {churn} about churn in {days} days",
     },
     "health.why.recency": {
         "ko": "마지막 대화 {days}일 전 ({last}); {full}일까지 만점, {zero}일이면 0점",
