@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select, text, union_all
 from sqlalchemy.orm import Session, aliased
 
 from frontdoor.errors import NotFound
@@ -214,6 +214,8 @@ def tag_closure(workspace_id: int, ancestor_ids: list[int] | None = None) -> Sel
     return cast("Select[Any]", query)
 
 
+#: PostgreSQL ``work_mem`` for the aggregate statements (see :func:`_rows`).
+AGGREGATE_WORK_MEM = "64MB"
 #: Bucket label of the row that carries a window's totals.
 TOTAL = "total"
 
@@ -232,7 +234,15 @@ def _rows(session: Session, statement: Any, cache: RowCache | None) -> list[tupl
     """Execute ``statement``; with ``cache``, keyed by its SQL and parameters (exact reuse only)."""
 
     def run() -> list[tuple[Any, ...]]:
-        return [tuple(r) for r in session.execute(statement)]
+        if session.get_bind().dialect.name != "postgresql":
+            return [tuple(r) for r in session.execute(statement)]
+        # Distinct (key, conversation) sets of a 12-week window hold a few hundred thousand
+        # rows: with the default 4 MB they spill to disk. Raised for this statement only.
+        # (A failing statement aborts the transaction, and its rollback undoes the SET too.)
+        session.execute(text(f"SET LOCAL work_mem = '{AGGREGATE_WORK_MEM}'"))
+        rows = [tuple(r) for r in session.execute(statement)]
+        session.execute(text("SET LOCAL work_mem TO DEFAULT"))
+        return rows
 
     if cache is None:
         return run()
