@@ -63,3 +63,10 @@ def test_accounts_commands(settings: Settings, store: Store, workspace: Workspac
         == 0
     )
     assert _run(["accounts", "health", "--as-of", "soon"], settings).returncode != 0
+    conf = settings.home / "health.json"
+    conf.write_text('{"bands": {"red": 90, "yellow": 50}}', encoding="utf-8")
+    refused = _run(["accounts", "settings", "--file", str(conf)], settings)
+    assert refused.returncode == 1 and "red must not be above yellow" in refused.stderr
+    conf.write_text('{"weights": {"usage": 1}}', encoding="utf-8")
+    assert _run(["accounts", "settings", "--file", str(conf)], settings).returncode == 0
+    assert '"usage": 1' in _run(["accounts", "settings"], settings).stdout

@@ -508,3 +508,34 @@ def test_usage_import_feeds_the_usage_signal(
     missing.write_text("account,users\nACC-1,3\n", encoding="utf-8")
     with store.session() as session, pytest.raises(ValidationError, match="active_users"):
         import_usage(session, workspace_id=workspace.id, path=missing)
+
+
+def test_settings_change_the_weights_and_bad_ones_store_nothing(
+    store: Store, workspace: Workspace, world: World
+) -> None:
+    from frontdoor.services.health import health_settings, save_health_settings
+
+    with store.session() as session:
+        save_health_settings(
+            session,
+            workspace_id=workspace.id,
+            raw={
+                "weights": {"satisfaction": 0, "sentiment": 0, "problems": 0},
+                "priority": {"weights": {"arr": 0}},
+            },
+        )
+    with store.session() as session:
+        health = account_health(session, workspace_id=workspace.id, account_id=world.big, as_of=NOW)
+        # Only recency is left (2 days): 100, green.
+        assert [s.key for s in health.signals] == ["recency"] and health.score == 100.0
+        top = priority_list(session, workspace_id=workspace.id, as_of=NOW)[0]
+        assert {t.key: t.points for t in top.priority.terms}["arr"] == 0.0
+        for bad in (
+            {"weights": {"mood": 1}},
+            {"priority": {"caps": {"x": 1}}},
+            {"depth": {"partner_share": 3}},
+            {"colour": 1},
+        ):
+            with pytest.raises(ValidationError):
+                save_health_settings(session, workspace_id=workspace.id, raw=bad)
+        assert health_settings(session, workspace.id)["priority"] == {"weights": {"arr": 0}}

@@ -128,3 +128,29 @@ def priority_command(ctx: click.Context, limit: int, stage: str | None, workspac
             if reason is not None:
                 why = signal_text(reason, "en", hconfig)
                 click.echo(f"   health, main reason: {signal_name(reason.key, 'en')}: {why}")
+
+
+@accounts_group.command("settings")
+@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+@workspace_option
+@click.pass_context
+def settings_command(ctx: click.Context, file: Path | None, workspace: str | None) -> None:
+    """Print the health, priority and depth settings, or replace them from a JSON file."""
+    import json
+
+    from frontdoor.errors import ValidationError
+    from frontdoor.services.health import health_settings, save_health_settings
+    from frontdoor.services.workspaces import default_workspace
+
+    store = store_from(ctx)
+    with store.session() as session:
+        ws_id = default_workspace(session, slug=workspace).id
+        if file is not None:
+            try:
+                raw = json.loads(file.read_text(encoding="utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise ValidationError(f"{file.name}: not JSON ({exc})") from None
+            save_health_settings(session, workspace_id=ws_id, raw=raw)
+            click.echo("health settings saved")
+            return
+        click.echo(json.dumps(health_settings(session, ws_id), ensure_ascii=False, indent=1))

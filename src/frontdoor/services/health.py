@@ -486,3 +486,49 @@ def import_usage(session: Session, *, workspace_id: int, path: Path) -> UsageImp
         updated += 1
     session.flush()
     return UsageImport(updated=updated, unchanged=unchanged, unknown=unknown)
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def save_health_settings(session: Session, *, workspace_id: int, raw: dict[str, Any]) -> dict[str, Any]:
+    """Check and store ``Workspace.settings["health"]`` (health, ``priority`` and ``depth``).
+
+    Nothing is stored unless every part is valid.
+
+    Raises
+    ------
+    ValidationError
+        Any part is malformed (one line naming the key).
+    """
+    from frontdoor.insights.account_priority import priority_config
+    from frontdoor.insights.depth import depth_config
+
+    if not isinstance(raw, dict):
+        raise ValidationError("health settings: an object")
+    known = {
+        "weights",
+        "bands",
+        "window_days",
+        "survey_days",
+        "quiet_days",
+        "problem_penalty",
+        "min_answers",
+        "problem_tags",
+        "churn_tags",
+        "sentiment_values",
+        "priority",
+        "depth",
+    }
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ValidationError(f"health settings: unknown key(s) {', '.join(unknown)}")
+    health_config(raw)
+    priority_config(raw.get("priority"))
+    depth_config(raw.get("depth"))
+    ws = session.get(Workspace, workspace_id)
+    if ws is None:
+        raise NotFound(f"no workspace {workspace_id}")
+    ws.settings = {**(ws.settings or {}), "health": raw}  # a new dict marks the JSON column changed
+    session.flush()
+    return raw
