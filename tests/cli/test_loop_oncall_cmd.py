@@ -97,7 +97,7 @@ def test_oncall_commands_rotate_schedule_digest(queue: Store, workspace: Workspa
         env = _env(queue, FRONTDOOR_SMTP_URL=smtp.url)
         # drain() works as a worker with the same settings as the commands.
         queue.settings = dataclasses.replace(queue.settings, smtp_url=smtp.url)
-        rotated = _run(["oncall", "rotate", "a@team.example", "b@team.example"], env)
+        rotated = _run(["oncall", "rotate", "a@team.example", "b@team.example", "--no-auto-digest"], env)
         assert rotated.exit_code == 0, rotated.output
         lines = _run(["oncall", "schedule", "--weeks", "3"], env).output.splitlines()
         assert [line.split()[1:] for line in lines] == [["a"], ["b"], ["a"]]

@@ -9,6 +9,7 @@ import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -33,7 +34,7 @@ from frontdoor.models import (
     User,
     Workspace,
 )
-from frontdoor.services import notifications
+from frontdoor.services import notifications, oncall
 from frontdoor.services.store import Store
 from frontdoor.web.app import create_app
 from local_servers import SmtpSink, drain, drop_queue, prepare_queue
@@ -213,13 +214,16 @@ def test_oncall_page_queue_notes_rotation_and_digest(queue: Store, workspace: Wo
         # The eng cannot set the rotation; the admin form is not shown to them.
         assert "/oncall/rotation" not in page.text
         assert eng.post("/oncall/rotation", data={"csrf": token, "engineers": ""}).status_code == 403
-        week = dt.date.today().isoformat()
+        week = oncall.week_of(dt.datetime.now(dt.UTC), tz=ZoneInfo("Asia/Seoul")).isoformat()
         first = eng.post("/oncall/digest", data={"csrf": token, "week": week})
         drain(queue)
         second = eng.post("/oncall/digest", data={"csrf": token, "week": week})
         drain(queue)
         assert "Digest sent" in first.text and "already sent" in second.text
-    assert len(smtp.messages) == 1 and smtp.envelopes[0][1] == ["eng@example.com"]
+    # The form left "send automatically" unticked: only the button's digest went out, once.
+    this_week = oncall.week_of(dt.datetime.now(dt.UTC), tz=ZoneInfo("Asia/Seoul"))
+    assert [m["Subject"].rsplit(" ", 1)[1] for m in smtp.messages] == [this_week.isoformat()]
+    assert smtp.envelopes[0][1] == ["eng@example.com"]
     with queue.session() as s:
         read = s.scalars(select(OncallRead)).one()
         assert (read.user_id, read.note) == (eng_id, "filed #123")

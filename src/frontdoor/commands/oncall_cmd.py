@@ -69,6 +69,9 @@ def schedule_command(ctx: click.Context, weeks: int, start: str | None, workspac
 @click.option("--week-start", default="monday", show_default=True, help="First day of an on-call week.")
 @click.option("--email-to", multiple=True, help="Digest recipients (default: the engineers in the rotation).")
 @click.option("--slack-webhook", default=None, help="Slack incoming webhook for the digest.")
+@click.option(
+    "--auto-digest/--no-auto-digest", default=True, show_default=True, help="Workers send last week's digest."
+)
 @workspace_option
 @click.pass_context
 def rotate_command(
@@ -77,6 +80,7 @@ def rotate_command(
     week_start: str,
     email_to: tuple[str, ...],
     slack_webhook: str | None,
+    auto_digest: bool,
     workspace: str | None,
 ) -> None:
     """Set the rotation to EMAILS in order; the first is on call this week."""
@@ -93,6 +97,7 @@ def rotate_command(
             week_start=week_start,
             email_to=list(email_to),
             slack_webhook=slack_webhook,
+            auto_digest=auto_digest,
         )
     click.echo(f"rotation of {len(config.engineers)} from the week of {config.anchor.isoformat()}")
 

@@ -117,6 +117,8 @@ class OncallConfig:
     email_to: tuple[str, ...] = ()
     slack_webhook: str | None = None
     dimension: str = "area"
+    # Send last week's digest from the workers' sweep (else only when asked).
+    auto_digest: bool = True
 
     def to_settings(self) -> dict[str, Any]:
         """The JSON form stored in ``Workspace.settings["oncall"]``."""
@@ -127,6 +129,7 @@ class OncallConfig:
             "overrides": {d.isoformat(): u for d, u in sorted(self.overrides.items())},
             "email_to": list(self.email_to),
             "dimension": self.dimension,
+            "auto_digest": self.auto_digest,
         }
         if self.slack_webhook:
             out["slack_webhook"] = self.slack_webhook
@@ -165,6 +168,7 @@ def config_of(workspace: Workspace) -> OncallConfig:
         email_to=tuple(str(e) for e in raw.get("email_to") or ()),
         slack_webhook=str(raw["slack_webhook"]) if raw.get("slack_webhook") else None,
         dimension=str(raw.get("dimension") or "area"),
+        auto_digest=raw.get("auto_digest") is not False,
     )
 
 
@@ -286,6 +290,7 @@ def save_rotation(
     anchor: dt.date | None = None,
     email_to: Sequence[str] | None = None,
     slack_webhook: str | None = None,
+    auto_digest: bool = True,
 ) -> OncallConfig:
     """Set the ordered rotation (admins); the week holding ``anchor`` (default: this one) is the first's.
 
@@ -325,6 +330,7 @@ def save_rotation(
         email_to=addresses,
         slack_webhook=hook,
         dimension=old.dimension,
+        auto_digest=auto_digest,
     )
     _save(ws, config)
     session.flush()
@@ -1018,12 +1024,13 @@ def due_digests(store: Store) -> list[tuple[str, dict[str, Any]]]:
     try:
         with store.session() as session:
             for ws in session.scalars(select(Workspace).order_by(Workspace.id)):
-                raw = (ws.settings or {}).get("oncall")
-                if not isinstance(raw, dict) or raw.get("auto_digest") is False:
+                if not isinstance((ws.settings or {}).get("oncall"), dict):
                     continue
                 try:
                     config = config_of(ws)
                 except ValidationError:
+                    continue
+                if not config.auto_digest:
                     continue
                 has_email = bool(config.email_to or config.engineers) and email_on
                 if not has_email and not config.slack_webhook:

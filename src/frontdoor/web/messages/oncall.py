@@ -60,6 +60,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Digest recipients (empty: the engineers in the rotation)",
     },
     "oncall.slack_webhook": {"ko": "요약용 Slack 웹훅 URL", "en": "Slack incoming webhook for the digest"},
+    "oncall.auto_digest": {
+        "ko": "매주 지난주 요약을 자동으로 보내기",
+        "en": "Send last week's digest automatically every week",
+    },
     "oncall.save_rotation": {"ko": "순번 저장", "en": "Save rotation"},
     "oncall.done.read": {"ko": "읽음으로 기록했습니다.", "en": "Recorded as read."},
     "oncall.done.rotation": {"ko": "순번을 저장했습니다.", "en": "Rotation saved."},

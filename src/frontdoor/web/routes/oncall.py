@@ -115,6 +115,7 @@ def rotation(
     week_start: Annotated[str, Form(max_length=16)] = "monday",
     email_to: Annotated[str, Form(max_length=5000)] = "",
     slack_webhook: Annotated[str, Form(max_length=1000)] = "",
+    auto_digest: Annotated[str, Form(max_length=4)] = "",
 ) -> Response:
     """Set the ordered rotation (one email per line; the first is on call this week)."""
     emails = [line.strip() for line in engineers.splitlines() if line.strip()]
@@ -135,6 +136,7 @@ def rotation(
         week_start=week_start,
         email_to=[a.strip() for a in email_to.replace(",", "\n").splitlines() if a.strip()],
         slack_webhook=slack_webhook,
+        auto_digest=auto_digest == "1",
     )
     return _back(done="rotation")
 
