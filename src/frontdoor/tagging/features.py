@@ -25,6 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from frontdoor.tagging.embeddings import Embedder
+from frontdoor.tagging.lexicon import MorphemeLexicon
 from frontdoor.text.tokenize import analyzer_tokens, normalize_text
 
 __all__ = ["TextFeaturizer", "word_ngrams"]
@@ -45,7 +46,10 @@ def word_ngrams(text: str, max_n: int = 3) -> list[str]:
     list of str
         Unigrams first, then bigrams and so on, each n-gram joined by single spaces.
     """
-    toks = analyzer_tokens(text)
+    return _ngrams(analyzer_tokens(text), max_n)
+
+
+def _ngrams(toks: Sequence[str], max_n: int) -> list[str]:
     out = list(toks)
     for n in range(2, max_n + 1):
         out.extend(" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1))
@@ -53,13 +57,26 @@ def word_ngrams(text: str, max_n: int = 3) -> list[str]:
 
 
 class _WordAnalyzer:
-    """Picklable callable for :class:`TfidfVectorizer` (a lambda would not pickle)."""
+    """Picklable callable for :class:`TfidfVectorizer` (a lambda would not pickle).
+
+    Kept so that taggers saved before :class:`_TokenNgrams` still load and predict.
+    """
 
     def __init__(self, max_n: int) -> None:
         self.max_n = max_n
 
     def __call__(self, text: str) -> list[str]:
         return word_ngrams(text, self.max_n)
+
+
+class _TokenNgrams:
+    """Picklable analyzer over already tokenized documents (lists of tokens)."""
+
+    def __init__(self, max_n: int) -> None:
+        self.max_n = max_n
+
+    def __call__(self, toks: Sequence[str]) -> list[str]:
+        return _ngrams(toks, self.max_n)
 
 
 class TextFeaturizer(TransformerMixin, BaseEstimator):
@@ -88,6 +105,9 @@ class TextFeaturizer(TransformerMixin, BaseEstimator):
         Fitted word/morpheme n-gram vectorizer.
     char_vectorizer_ : TfidfVectorizer or None
         Fitted character n-gram vectorizer.
+    lexicon_ : MorphemeLexicon or None
+        Morphemes of the training words (Korean), so prediction runs Kiwi only on words
+        it has not seen; None when the word block is disabled.
     embedding_dim_ : int
         Width of the embedding block (0 without an embedder).
     n_features_out_ : int
@@ -151,16 +171,19 @@ class TextFeaturizer(TransformerMixin, BaseEstimator):
         blocks: list[sp.spmatrix] = []
         self.word_vectorizer_: TfidfVectorizer | None = None
         self.char_vectorizer_: TfidfVectorizer | None = None
+        self.lexicon_: MorphemeLexicon | None = None
         # min_df is relaxed on tiny data so that a vocabulary always exists.
         min_df = self.min_df if len(texts) >= 10 * self.min_df else 1
         if self.word_max_n > 0:
+            self.lexicon_ = MorphemeLexicon()
+            tokens = self.lexicon_.fit_tokens(texts)
             self.word_vectorizer_ = TfidfVectorizer(
-                analyzer=_WordAnalyzer(self.word_max_n),
+                analyzer=_TokenNgrams(self.word_max_n),
                 sublinear_tf=True,
                 min_df=min_df,
                 dtype=np.float32,
             )
-            blocks.append(self._fit_block(self.word_vectorizer_, texts) * self.word_weight)
+            blocks.append(self._fit_block(self.word_vectorizer_, tokens) * self.word_weight)
         lo, hi = self.char_ngram_range
         if hi > 0:
             self.char_vectorizer_ = TfidfVectorizer(
@@ -184,14 +207,15 @@ class TextFeaturizer(TransformerMixin, BaseEstimator):
         return out
 
     @staticmethod
-    def _fit_block(vec: TfidfVectorizer, texts: list[str]) -> sp.spmatrix:
+    def _fit_block(vec: TfidfVectorizer, docs: Sequence[Any]) -> sp.spmatrix:
         try:
-            return vec.fit_transform(texts)
+            return vec.fit_transform(docs)
         except ValueError:
             # Empty vocabulary (e.g. only punctuation): keep a single all-zero column so
             # that shapes stay consistent; such a block simply contributes nothing.
             vec.set_params(min_df=1)
-            return vec.fit_transform([*texts, "_"])[:-1]
+            filler = ["_"] if isinstance(vec.analyzer, _TokenNgrams) else "_"
+            return vec.fit_transform([*docs, filler])[:-1]
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         assert self.embedder is not None
@@ -217,7 +241,9 @@ class TextFeaturizer(TransformerMixin, BaseEstimator):
         texts = [normalize_text(t) for t in texts]
         blocks: list[sp.spmatrix] = []
         if self.word_vectorizer_ is not None:
-            blocks.append(self.word_vectorizer_.transform(texts) * self.word_weight)
+            lexicon = getattr(self, "lexicon_", None)  # absent in taggers saved before it
+            docs: Sequence[Any] = texts if lexicon is None else lexicon.tokens(texts)
+            blocks.append(self.word_vectorizer_.transform(docs) * self.word_weight)
         if self.char_vectorizer_ is not None:
             blocks.append(self.char_vectorizer_.transform(texts) * self.char_weight)
         if self.embedding_dim_:
