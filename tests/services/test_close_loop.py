@@ -343,3 +343,36 @@ def test_send_while_email_is_off_is_refused_and_keeps_every_draft(store: Store, 
     with pytest.raises(ValidationError, match="email is off"):
         close_loop.send(store, workspace_id=loop.workspace_id, item_id=loop.item_id)
     assert {r.status for r in _rows(store, loop.item_id).values()} == {LoopStatus.DRAFTED}
+
+
+def test_two_senders_at_once_still_tell_each_contact_once(queue: Store, loop: Loop) -> None:
+    import threading
+
+    _ship(queue, loop)
+    results: list[close_loop.SendResult] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def click() -> None:
+        try:
+            start.wait()
+            results.append(close_loop.send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    with SmtpSink() as smtp:
+        queue.settings = dataclasses.replace(queue.settings, smtp_url=smtp.url)
+        threads = [threading.Thread(target=click) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        drain(queue)
+    assert errors == []
+    # Each row was claimed by exactly one of the two clicks.
+    assert sum(r.queued for r in results) == 3
+    assert sorted(m["To"] for m in smtp.messages) == [
+        "ann@acme.example",
+        "jae@acme.example",
+        "minji@seoul.example",
+    ]
