@@ -433,6 +433,7 @@ def tag_trend(
         workspace_id=workspace_id,
         start=_day_start(since),
         end=_day_start(until + dt.timedelta(days=1)),
+        cache=cache,
     )
     if ids is None:
         return empty
@@ -504,6 +505,7 @@ def dimension_trend(
         workspace_id=workspace_id,
         start=_day_start(since),
         end=_day_start(until + dt.timedelta(days=1)),
+        cache=cache,
     )
     if ids is not None and tags:
         closure = tag_closure(workspace_id, [t.id for t in tags]).subquery()
