@@ -6,10 +6,10 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import Boolean, Float, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from frontdoor.db.base import Base, JSONType, UTCDateTime
+from frontdoor.db.base import Base, BigId, JSONType, UTCDateTime
 from frontdoor.models._common import created_at, fk, pk, str_enum, updated_at, workspace_fk
 
 
@@ -106,3 +106,25 @@ class TagAssignment(Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     created_at: Mapped[dt.datetime] = created_at()
     updated_at: Mapped[dt.datetime] = updated_at()
+
+
+class TagDayCount(Base):
+    """Whole-conversation assignments per tag, status and conversation open day (UTC).
+
+    Kept by database triggers (migration 0010) in the same transaction as every change to
+    ``tag_assignment`` (and to a conversation's ``opened_at`` or its deletion), whatever
+    code path or SQL made it: rows are *deltas* (+n/-n), summed when read, so concurrent
+    writers only append and never wait on each other. ``compact_tag_counts`` folds them.
+    No foreign keys: deltas of a deleted tag or workspace sum to zero.
+    """
+
+    __tablename__ = "tag_day_count"
+    __table_args__ = (Index("ix_tag_day_count_ws_status_day", "workspace_id", "status", "day"),)
+
+    id: Mapped[int] = pk()
+    workspace_id: Mapped[int] = mapped_column(BigId)
+    tag_id: Mapped[int] = mapped_column(BigId)
+    status: Mapped[str] = mapped_column(String(24))
+    # NULL when the conversation was already gone (deleted in the same statement).
+    day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    n: Mapped[int] = mapped_column(Integer)

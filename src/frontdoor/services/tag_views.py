@@ -12,14 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Engine, Table, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from frontdoor.db.base import utcnow
 from frontdoor.models import (
     AssignmentStatus,
-    Conversation,
     Origin,
     Tag,
     TagAssignment,
@@ -27,6 +27,7 @@ from frontdoor.models import (
     TagStatus,
     User,
 )
+from frontdoor.models.tag import TagDayCount
 from frontdoor.services.assignments import assign_tag, decide
 from frontdoor.services.permissions import Action, require
 from frontdoor.services.taxonomy import merge_tag, move_tag, update_tag
@@ -57,49 +58,49 @@ def tag_counts(session: Session, *, workspace_id: int, status: AssignmentStatus)
     """Conversation-level assignment counts per tag with this status."""
     return dict(
         session.execute(
-            select(TagAssignment.tag_id, func.count())
-            .where(
-                TagAssignment.workspace_id == workspace_id,
-                TagAssignment.status == status,
-                TagAssignment.scope == "",
-            )
-            .group_by(TagAssignment.tag_id)
+            select(TagDayCount.tag_id, func.sum(TagDayCount.n))
+            .where(TagDayCount.workspace_id == workspace_id, TagDayCount.status == status)
+            .group_by(TagDayCount.tag_id)
+            .having(func.sum(TagDayCount.n) != 0)
         ).all()
     )
+
+
+def _trend_window(weeks: int, now: dt.datetime | None) -> tuple[dt.date, dt.date]:
+    """First day and the day after the last of ``weeks`` whole weeks ending with ``now``'s day."""
+    now = (now or utcnow()).astimezone(dt.UTC)
+    end = now.date()
+    if now.time() != dt.time(0):
+        end += dt.timedelta(days=1)  # today counts; a midnight ``now`` ends the day before
+    return end - dt.timedelta(weeks=weeks), end
 
 
 def tag_trends(
     session: Session, *, workspace_id: int, weeks: int = TREND_WEEKS, now: dt.datetime | None = None
 ) -> dict[int, list[int]]:
-    """Confirmed conversations per tag per week (oldest first), by conversation open time.
+    """Confirmed conversations per tag per week (oldest first), by conversation open day (UTC).
 
-    Bucketed in SQL (one ``SUM(CASE ...)`` column per week, portable to both backends), so
-    only one row per tag comes back however many conversations the window holds.
+    The weeks are whole UTC days ending with ``now``'s day (today included). Read from the
+    per-day counts the database keeps (``tag_day_count``): one row per tag and day at most,
+    however many conversations the window holds.
     """
-    now = now or utcnow()
-    start = now - dt.timedelta(weeks=weeks)
-    edges = [start + dt.timedelta(weeks=i) for i in range(weeks + 1)]
-    columns = [
-        func.sum(
-            case(
-                (and_(Conversation.opened_at >= edges[i], Conversation.opened_at < edges[i + 1]), 1), else_=0
-            )
-        )
-        for i in range(weeks)
-    ]
-    rows = session.execute(
-        select(TagAssignment.tag_id, *columns)
-        .join(Conversation, Conversation.id == TagAssignment.conversation_id)
+    start, end = _trend_window(weeks, now)
+    out: dict[int, list[int]] = {}
+    for tag_id, day, n in session.execute(
+        select(TagDayCount.tag_id, TagDayCount.day, func.sum(TagDayCount.n))
         .where(
-            Conversation.workspace_id == workspace_id,
-            Conversation.opened_at >= start,
-            Conversation.opened_at < edges[-1],
-            TagAssignment.status == AssignmentStatus.CONFIRMED,
-            TagAssignment.scope == "",
+            TagDayCount.workspace_id == workspace_id,
+            TagDayCount.status == AssignmentStatus.CONFIRMED,
+            TagDayCount.day >= start,
+            TagDayCount.day < end,
         )
-        .group_by(TagAssignment.tag_id)
-    )
-    return {int(row[0]): [int(v or 0) for v in row[1:]] for row in rows}
+        .group_by(TagDayCount.tag_id, TagDayCount.day)
+    ):
+        if not n or day is None:
+            continue
+        week = (day - start).days // 7
+        out.setdefault(int(tag_id), [0] * weeks)[week] += int(n)
+    return {tag_id: trend for tag_id, trend in out.items() if any(trend)}
 
 
 @dataclass(frozen=True)
@@ -111,30 +112,86 @@ class TagStats:
     trends: dict[int, list[int]]
 
 
+# Delta rows of a workspace past which reading them folds them into one row per key.
+COMPACT_AFTER = 20_000
+
+
 def tag_stats(session: Session, *, workspace_id: int, with_trends: bool = True) -> TagStats:
     """Confirmed and suggested conversation counts per tag and (optionally) weekly trends.
 
-    Both counts come from one grouped scan of the partial index on whole-conversation
-    assignments (migration 0004).
+    Both come from ``tag_day_count`` (migration 0010), which the database keeps in step
+    with every assignment change; reading it costs the number of (tag, day) pairs, not
+    the number of assignments. When the workspace has gathered more than
+    :data:`COMPACT_AFTER` delta rows (and twice as many as after its last compaction)
+    they are folded first, in their own transaction.
     """
     confirmed: dict[int, int] = {}
     suggested: dict[int, int] = {}
-    for tag_id, status, n in session.execute(
-        select(TagAssignment.tag_id, TagAssignment.status, func.count())
+    rows = 0
+    for tag_id, status, n, parts in session.execute(
+        select(TagDayCount.tag_id, TagDayCount.status, func.sum(TagDayCount.n), func.count())
         .where(
-            TagAssignment.workspace_id == workspace_id,
-            TagAssignment.status.in_([AssignmentStatus.CONFIRMED, AssignmentStatus.SUGGESTED]),
-            TagAssignment.scope == "",
+            TagDayCount.workspace_id == workspace_id,
+            TagDayCount.status.in_([AssignmentStatus.CONFIRMED, AssignmentStatus.SUGGESTED]),
         )
-        .group_by(TagAssignment.tag_id, TagAssignment.status)
+        .group_by(TagDayCount.tag_id, TagDayCount.status)
     ):
-        target = confirmed if status == AssignmentStatus.CONFIRMED else suggested
-        target[int(tag_id)] = int(n)
+        rows += int(parts)
+        if n:
+            target = confirmed if status == AssignmentStatus.CONFIRMED else suggested
+            target[int(tag_id)] = int(n)
+    key = (str(session.get_bind().engine.url), workspace_id)
+    if rows > max(COMPACT_AFTER, 2 * _compacted.get(key, 0)):
+        _compacted[key] = compact_tag_counts(session.get_bind().engine, workspace_id=workspace_id)
     return TagStats(
         confirmed=confirmed,
         suggested=suggested,
         trends=tag_trends(session, workspace_id=workspace_id) if with_trends else {},
     )
+
+
+_compacted: dict[tuple[str, int], int] = {}
+
+
+def compact_tag_counts(engine: Engine, *, workspace_id: int) -> int:
+    """Fold the workspace's ``tag_day_count`` deltas into one row per key; return the rows left.
+
+    Runs in its own transaction. Safe beside writers and other compactions: it deletes
+    only rows it read and re-inserts their sums, so a delta appended meanwhile is kept
+    and a row two compactions both see is folded by one of them only.
+    """
+    t = cast(Table, TagDayCount.__table__)
+    keys = (t.c.tag_id, t.c.status, t.c.day)
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            gone = delete(t).where(t.c.workspace_id == workspace_id).returning(*keys, t.c.n).cte("gone")
+            folded = (
+                select(literal(workspace_id), gone.c.tag_id, gone.c.status, gone.c.day, func.sum(gone.c.n))
+                .group_by(gone.c.tag_id, gone.c.status, gone.c.day)
+                .having(func.sum(gone.c.n) != 0)
+            )
+            conn.execute(insert(t).from_select(["workspace_id", "tag_id", "status", "day", "n"], folded))
+        else:
+            # SQLite has one writer at a time: read, delete and re-insert in one transaction.
+            sums = conn.execute(
+                select(*keys, func.sum(t.c.n))
+                .where(t.c.workspace_id == workspace_id)
+                .group_by(*keys)
+                .having(func.sum(t.c.n) != 0)
+            ).all()
+            conn.execute(delete(t).where(t.c.workspace_id == workspace_id))
+            if sums:
+                conn.execute(
+                    insert(t),
+                    [
+                        {"workspace_id": workspace_id, "tag_id": tag, "status": st, "day": day, "n": n}
+                        for tag, st, day, n in sums
+                    ],
+                )
+        left = conn.execute(
+            select(func.count()).select_from(t).where(t.c.workspace_id == workspace_id)
+        ).scalar_one()
+    return int(left)
 
 
 def tag_tree(
