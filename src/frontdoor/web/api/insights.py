@@ -165,7 +165,12 @@ def trend(
     )
     return _trend(
         insights.tag_trend(
-            session, workspace_id=token.workspace_id, tag_id=tag_id, period=period, filters=filters
+            session,
+            workspace_id=token.workspace_id,
+            tag_id=tag_id,
+            period=period,
+            filters=filters,
+            cache=row_cache(request, token.workspace_id),
         )
     )
 
