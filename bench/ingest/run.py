@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -145,23 +146,94 @@ def frontdoor_bin() -> str:
     return str(candidate) if candidate.exists() else "frontdoor"
 
 
-def run_child(args: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
-    """Run a command; return (wall s, CPU s, peak RSS in MB of that process, stdout)."""
+class ServerCPU:
+    """CPU seconds of the local PostgreSQL backends serving one database (Linux ``/proc``).
+
+    Backends show the database name in their process title; their CPU is sampled every
+    0.2 s while the import runs (the last sample of each backend counts). Reads 0 when
+    the server is not on this machine or not readable.
+    """
+
+    def __init__(self, database: str | None) -> None:
+        self.database = database
+        self.seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._tick = os.sysconf("SC_CLK_TCK")
+
+    def _sample(self) -> None:
+        assert self.database is not None
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{name}/cmdline", "rb") as f:
+                    title = f.read().decode(errors="replace")
+                if not title.startswith("postgres:") or f" {self.database} " not in title:
+                    continue
+                with open(f"/proc/{name}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                self.seen[int(name)] = (int(fields[11]) + int(fields[12])) / self._tick
+            except OSError:
+                continue
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            self._sample()
+
+    def __enter__(self) -> ServerCPU:
+        if self.database:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.database:
+            self._stop.set()
+            self._thread.join()
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.seen.values())
+
+
+def importer(subscribers: bool) -> list[str]:
+    """``frontdoor import``; without ``subscribers`` the click group is run directly, so
+    nothing subscribes to the ingest event (no tagging, alerts or routing per batch)."""
+    if subscribers:
+        return [frontdoor_bin(), "import"]
+    return [sys.executable, "-c", "import sys; from frontdoor.cli import cli; cli(sys.argv[1:])", "import"]
+
+
+def run_child(
+    args: list[str], env: dict[str, str], database: str | None = None
+) -> tuple[float, float, float, str, float]:
+    """Run a command; return (wall s, CPU s, peak RSS in MB of that process, stdout, server CPU s)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdout is not None and proc.stderr is not None
-    out = proc.stdout.read().decode()
-    err = proc.stderr.read().decode()
-    _, status, usage = os.wait4(proc.pid, 0)
+    server = ServerCPU(database)
+    with server:
+        proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        out = proc.stdout.read().decode()
+        err = proc.stderr.read().decode()
+        _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - t0
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{err[-2000:]}")
     cpu = usage.ru_utime + usage.ru_stime
-    return seconds, cpu, usage.ru_maxrss / 1024.0, out  # ru_maxrss is in KiB on Linux
+    return seconds, cpu, usage.ru_maxrss / 1024.0, out, server.seconds  # ru_maxrss is in KiB
 
 
-def bench_backend(name: str, url: str, data: Path, messages: int, reimport: bool, home: Path) -> None:
+def bench_backend(
+    name: str,
+    url: str,
+    data: Path,
+    messages: int,
+    reimport: bool,
+    home: Path,
+    database: str | None = None,
+    subscribers: bool = True,
+) -> None:
     env = {
         **os.environ,
         "FRONTDOOR_DATABASE_URL": url,
@@ -178,14 +250,19 @@ def bench_backend(name: str, url: str, data: Path, messages: int, reimport: bool
     )
     runs = [("first import", True)] + ([("re-import (unchanged)", False)] if reimport else [])
     for label, _ in runs:
-        seconds, cpu, rss, out = run_child([fd, "import", "jsonl", str(data), "--json"], env)
+        before = os.getloadavg()[0]
+        seconds, cpu, rss, out, server = run_child(
+            [*importer(subscribers), "jsonl", str(data), "--json"], env, database
+        )
         load = os.getloadavg()[0]
         summary = json.loads(out)
         total = sum(summary["messages"].values())
+        both = f", importer + server {total / (cpu + server):,.0f} per CPU-second" if server else ""
         print(
             f"{name:10s} {label:22s} {total:>9,} messages in {seconds:7.1f} s = "
             f"{total / seconds:>8,.0f} messages/s, peak RSS {rss:6.1f} MB, importer CPU {cpu:6.1f} s "
-            f"({total / cpu:,.0f} messages per CPU-second), load {load:.1f}  "
+            f"({total / cpu:,.0f} messages per CPU-second), server CPU {server:.1f} s{both}, "
+            f"load {before:.1f} -> {load:.1f}  "
             f"(messages {summary['messages']}, conversations new {summary['conversations']['new']:,}, "
             f"accounts {summary['accounts_created']:,}, contacts {summary['contacts_created']:,}, "
             f"quarantined {summary['quarantined']})",
@@ -201,6 +278,12 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--no-reimport", dest="reimport", action="store_false")
+    parser.add_argument(
+        "--no-subscribers",
+        dest="subscribers",
+        action="store_false",
+        help="Measure the ingest pipeline alone: no tagging, alerts or routing after each batch.",
+    )
     parser.add_argument("--regenerate", action="store_true", help="Write the JSONL even if it exists.")
     args = parser.parse_args()
 
@@ -223,7 +306,13 @@ def main() -> None:
         try:
             if backend == "sqlite":
                 bench_backend(
-                    "sqlite", f"sqlite:///{home / 'bench.db'}", data, args.messages, args.reimport, home
+                    "sqlite",
+                    f"sqlite:///{home / 'bench.db'}",
+                    data,
+                    args.messages,
+                    args.reimport,
+                    home,
+                    subscribers=args.subscribers,
                 )
             elif backend == "postgresql":
                 from sqlalchemy import create_engine, text
@@ -235,7 +324,16 @@ def main() -> None:
                     conn.execute(text(f'CREATE DATABASE "{db}"'))
                 try:
                     url = PG_ADMIN.rsplit("/", 1)[0] + f"/{db}"
-                    bench_backend("postgresql", url, data, args.messages, args.reimport, home)
+                    bench_backend(
+                        "postgresql",
+                        url,
+                        data,
+                        args.messages,
+                        args.reimport,
+                        home,
+                        db,
+                        subscribers=args.subscribers,
+                    )
                 finally:
                     with admin.connect() as conn:
                         conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
