@@ -83,6 +83,8 @@ def test_loop_commands_draft_send_export_once(queue: Store, workspace: Workspace
     assert table[3]["email"] == "" and table[3]["body"].startswith("박준님, 안녕하세요.\n\n")
     status = json.loads(_run(["loop", "status", item, "--json"], env).output)
     assert status["counts"]["sent"] == 3 and status["counts"]["exported"] == 1
+    retried = _run(["loop", "send", item, "--retry-failed"], env)
+    assert retried.output.strip() == f"item {item}: 0 failed emails retried"
     missing = _run(["loop", "status", "987654"], env)
     assert isinstance(missing.exception, NotFound)
 

@@ -376,3 +376,25 @@ def test_two_senders_at_once_still_tell_each_contact_once(queue: Store, loop: Lo
         "jae@acme.example",
         "minji@seoul.example",
     ]
+
+
+def test_failed_emails_can_be_retried_once_under_the_same_key(queue: Store, loop: Loop) -> None:
+    _ship(queue, loop)
+    with SmtpSink(refuse=True) as refusing:
+        queue.settings = dataclasses.replace(queue.settings, smtp_url=refusing.url)
+        close_loop.send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
+        drain(queue)
+    with SmtpSink() as smtp:
+        queue.settings = dataclasses.replace(queue.settings, smtp_url=smtp.url)
+        first = close_loop.retry_failed(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
+        drain(queue)
+        again = close_loop.retry_failed(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
+        drain(queue)
+        with queue.session() as s:
+            close_loop.sync_delivery(s, workspace_id=loop.workspace_id, item_id=loop.item_id)
+    assert (first, again) == (3, 0)
+    assert len(smtp.messages) == 3
+    rows = _rows(queue, loop.item_id)
+    assert [rows[c].status for c in (loop.kim, loop.smith, loop.lee)] == [LoopStatus.SENT] * 3
+    with queue.session() as s:
+        assert s.scalar(select(func.count()).select_from(Notification)) == 3  # same keys, no new records

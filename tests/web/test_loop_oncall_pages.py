@@ -102,6 +102,30 @@ def test_loop_page_ships_drafts_and_sends_once(queue: Store, workspace: Workspac
         assert s.scalar(select(func.count()).select_from(LoopNotification)) == 4
 
 
+def test_loop_page_retries_refused_emails_once(queue: Store, workspace: Workspace) -> None:
+    loop = seed_loop(queue, workspace_id=workspace.id)
+    base = f"/roadmap/{loop.item_id}/loop"
+    client = TestClient(create_app(queue))  # no lifespan: delivery finishes in drain()
+    sign_in(client, "admin@example.com")
+    token = csrf_of(client.get(base).text)
+    client.post(f"{base}/ship", data={"csrf": token})
+    with SmtpSink(refuse=True) as refusing:
+        queue.settings = dataclasses.replace(queue.settings, smtp_url=refusing.url)
+        client.post(f"{base}/send", data={"csrf": token})
+        drain(queue)
+    page = client.get(base).text
+    assert "Retry failed emails (3)" in page and "554" in page
+    with SmtpSink() as smtp:
+        queue.settings = dataclasses.replace(queue.settings, smtp_url=smtp.url)
+        retried = client.post(f"{base}/retry", data={"csrf": token}, follow_redirects=False)
+        drain(queue)
+        again = client.post(f"{base}/retry", data={"csrf": token}, follow_redirects=False)
+        drain(queue)
+    assert "retried=3" in retried.headers["location"] and "retried=0" in again.headers["location"]
+    assert len(smtp.messages) == 3
+    assert client.get(base).text.count('class="chip">Emailed<') == 3
+
+
 def test_loop_template_and_roles(store: Store, workspace: Workspace) -> None:
     loop = seed_loop(store, workspace_id=workspace.id)
     add_user(store, workspace_id=workspace.id, email="eng@example.com", role=Role.ENGINEER)

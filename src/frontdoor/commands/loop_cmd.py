@@ -103,14 +103,25 @@ def draft_command(ctx: click.Context, item_id: int, ship: bool, as_json: bool, w
 
 @loop_group.command("send")
 @click.argument("item_id", type=int)
+@click.option("--retry-failed", is_flag=True, help="Instead, try the failed emails once more (same keys).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @workspace_option
 @click.pass_context
-def send_command(ctx: click.Context, item_id: int, as_json: bool, workspace: str | None) -> None:
+def send_command(
+    ctx: click.Context, item_id: int, retry_failed: bool, as_json: bool, workspace: str | None
+) -> None:
     """Email the drafted messages of ITEM_ID that were not sent yet (needs FRONTDOOR_SMTP_URL)."""
     from frontdoor.services import close_loop
 
     ws_id = _workspace_id(ctx, workspace)
+    if retry_failed:
+        retried = close_loop.retry_failed(store_from(ctx), workspace_id=ws_id, item_id=item_id)
+        click.echo(
+            json.dumps({"retried": retried})
+            if as_json
+            else f"item {item_id}: {retried} failed emails retried"
+        )
+        return
     result = close_loop.send(store_from(ctx), workspace_id=ws_id, item_id=item_id)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))

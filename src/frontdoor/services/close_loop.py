@@ -77,6 +77,7 @@ __all__ = [
     "notification_key",
     "recipients",
     "render_template",
+    "retry_failed",
     "send",
     "set_template",
     "sync_delivery",
@@ -645,6 +646,65 @@ def send(store: Store, *, workspace_id: int, item_id: int, user: User | None = N
     with store.session() as session:
         sync_delivery(session, workspace_id=workspace_id, item_id=item_id)
     return result
+
+
+def retry_failed(store: Store, *, workspace_id: int, item_id: int, user: User | None = None) -> int:
+    """Try the failed emails of an item once more, under the same delivery keys.
+
+    A delivery that was given up is re-armed (:func:`~frontdoor.services.notifications.
+    retry_notification`), so each contact still gets at most one email. Rows that never
+    reached the delivery service (an address it refused) stay failed.
+
+    Returns
+    -------
+    int
+        Emails handed over again.
+    """
+    from frontdoor.services.notifications import retry_notification
+
+    if user is not None:
+        require(user, Action.EDIT_ROADMAP)
+    _require_email(store)
+    with store.session() as session:
+        _item(session, workspace_id, item_id)
+        sync_delivery(session, workspace_id=workspace_id, item_id=item_id)
+        failed = {
+            notification_key(item_id, r.contact_id): r.id
+            for r in session.scalars(
+                select(LoopNotification).where(
+                    LoopNotification.workspace_id == workspace_id,
+                    LoopNotification.roadmap_item_id == item_id,
+                    LoopNotification.status == LoopStatus.FAILED,
+                )
+            )
+        }
+        given_up = [
+            (n.id, failed[n.dedupe_key])
+            for n in session.scalars(
+                select(Notification).where(
+                    Notification.workspace_id == workspace_id,
+                    Notification.dedupe_key.in_(list(failed)),
+                    Notification.status == NotificationStatus.FAILED,
+                    Notification.next_attempt_at.is_(None),
+                )
+            )
+        ]
+    retried = 0
+    for notification_id, row_id in given_up:
+        with store.session() as session:
+            session.execute(
+                update(LoopNotification)
+                .where(LoopNotification.id == row_id, LoopNotification.status == LoopStatus.FAILED)
+                .values(status=LoopStatus.SENDING, last_error=None, updated_at=utcnow())
+            )
+        try:
+            retry_notification(store, workspace_id=workspace_id, notification_id=notification_id)
+        except NotFound:  # re-armed by someone else meanwhile
+            continue
+        retried += 1
+    with store.session() as session:
+        sync_delivery(session, workspace_id=workspace_id, item_id=item_id)
+    return retried
 
 
 # ---------------------------------------------------------------------------- export

@@ -22,6 +22,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "템플릿을 저장했습니다. 이후 작성하는 초안에 쓰입니다.",
         "en": "Template saved. Drafts made from now on use it.",
     },
+    "loop.retry": {"ko": "실패한 이메일 다시 보내기", "en": "Retry failed emails"},
+    "loop.done.retried": {"ko": "다시 보낸 이메일", "en": "Emails retried"},
     "loop.already": {"ko": "이미 처리됨", "en": "Already done"},
     "loop.failed": {"ko": "실패", "en": "Failed"},
     "loop.no_email": {"ko": "이메일 없음", "en": "No email"},

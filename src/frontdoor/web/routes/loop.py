@@ -15,7 +15,7 @@ from frontdoor.web.templating import render
 
 router = APIRouter()
 
-RESULTS = ("drafted", "sent", "exported", "template")
+RESULTS = ("drafted", "sent", "exported", "template", "retried")
 
 
 def _back(item_id: int, result: str, **counts: int) -> RedirectResponse:
@@ -79,6 +79,15 @@ def send(request: Request, item_id: int, user: CurrentUser) -> Response:
         without_email=result.without_email,
         failed=result.failed,
     )
+
+
+@router.post("/roadmap/{item_id}/loop/retry", include_in_schema=False, dependencies=[CsrfChecked])
+def retry(request: Request, item_id: int, user: CurrentUser) -> Response:
+    """Try the failed emails once more, under the same keys (still at most one each)."""
+    retried = close_loop.retry_failed(
+        get_store(request), workspace_id=user.workspace_id, item_id=item_id, user=user
+    )
+    return _back(item_id, "retried", retried=retried)
 
 
 @router.get("/roadmap/{item_id}/loop.csv", include_in_schema=False)
