@@ -47,6 +47,13 @@ def test_the_raw_subject_header_is_rfc2047_encoded() -> None:
     assert b"=?utf-8?" in header.lower()
 
 
+def test_a_long_mixed_korean_and_english_subject_keeps_its_spaces() -> None:
+    subject = "요청하신 'CSV export for large ranges' 기능이 출시되었습니다 " * 4
+    with SmtpSink() as smtp:
+        send_email(smtp.config(), to="kim@example.kr", subject=subject, text="본문")
+    assert smtp.messages[0]["Subject"] == " ".join(subject.split())[:200]
+
+
 def test_temporary_refusals_are_retried_and_one_message_arrives() -> None:
     waits: list[float] = []
     with SmtpSink(fail_times=2) as smtp:

@@ -229,9 +229,8 @@ def test_send_emails_each_contact_once_through_a_real_smtp_server(queue: Store, 
     ]
     assert smtp.attempts == 4  # one 451 retried inline, then three accepted
     kim_mail = next(m for m in smtp.messages if m["To"] == "minji@seoul.example")
-    # Compared without spaces: the folded RFC 2047 subject currently loses the space at the
-    # fold (frontdoor.notify.email.build_message, reported); the drafted subject is exact above.
-    assert kim_mail["Subject"].replace(" ", "") == "요청하신'CSVexportforlargeranges'기능이출시되었습니다"
+    # Exact: Korean next to English must keep its spaces through RFC 2047 encoding.
+    assert kim_mail["Subject"] == "요청하신 'CSV export for large ranges' 기능이 출시되었습니다"
     assert kim_mail["From"] == "pm@acme.example"
     body = kim_mail.get_body(preferencelist=("plain",))
     assert body is not None and "김민지님, 안녕하세요." in body.get_content()
