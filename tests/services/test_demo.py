@@ -8,6 +8,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter, defaultdict
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -21,11 +22,18 @@ from frontdoor.errors import Conflict
 from frontdoor.models import (
     Account,
     AccountDomain,
+    AccountHealthSnapshot,
+    Alert,
     Contact,
     Conversation,
     Identity,
+    LoopNotification,
     Message,
+    Notification,
+    OncallRead,
     RoadmapItem,
+    RouteEvent,
+    RouteMethod,
     Source,
     SurveyResponse,
     Tag,
@@ -35,7 +43,11 @@ from frontdoor.models import (
     Workspace,
     roadmap_item_tag,
 )
-from frontdoor.services.demo import ensure_demo
+from frontdoor.services import close_loop, demo_activity, oncall
+from frontdoor.services.alerts import alert_settings
+from frontdoor.services.demo import ensure_demo, tour
+from frontdoor.services.routing_config import routing_config
+from frontdoor.services.routing_report import routing_accuracy
 from frontdoor.services.store import Store
 from frontdoor.services.users import authenticate
 from frontdoor.services.workspaces import create_workspace
@@ -72,11 +84,18 @@ def test_generator_is_deterministic_and_shifts_only_time(data: DemoData) -> None
     ]
 
 
-def test_shift_keeps_the_window_in_the_past() -> None:
+def test_shift_keeps_the_window_in_the_past(data: DemoData) -> None:
+    # Unshifted, the window ends at Monday 00:00 KST after REFERENCE_END: 15:00 UTC that Sunday.
+    assert data.window_end == dt.datetime.combine(gen.REFERENCE_END, dt.time(15), tzinfo=dt.UTC)
     for offset in range(14):
         today = gen.REFERENCE_END + dt.timedelta(days=300 + offset)
-        end = gen.REFERENCE_END + dt.timedelta(weeks=gen.shift_for(today))
-        assert 0 <= (today - end).days <= 6
+        weeks = gen.shift_for(today)
+        last_sunday = gen.REFERENCE_END + dt.timedelta(weeks=weeks)
+        assert 1 <= (today - last_sunday).days <= 7
+        # Before the build day began in UTC, so before any moment of it.
+        assert data.window_end + dt.timedelta(weeks=weeks) < dt.datetime.combine(
+            today, dt.time(0), tzinfo=dt.UTC
+        )
 
 
 def test_generated_content_meets_the_brief(data: DemoData) -> None:
@@ -224,6 +243,12 @@ def _counts(store: Store, workspace_id: int) -> dict[str, int]:
         SurveyResponse,
         RoadmapItem,
         User,
+        RouteEvent,
+        Alert,
+        LoopNotification,
+        OncallRead,
+        AccountHealthSnapshot,
+        Notification,
     ]
     with store.session() as s:
         out = {
@@ -268,9 +293,26 @@ def test_ensure_demo_builds_once_survives_interruption_and_is_idempotent(
         assert s.scalar(select(func.count()).select_from(Workspace)) == 0
         assert s.scalar(select(func.count()).select_from(Conversation)) == 0
 
+    # A build stopped while the spike detector replays the outage keeps its data (committed,
+    # marked "alerts"); the next run only finishes the replay, recording no alert twice.
     lines: list[str] = []
-    info = ensure_demo(store, progress=lines.append, today=TODAY)
-    assert info.created and info.workspace_slug == "demo" and lines
+
+    def stop_in_replay(msg: str) -> None:
+        lines.append(msg)
+        if "spike alerts" in msg:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        ensure_demo(store, progress=stop_in_replay, today=TODAY)
+    with store.session() as s:
+        marker = s.scalar(select(Workspace.settings).where(Workspace.slug == "demo"))["demo"]
+        assert marker["state"] == "alerts"
+        alerts_before = s.scalar(select(func.count()).select_from(Alert)) or 0
+    assert alerts_before > 0
+    resumed = ensure_demo(store, progress=lines.append, today=TODAY)
+    assert not resumed.created and lines[-1] == "0 spike alerts recorded in the outage week (not delivered)"
+    info = resumed
+    assert info.workspace_slug == "demo" and any("route events" in line for line in lines)
     assert f"{_conversation_count(store):,} conversations" in info.summary
     first = _counts(store, info.workspace_id)
     assert first["workspaces"] == 1
@@ -295,6 +337,8 @@ def test_ensure_demo_builds_once_survives_interruption_and_is_idempotent(
     again = ensure_demo(store, today=TODAY + dt.timedelta(days=30))
     assert not again.created and again.workspace_id == info.workspace_id
     assert _counts(store, info.workspace_id) == first
+    assert first["Alert"] == alerts_before
+    _check_activity(store, info.workspace_id, data)
 
     wid = info.workspace_id
     with store.session() as s:
@@ -338,6 +382,137 @@ def test_ensure_demo_builds_once_survives_interruption_and_is_idempotent(
         outage_week = (dt.datetime.fromisoformat(marker["incident"]["start"]) - start).days // 7
         median = statistics.median(weeks.get(w, 0) for w in range(gen.WEEKS))
         assert weeks[outage_week] >= 3 * max(median, 1)
+
+
+def _check_activity(store: Store, wid: int, data: DemoData) -> None:
+    """Routes, alerts, on-call and close the loop of a built demo, against the generated content."""
+    with store.session() as s:
+        ws = s.get(Workspace, wid)
+        assert ws is not None
+        marker = ws.settings["demo"]
+        end = dt.datetime.fromisoformat(marker["window_end"])
+        shift = end - data.window_end
+        # Nothing in the future: the window ended before the build day began.
+        assert end < dt.datetime.combine(TODAY, dt.time(0), tzinfo=dt.UTC)
+        latest = [
+            s.scalar(select(func.max(Message.sent_at)).where(Message.workspace_id == wid)),
+            s.scalar(select(func.max(Conversation.last_message_at)).where(Conversation.workspace_id == wid)),
+            s.scalar(select(func.max(RouteEvent.created_at)).where(RouteEvent.workspace_id == wid)),
+            s.scalar(select(func.max(OncallRead.read_at)).where(OncallRead.workspace_id == wid)),
+            s.scalar(select(func.max(Alert.window_end)).where(Alert.workspace_id == wid)),
+            s.scalar(select(func.max(SurveyResponse.responded_at)).where(SurveyResponse.workspace_id == wid)),
+        ]
+        assert all(t is not None and t <= end for t in latest), latest
+
+        # Routing: every team the generator routes to exists; one machine decision per
+        # conversation at arrival; a person's decision on each route the generator confirmed.
+        cfg = routing_config(s, workspace_id=wid)
+        assert {c.route for c in data.conversations if c.route} <= set(cfg.team_keys)
+        assert len(cfg.rules) == len(demo_activity.RULES)
+        truth = {
+            (c.source, c.external_id): c.route for c in data.conversations if c.route_confirmed and c.route
+        }
+        by_kind = {kind: key for key, kind, _name, _ch in gen.SOURCES}
+        kinds = dict(s.execute(select(Source.id, Source.kind)).all())
+        conv_key = {
+            cid: (by_kind[kinds[src]], ext)
+            for cid, src, ext in s.execute(
+                select(Conversation.id, Conversation.source_id, Conversation.external_id).where(
+                    Conversation.workspace_id == wid
+                )
+            )
+        }
+        events: dict[int, list[RouteEvent]] = defaultdict(list)
+        for e in s.scalars(
+            select(RouteEvent).where(RouteEvent.workspace_id == wid).order_by(RouteEvent.created_at)
+        ):
+            events[e.conversation_id].append(e)
+        assert set(events) == set(conv_key)
+        corrected = 0
+        for cid, evs in events.items():
+            machine = [e for e in evs if e.method != RouteMethod.HUMAN]
+            human = [e for e in evs if e.method == RouteMethod.HUMAN]
+            assert len(machine) == 1 and len(human) == (1 if conv_key[cid] in truth else 0)
+            if human:
+                h = human[0]
+                assert h.route == truth[conv_key[cid]] and h.previous_route == machine[0].route
+                assert h.created_at > machine[0].created_at and h.user_id is not None
+                assert h.reason.startswith("confirmed by" if h.route == h.previous_route else "corrected by")
+                corrected += h.route != h.previous_route
+        convs = {c.id: c for c in s.scalars(select(Conversation).where(Conversation.workspace_id == wid))}
+        for cid, c in convs.items():
+            assert c.route == events[cid][-1].route and c.route_confirmed == (conv_key[cid] in truth)
+        acc = routing_accuracy(s, workspace_id=wid)
+        assert acc.decided == acc.compared == len(truth)
+        assert acc.correct == len(truth) - corrected and 0 < corrected < len(truth)
+
+        # Alerts: the outage week shows, recorded from the replay and sent nowhere.
+        assert alert_settings(ws).slack_webhook_url is None and alert_settings(ws).email == ()
+        start = dt.datetime.fromisoformat(marker["incident"]["start"])
+        stop = dt.datetime.fromisoformat(marker["incident"]["end"])
+        outage_alerts = s.execute(
+            select(Tag.path, Alert.window_end, Alert.observed, Alert.expected)
+            .join(Tag, Tag.id == Alert.tag_id)
+            .where(Alert.workspace_id == wid)
+        ).all()
+        assert all(start < w_end <= stop for _p, w_end, _o, _e in outage_alerts)
+        assert any(p == OUTAGE_AREA and o > 2 * e for p, _w, o, e in outage_alerts)
+        assert s.scalar(select(func.count()).select_from(Notification)) == 0
+
+        # On-call: the engineers in a rotation, the dashboard engineer on the outage week,
+        # reads of conversations in the reader's area during that week, each with a note.
+        engineers = [
+            u
+            for u in s.scalars(select(User).where(User.workspace_id == wid).order_by(User.id))
+            if str(u.role) == "engineer"
+        ]
+        config = oncall.config_of(ws)
+        assert list(config.engineers) == [u.id for u in engineers] and len(engineers) >= 2
+        assert all(u.product_area for u in engineers) and not config.auto_digest
+        outage_week = oncall.week_of(start, tz=ZoneInfo("Asia/Seoul"))
+        on_call, _ = oncall.engineer_for(config, outage_week)
+        assert s.get(User, on_call).product_area == "area/dashboard"  # type: ignore[union-attr]
+        reads = list(s.scalars(select(OncallRead).where(OncallRead.workspace_id == wid)))
+        assert len(reads) >= 8 and all(r.note for r in reads)
+        area_of = {u.id: u.product_area for u in engineers}
+        for r in reads:
+            conv = convs[r.conversation_id]
+            week = oncall.week_of(conv.opened_at, tz=ZoneInfo("Asia/Seoul"))
+            assert oncall.engineer_for(config, week)[0] == r.user_id
+            assert conv.opened_at < r.read_at <= end
+            paths = s.scalars(
+                select(Tag.path)
+                .join(TagAssignment, TagAssignment.tag_id == Tag.id)
+                .where(TagAssignment.conversation_id == conv.id, TagAssignment.status == "confirmed")
+            ).all()
+            assert any(p.startswith(f"{area_of[r.user_id]}") for p in paths)
+
+        # Close the loop: one item drafted for everyone who asked, one told by CSV export.
+        items = {i.title: i for i in s.scalars(select(RoadmapItem).where(RoadmapItem.workspace_id == wid))}
+        for title, status in ((demo_activity.LOOP_DRAFTED, "drafted"), (demo_activity.LOOP_TOLD, "exported")):
+            item = items[title]
+            asked = close_loop.recipients(s, workspace_id=wid, item_id=item.id)
+            rows = list(
+                s.scalars(select(LoopNotification).where(LoopNotification.roadmap_item_id == item.id))
+            )
+            assert asked and sorted(r.contact_id for r in rows) == sorted(r.contact_id for r in asked)
+            assert {str(r.status) for r in rows} == {status}
+            assert all((r.told_at is not None) == (status == "exported") for r in rows)
+            assert all(item.shipped_at is not None and item.shipped_at < r.drafted_at <= end for r in rows)
+        others = {
+            i.id for t, i in items.items() if t not in (demo_activity.LOOP_DRAFTED, demo_activity.LOOP_TOLD)
+        }
+        assert not s.scalar(select(func.count()).where(LoopNotification.roadmap_item_id.in_(others)))
+
+        # The tour names each page with this build's ids and weeks.
+        stops = tour(s, wid)
+        text = "\n".join(stops)
+        for page in ("/alerts:", "/routing:", "/accounts", "/surveys:", "/insights?tag=", "/roadmap:"):
+            assert page in text
+        assert f"/roadmap/{items[demo_activity.LOOP_DRAFTED].id}/loop:" in text
+        assert f"{len(outage_alerts)} spike alerts" in text
+        assert f"?week={outage_week.isoformat()}" in text
+        assert shift == dt.timedelta(weeks=gen.shift_for(TODAY))
 
 
 def test_ensure_demo_leaves_a_foreign_demo_workspace_alone(store: Store) -> None:

@@ -15,13 +15,18 @@ from frontdoor.services.store import upgrade_store
 @click.pass_context
 def demo_command(ctx: click.Context, no_serve: bool, host: str | None, port: int | None) -> None:
     """Create the demo workspace (a Korean B2B SaaS) and serve it."""
-    from frontdoor.services.demo import ensure_demo
+    from frontdoor.services.demo import ensure_demo, tour
 
     upgrade_store(settings_from(ctx))
     store = store_from(ctx)
     info = ensure_demo(store, progress=lambda msg: click.echo(msg, err=True))
     verb = "created" if info.created else "already present"
     click.echo(f"demo workspace '{info.workspace_slug}' {verb}: {info.summary}")
+    with store.session() as session:
+        stops = tour(session, info.workspace_id)
+    click.echo("where to look (after signing in):")
+    for line in stops:
+        click.echo(f"  {line}")
     settings = store.settings
     url = f"http://{host or settings.host}:{port or settings.port}/"
     login = f"login: {info.email} / {info.password}"

@@ -5,7 +5,8 @@ Growboard sells design templates (상세페이지 템플릿, 배너, 쇼핑몰 �
 and Shopify. :func:`frontdoor.demo.generator.generate` produces, without network or data
 files, from one seeded random generator:
 
-* 10 users (admin ``demo@frontdoor.local``, CX/CSM, product and engineering, Korean names);
+* 11 users (admin ``demo@frontdoor.local``, CX/CSM, product and three engineers with product
+  areas, Korean names);
 * a taxonomy of 157 tags in five dimensions (area, type, sentiment, goal, journey) with
   Korean and English names, descriptions, keywords, rule patterns and examples;
 * 320 accounts (plans Free..Enterprise with ARR in KRW that follows the plan and seats,
@@ -22,6 +23,8 @@ items visibly reduce the demand they answered.
 
 Calendar: content is generated on a fixed 26-week reference window (Monday 2025-12-01 to
 Sunday 2026-05-31, Korean time). :func:`frontdoor.services.demo.ensure_demo` moves that
-window by whole weeks so it ends 0-6 days before the build date: timestamps move, the text,
-ids, order and weekday pattern do not, so two builds hold identical content.
+window by whole weeks so it ends 1-7 days before the build date (at Monday 00:00 KST, at
+least nine hours before the UTC build day began, so nothing lies in the future): timestamps
+move, the text, ids, order and weekday pattern do not, so two builds hold identical content,
+and builds on the same UTC day hold identical timestamps too.
 """

@@ -1597,5 +1597,11 @@ def generate(*, seed: int = SEED, shift_weeks: int = 0) -> DemoData:
 
 
 def shift_for(today: dt.date) -> int:
-    """Whole weeks to move the reference window so it ends on or before ``today`` (at most 6 days before)."""
-    return (today - REFERENCE_END).days // 7
+    """Whole weeks to move the reference window so it ends before ``today`` began (1-7 days before).
+
+    The window ends at the Monday 00:00 KST after its last Sunday, which is 15:00 UTC of that
+    Sunday. Taking the last Sunday strictly before ``today`` (a UTC date) puts the end at
+    least nine hours before ``today`` starts, so nothing generated lies in the future, and
+    every build on the same UTC day gets the same calendar.
+    """
+    return (today - dt.timedelta(days=1) - REFERENCE_END).days // 7

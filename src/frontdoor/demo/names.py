@@ -132,6 +132,7 @@ TEAM: tuple[tuple[str, str, str, str | None], ...] = (
     ("minseo.kang", "강민서", "product", "area/templates"),
     ("sehun.oh", "오세훈", "engineer", "area/dashboard"),
     ("sua.lim", "임수아", "engineer", "area/editor"),
+    ("taeyang.kwon", "권태양", "engineer", "area/integrations"),
 )
 TEAM_DOMAIN = "growboard.example"
 ADMIN_EMAIL = "demo@frontdoor.local"

@@ -1,15 +1,24 @@
 """The demo workspace behind ``frontdoor demo``: a Korean B2B SaaS, built idempotently.
 
 :func:`ensure_demo` writes what :func:`frontdoor.demo.generator.generate` produces into the
-store in ONE transaction, so an interrupted build leaves nothing behind. The workspace's
-``settings["demo"]`` records the generator version and ``state: "complete"``; a later run
-that finds it returns at once (``created=False``). A ``demo`` workspace whose marker says
-anything else (a build from an older generator, or one left half-way by a crash of an
-earlier version) is deleted and rebuilt; a workspace called ``demo`` without a marker is
-someone's real data and is never touched.
+store in ONE transaction, together with what the team did with it
+(:func:`frontdoor.services.demo_activity.record_activity`: routes and corrections, the
+on-call rotation and notes, close-the-loop messages, six weekly health snapshots), so an
+interrupted build leaves nothing behind. That transaction marks the workspace
+``state: "alerts"``; the spike detector then replays the outage week through the alert
+service (which opens its own sessions, so it cannot join the transaction) and the marker
+becomes ``"complete"``. A run that finds ``"alerts"`` (a crash during the replay, or a
+concurrent build) only finishes the replay, which records each alert once.
+
+The workspace's ``settings["demo"]`` records the generator and build versions; a later run
+that finds a complete one returns at once (``created=False``). A ``demo`` workspace whose
+marker says anything else (a build from an older generator or build, or one left half-way
+by a crash of an earlier version) is deleted and rebuilt; a workspace called ``demo``
+without a marker is someone's real data and is never touched.
 
 The content is fixed (seeded); only the calendar moves: the generator's 26-week reference
-window is shifted by whole weeks so it ends 0-6 days before the build date.
+window is shifted by whole weeks so it ends 1-7 days before the build date (a UTC day),
+never after the moment of the build: see :func:`frontdoor.demo.generator.shift_for`.
 """
 
 from __future__ import annotations
@@ -28,16 +37,28 @@ from sqlalchemy.orm import Session
 
 from frontdoor.db.base import Base, utcnow
 from frontdoor.demo import names
-from frontdoor.demo.generator import GENERATOR_VERSION, OUTAGE_AREA, SOURCES, DemoData, generate, shift_for
+from frontdoor.demo.generator import (
+    GENERATOR_VERSION,
+    KST,
+    OUTAGE_AREA,
+    SOURCES,
+    DemoData,
+    generate,
+    shift_for,
+)
 from frontdoor.errors import Conflict
 from frontdoor.models import (
     Account,
     AccountDomain,
+    Alert,
     Contact,
     Conversation,
     Identity,
+    LoopNotification,
     Message,
+    OncallRead,
     RoadmapItem,
+    RouteEvent,
     Source,
     SurveyResponse,
     Tag,
@@ -46,6 +67,13 @@ from frontdoor.models import (
     User,
     Workspace,
     roadmap_item_tag,
+)
+from frontdoor.services.demo_activity import (
+    LOOP_DRAFTED,
+    LOOP_TOLD,
+    RULES,
+    record_activity,
+    replay_outage_alerts,
 )
 from frontdoor.services.store import Store
 from frontdoor.services.users import hash_password
@@ -96,18 +124,30 @@ def ensure_demo(
         When a workspace with this slug exists and is not a demo workspace.
     """
     say = progress or (lambda _msg: None)
+    resume: int | None = None
     with store.session() as session:
         ws = session.scalar(select(Workspace).where(Workspace.slug == slug))
         if ws is not None:
             marker = (ws.settings or {}).get("demo")
             if not isinstance(marker, dict):
                 raise Conflict(f"workspace {slug!r} exists and is not a demo workspace; leaving it alone")
-            if marker.get("state") == "complete" and marker.get("version") == GENERATOR_VERSION:
+            state = _state(marker)
+            if state == COMPLETE:
                 return DemoInfo(
                     ws.id, slug, names.ADMIN_EMAIL, names.DEMO_PASSWORD, False, summarize(session, ws.id)
                 )
-            say(f"removing an incomplete or outdated demo workspace '{slug}'")
-            delete_workspace_rows(session, workspace_id=ws.id)
+            if state != ALERTS_PENDING:
+                say(f"removing an incomplete or outdated demo workspace '{slug}'")
+                delete_workspace_rows(session, workspace_id=ws.id)
+            else:
+                resume = ws.id
+    if resume is not None:
+        say("finishing the demo build: replaying the outage through the spike detector")
+        _finish(store, resume, say)
+        with store.session() as session:
+            return DemoInfo(
+                resume, slug, names.ADMIN_EMAIL, names.DEMO_PASSWORD, False, summarize(session, resume)
+            )
 
     started = time.perf_counter()
     shift = shift_for(today or utcnow().date())
@@ -115,21 +155,79 @@ def ensure_demo(
     data = generate(shift_weeks=shift)
     try:
         with store.session() as session:
-            ws_id = _write(session, data, slug=slug, say=say)
+            written = _write(session, data, slug=slug, say=say)
+            ws_id = written.workspace_id
             _health_history(session, ws_id, data.window_end, say)
-            summary = summarize(session, ws_id)
+            record_activity(
+                session,
+                workspace_id=ws_id,
+                data=data,
+                user_ids=written.user_ids,
+                conversation_ids=written.conversation_ids,
+                say=say,
+            )
+            _set_state(session, ws_id, ALERTS_PENDING)
     except IntegrityError:
-        # Another process built the demo at the same moment: use theirs if it is complete.
+        # Another process built the demo at the same moment: use theirs once its data is in.
         with store.session() as session:
             ws = session.scalar(select(Workspace).where(Workspace.slug == slug))
             marker = (ws.settings or {}).get("demo") if ws is not None else None
-            if ws is None or not isinstance(marker, dict) or marker.get("state") != "complete":
+            if ws is None or _state(marker) not in (COMPLETE, ALERTS_PENDING):
                 raise
+            ws_id = ws.id
+        _finish(store, ws_id, say)
+        with store.session() as session:
             return DemoInfo(
-                ws.id, slug, names.ADMIN_EMAIL, names.DEMO_PASSWORD, False, summarize(session, ws.id)
+                ws_id, slug, names.ADMIN_EMAIL, names.DEMO_PASSWORD, False, summarize(session, ws_id)
             )
+    _finish(store, ws_id, say)
+    with store.session() as session:
+        summary = summarize(session, ws_id)
     say(f"demo workspace built in {time.perf_counter() - started:.1f}s")
     return DemoInfo(ws_id, slug, names.ADMIN_EMAIL, names.DEMO_PASSWORD, True, summary)
+
+
+#: Version of what the build adds to the generated content (routes, on-call, loop, alerts);
+#: a demo built by an older build is rebuilt.
+BUILD_VERSION = 2
+ALERTS_PENDING = "alerts"
+COMPLETE = "complete"
+
+
+def _state(marker: object) -> str | None:
+    """The build state of a demo marker of this generator and build (None: outdated or foreign)."""
+    if not isinstance(marker, dict):
+        return None
+    if marker.get("version") != GENERATOR_VERSION or marker.get("build") != BUILD_VERSION:
+        return None
+    state = marker.get("state")
+    return str(state) if state in (ALERTS_PENDING, COMPLETE) else None
+
+
+def _set_state(session: Session, workspace_id: int, state: str) -> None:
+    ws = session.get(Workspace, workspace_id)
+    if ws is None:  # pragma: no cover - the caller holds its id
+        raise RuntimeError("demo workspace missing")
+    settings = dict(ws.settings or {})
+    settings["demo"] = {**settings.get("demo", {}), "state": state}
+    ws.settings = settings  # a new dict, so the JSON column is marked changed
+    session.flush()
+
+
+def _finish(store: Store, workspace_id: int, say: Progress) -> None:
+    """Replay the outage through the spike detector, then mark the demo complete."""
+    with store.session() as session:
+        ws = session.get(Workspace, workspace_id)
+        marker = (ws.settings or {}).get("demo") if ws is not None else None
+        if not isinstance(marker, dict):  # pragma: no cover - checked by the callers
+            raise RuntimeError("demo workspace missing")
+        if marker.get("state") == COMPLETE:
+            return
+        outage_start = dt.datetime.fromisoformat(marker["incident"]["start"])
+    recorded = replay_outage_alerts(store, workspace_id=workspace_id, outage_start=outage_start)
+    say(f"{recorded} spike alerts recorded in the outage week (not delivered)")
+    with store.session() as session:
+        _set_state(session, workspace_id, COMPLETE)
 
 
 #: Weekly account health snapshots taken at the end of the build, so account pages show history.
@@ -157,8 +255,103 @@ def summarize(session: Session, workspace_id: int) -> str:
     return (
         f"{count(Account):,} accounts, {count(Contact):,} contacts, {count(Conversation):,} conversations, "
         f"{count(Message):,} messages, {count(Tag):,} tags, {count(TagAssignment):,} tag assignments, "
-        f"{count(SurveyResponse):,} survey responses, {count(RoadmapItem):,} roadmap items"
+        f"{count(SurveyResponse):,} survey responses, {count(RoadmapItem):,} roadmap items, "
+        f"{count(RouteEvent):,} route events, {count(Alert):,} alerts, "
+        f"{count(LoopNotification):,} close-the-loop messages, {count(OncallRead):,} on-call reads"
     )
+
+
+def tour(session: Session, workspace_id: int) -> list[str]:
+    """Where to look in the demo: one line per page and what it shows there.
+
+    Parameters
+    ----------
+    session : Session
+        Open session.
+    workspace_id : int
+        The demo workspace.
+
+    Returns
+    -------
+    list of str
+        ``"PATH: what it shows"``, PATH with the ids and weeks of this build.
+    """
+    from frontdoor.services import oncall
+    from frontdoor.services.routing_report import routing_accuracy
+
+    ws = session.get(Workspace, workspace_id)
+    marker = dict((ws.settings or {}).get("demo") or {}) if ws is not None else {}
+    incident = dict(marker.get("incident") or {})
+    end = dt.datetime.fromisoformat(marker["window_end"]) if marker.get("window_end") else utcnow()
+    outage = dt.datetime.fromisoformat(incident["start"]) if incident.get("start") else end
+    outage_day = outage.astimezone(KST).date()
+    outage_week = outage_day - dt.timedelta(days=outage_day.weekday())
+    outage_tag = session.scalar(
+        select(Tag.id).where(Tag.workspace_id == workspace_id, Tag.path == OUTAGE_AREA)
+    )
+    # The latest week an engineer read their queue (the very last week's tags are mostly
+    # suggestions still waiting for a person, and the queue holds confirmed ones).
+    last_read = session.scalar(
+        select(func.max(OncallRead.read_at)).where(OncallRead.workspace_id == workspace_id)
+    )
+    read_day = (last_read or end - dt.timedelta(days=1)).astimezone(KST).date()
+    read_week = read_day - dt.timedelta(days=read_day.weekday())
+    items = {
+        title: (item_id, status)
+        for item_id, title, status in session.execute(
+            select(RoadmapItem.id, RoadmapItem.title, RoadmapItem.status).where(
+                RoadmapItem.workspace_id == workspace_id
+            )
+        )
+    }
+    loops = dict(
+        session.execute(
+            select(LoopNotification.roadmap_item_id, func.count())
+            .where(LoopNotification.workspace_id == workspace_id)
+            .group_by(LoopNotification.roadmap_item_id)
+        ).all()
+    )
+    alerts = int(
+        session.scalar(select(func.count()).select_from(Alert).where(Alert.workspace_id == workspace_id)) or 0
+    )
+    acc = routing_accuracy(session, workspace_id=workspace_id)
+    tags = session.scalar(select(func.count()).select_from(Tag).where(Tag.workspace_id == workspace_id))
+    dimensions = session.scalar(
+        select(func.count()).select_from(TagDimension).where(TagDimension.workspace_id == workspace_id)
+    )
+    accuracy = f"{acc.accuracy:.0%}" if acc.accuracy is not None else "-"
+    onc = oncall.config_of(ws) if ws is not None else None
+    lines = [
+        "/: the workspace overview (counts of conversations, accounts and tags)",
+        "/conversations: every conversation with its tags, route and account (filters by tag, "
+        "channel, segment, plan)",
+        f"/insights?tag={outage_tag}: weekly volume of {OUTAGE_AREA}; the week of {outage_week} is "
+        f"the outage ({incident.get('id', 'incident')}) spiking complaints",
+        f"/alerts: {alerts} spike alerts recorded during the outage (Slack and email left empty, "
+        "nothing delivered)",
+        f"/routing: teams, {len(RULES)} rules and accuracy on {acc.compared:,} routes people "
+        f"confirmed or corrected ({accuracy} kept as predicted)",
+        "/roadmap: the board ranked by demand; each item shows customers' words by account",
+    ]
+    for title in (LOOP_DRAFTED, LOOP_TOLD):
+        if title in items:
+            item_id, _status = items[title]
+            lines.append(
+                f"/roadmap/{item_id}/loop: '{title}' shipped, {loops.get(item_id, 0)} contacts "
+                + ("drafted, not sent (no SMTP here)" if title == LOOP_DRAFTED else "told by CSV export")
+            )
+    if onc is not None and onc.engineers:
+        lines.append(
+            f"/oncall?week={read_week.isoformat()}: the engineer on call that week, their queue "
+            f"and read notes (also the outage week, ?week={outage_week})"
+        )
+    lines += [
+        f"/accounts: health bands with reasons and {HEALTH_WEEKS} weeks of history, pipeline stages",
+        "/accounts/priority: the accounts to meet first, every term of the ranking shown",
+        "/surveys: NPS, CSAT and CES by time, team, agent, segment, plan and account",
+        f"/taxonomy: {tags} tags in {dimensions} dimensions with counts and trends",
+    ]
+    return lines
 
 
 def delete_workspace_rows(session: Session, *, workspace_id: int) -> None:
@@ -185,7 +378,7 @@ def _ids(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> list[i
     return [int(x) for x in result.scalars().all()]
 
 
-def _bulk(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+def bulk_insert(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
     """Insert many rows: COPY on PostgreSQL, a plain Core executemany elsewhere.
 
     The ORM's per-row bookkeeping is not needed here; on PostgreSQL, COPY spares the server
@@ -229,7 +422,7 @@ def _insert_keyed(
     """
     if not rows:
         return []
-    _bulk(session, model, rows)
+    bulk_insert(session, model, rows)
     found = {
         (src, ext): int(pk)
         for pk, src, ext in session.execute(
@@ -243,14 +436,21 @@ def _hash(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
 
 
-def _write(session: Session, data: DemoData, *, slug: str, say: Progress) -> int:
+@dataclass(frozen=True)
+class _Written:
+    workspace_id: int
+    user_ids: list[int]
+    conversation_ids: list[int]
+
+
+def _write(session: Session, data: DemoData, *, slug: str, say: Progress) -> _Written:
     now = utcnow()
     ws = Workspace(
         slug=slug,
         name=names.WORKSPACE_NAME,
         default_language="ko",
         timezone="Asia/Seoul",
-        settings={"demo": {"version": GENERATOR_VERSION, "state": "building"}},
+        settings={"demo": {"version": GENERATOR_VERSION, "build": BUILD_VERSION, "state": "building"}},
     )
     session.add(ws)
     session.flush()
@@ -346,7 +546,7 @@ def _write(session: Session, data: DemoData, *, slug: str, say: Progress) -> int
             for a in data.accounts
         ],
     )
-    _bulk(
+    bulk_insert(
         session,
         AccountDomain,
         [
@@ -398,7 +598,7 @@ def _write(session: Session, data: DemoData, *, slug: str, say: Progress) -> int
             strict=True,
         )
     )
-    _bulk(
+    bulk_insert(
         session,
         Identity,
         [
@@ -509,10 +709,10 @@ def _write(session: Session, data: DemoData, *, slug: str, say: Progress) -> int
                 }
             )
     say(f"{len(assign_rows)} tag assignments")
-    _bulk(session, TagAssignment, assign_rows)
+    bulk_insert(session, TagAssignment, assign_rows)
 
     say(f"{len(data.surveys)} survey responses, {len(data.roadmap)} roadmap items")
-    _bulk(
+    bulk_insert(
         session,
         SurveyResponse,
         [
@@ -569,7 +769,9 @@ def _write(session: Session, data: DemoData, *, slug: str, say: Progress) -> int
     ws.settings = {
         "demo": {
             "version": GENERATOR_VERSION,
-            "state": "complete",
+            "build": BUILD_VERSION,
+            # Data written; the caller moves it to "alerts", then "complete".
+            "state": "building",
             "window_start": data.window_start.isoformat(),
             "window_end": data.window_end.isoformat(),
             "incident": {
@@ -582,4 +784,4 @@ def _write(session: Session, data: DemoData, *, slug: str, say: Progress) -> int
         }
     }
     session.flush()
-    return wid
+    return _Written(wid, user_ids, conv_ids)
