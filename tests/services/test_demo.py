@@ -54,6 +54,7 @@ from frontdoor.services.workspaces import create_workspace
 from frontdoor.tagging.rules import validate_keyword, validate_pattern
 
 TODAY = dt.date(2026, 11, 22)
+KST_ZONE = ZoneInfo("Asia/Seoul")
 
 
 class Interrupted(Exception):
@@ -469,15 +470,18 @@ def _check_activity(store: Store, wid: int, data: DemoData) -> None:
         config = oncall.config_of(ws)
         assert list(config.engineers) == [u.id for u in engineers] and len(engineers) >= 2
         assert all(u.product_area for u in engineers) and not config.auto_digest
-        outage_week = oncall.week_of(start, tz=ZoneInfo("Asia/Seoul"))
+        outage_week = oncall.week_of(start, tz=KST_ZONE)
         on_call, _ = oncall.engineer_for(config, outage_week)
         assert s.get(User, on_call).product_area == "area/dashboard"  # type: ignore[union-attr]
         reads = list(s.scalars(select(OncallRead).where(OncallRead.workspace_id == wid)))
         assert len(reads) >= 8 and all(r.note for r in reads)
+        assert any(
+            oncall.week_of(convs[r.conversation_id].opened_at, tz=KST_ZONE) == outage_week for r in reads
+        )
         area_of = {u.id: u.product_area for u in engineers}
         for r in reads:
             conv = convs[r.conversation_id]
-            week = oncall.week_of(conv.opened_at, tz=ZoneInfo("Asia/Seoul"))
+            week = oncall.week_of(conv.opened_at, tz=KST_ZONE)
             assert oncall.engineer_for(config, week)[0] == r.user_id
             assert conv.opened_at < r.read_at <= end
             paths = s.scalars(
@@ -486,6 +490,9 @@ def _check_activity(store: Store, wid: int, data: DemoData) -> None:
                 .where(TagAssignment.conversation_id == conv.id, TagAssignment.status == "confirmed")
             ).all()
             assert any(p.startswith(f"{area_of[r.user_id]}") for p in paths)
+            if week == outage_week:  # the outage's own conversations, read that week
+                assert any(p.startswith(OUTAGE_AREA) for p in paths)
+                assert r.note in demo_activity.OUTAGE_NOTES["ko"] + demo_activity.OUTAGE_NOTES["en"]
 
         # Close the loop: one item drafted for everyone who asked, one told by CSV export.
         items = {i.title: i for i in s.scalars(select(RoadmapItem).where(RoadmapItem.workspace_id == wid))}

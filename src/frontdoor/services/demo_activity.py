@@ -35,7 +35,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from frontdoor.demo.generator import KST, DemoData
+from frontdoor.demo.generator import KST, OUTAGE_AREA, DemoData
 from frontdoor.models import (
     Conversation,
     LoopNotification,
@@ -85,7 +85,6 @@ ONCALL_NOTES: dict[str, tuple[str, ...]] = {
         "재현됨. 원인 파악 중이라 CX에 진행 상황 공유함.",
         "같은 증상 이번 주 세 번째. 이슈로 올림.",
         "설정 문제로 보임. 도움말 링크 보강 필요.",
-        "로그 확인함: 수집 배치 지연과 같은 원인.",
         "기능 요청으로 분류. 로드맵 항목에 연결함.",
         "통화 전체 들음. 고객이 말한 흐름 그대로 재현 가능.",
     ),
@@ -93,7 +92,19 @@ ONCALL_NOTES: dict[str, tuple[str, ...]] = {
         "Reproduced; shared progress with CX while we find the cause.",
         "Third report of this this week; filed an issue.",
         "Looks like a settings problem; the help article needs a better link.",
-        "Checked the logs: same cause as the delayed sync batch.",
+        "Filed as a feature request and linked to the roadmap item.",
+    ),
+}
+#: Notes on the outage's conversations, read by the engineer on call that week.
+OUTAGE_NOTES: dict[str, tuple[str, ...]] = {
+    "ko": (
+        "INC-2026-014 건. 판매 채널 수집 배치 지연이 원인, 복구 후 재수집 확인함.",
+        "INC-2026-014와 같은 원인. 고객사 데이터 재수집 완료, CX에 답변 요청함.",
+        "수집 지연 중 들어온 문의. 대시보드 숫자 정상화된 것 확인함.",
+    ),
+    "en": (
+        "INC-2026-014: the sales-channel sync batch was delayed; re-synced after the fix.",
+        "Same cause as INC-2026-014; this account's data re-synced, asked CX to reply.",
     ),
 }
 
@@ -299,9 +310,16 @@ def _oncall(session: Session, workspace_id: int, data: DemoData, user_ids: Seque
         if engineer is None:
             continue
         view = oncall.queue(session, workspace_id=workspace_id, viewer=engineer, week=week)
-        # Calls first (engineers on call listen to them), then the newest.
-        picked = sorted(view.items, key=lambda item: (not item.is_call, -item.opened_at.timestamp()))
-        notes = ONCALL_NOTES.get(language.get(engineer.id, "ko"), ONCALL_NOTES["ko"])
+        lang = language.get(engineer.id, "ko")
+        outage = [i for i in view.items if any(p.startswith(OUTAGE_AREA) for p in i.tag_paths)]
+        if week == weeks[0] and outage:
+            # The outage week: its engineer reads the outage's conversations, oldest first.
+            picked = sorted(outage, key=lambda item: item.opened_at)
+            notes = OUTAGE_NOTES.get(lang, OUTAGE_NOTES["ko"])
+        else:
+            # Calls first (engineers on call listen to them), then the newest.
+            picked = sorted(view.items, key=lambda item: (not item.is_call, -item.opened_at.timestamp()))
+            notes = ONCALL_NOTES.get(lang, ONCALL_NOTES["ko"])
         for n, item in enumerate(picked[:ONCALL_READS_PER_WEEK]):
             row = oncall.mark_read(
                 session,
