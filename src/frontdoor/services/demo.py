@@ -330,7 +330,8 @@ def tour(session: Session, workspace_id: int) -> list[str]:
         f"/alerts: {alerts} spike alerts recorded during the outage (Slack and email left empty, "
         "nothing delivered)",
         f"/routing: teams, {len(RULES)} rules and accuracy on {acc.compared:,} routes people "
-        f"confirmed or corrected ({accuracy} kept as predicted)",
+        f"confirmed or corrected ({accuracy} kept as predicted); `frontdoor routing train` "
+        "trains the routing model on them",
         "/roadmap: the board ranked by demand; each item shows customers' words by account",
     ]
     for title in (LOOP_DRAFTED, LOOP_TOLD):
