@@ -8,8 +8,8 @@ from frontdoor.models.account import (
     IdentityKind,
     PipelineStage,
 )
-from frontdoor.models.alert import Alert, AlertStatus
 from frontdoor.models.account_health import AccountHealthSnapshot, AccountStageChange
+from frontdoor.models.alert import Alert, AlertStatus
 from frontdoor.models.close_loop import LoopNotification, LoopStatus
 from frontdoor.models.conversation import (
     AuthorKind,
@@ -40,10 +40,10 @@ from frontdoor.models.workspace import ApiToken, Role, User, Workspace
 __all__ = [
     "Account",
     "AccountDomain",
-    "Alert",
-    "AlertStatus",
     "AccountHealthSnapshot",
     "AccountStageChange",
+    "Alert",
+    "AlertStatus",
     "ApiToken",
     "AssignmentStatus",
     "AuthorKind",
