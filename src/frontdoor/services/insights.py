@@ -23,7 +23,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
-from typing import Any, cast
+from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select, text, union_all
@@ -161,10 +161,15 @@ def _bucket_expr(session: Session, column: Any, tz: ZoneInfo, period: str) -> Co
     if dialect == "postgresql":
         local = func.timezone(tz.key, column)
         return func.to_char(func.date_trunc(period, local), "YYYY-MM-DD")
+    _register_sqlite(session)
+    return func.fd_local_bucket(column, tz.key, period)
+
+
+def _register_sqlite(session: Session) -> None:
+    """Register ``fd_local_bucket`` on the session's SQLite connection (each connection needs it)."""
     raw = session.connection().connection.driver_connection
     if isinstance(raw, sqlite3.Connection):
         raw.create_function("fd_local_bucket", 3, _sqlite_bucket, deterministic=True)
-    return func.fd_local_bucket(column, tz.key, period)
 
 
 def window(
@@ -219,9 +224,22 @@ AGGREGATE_WORK_MEM = "64MB"
 #: Bucket label of the row that carries a window's totals.
 TOTAL = "total"
 
-#: ``cache(key, compute)`` returns ``compute()`` or a value stored under ``key`` (see
-#: :class:`frontdoor.web.cache.StatsCache`); aggregates cache plain result rows only.
-RowCache = Callable[[Hashable, Callable[[], list[tuple[Any, ...]]]], list[tuple[Any, ...]]]
+Rows = list[tuple[Any, ...]]
+
+
+class RowCache(Protocol):
+    """``cache(key, compute, rerun)``: ``compute()`` or a value stored under ``key``.
+
+    See :class:`frontdoor.web.cache.StatsCache`; aggregates cache plain result rows only.
+    ``rerun(session)`` executes the same statement on another session: a cache may use it
+    to refresh a stale value in the background, away from the request's session.
+    """
+
+    def __call__(
+        self, key: Hashable, compute: Callable[[], Rows], rerun: Callable[[Session], Rows] | None = None
+    ) -> Rows:
+        """The rows for ``key``."""
+        ...
 
 
 def _freeze(value: Any) -> Hashable:
@@ -233,22 +251,23 @@ def _freeze(value: Any) -> Hashable:
 def _rows(session: Session, statement: Any, cache: RowCache | None) -> list[tuple[Any, ...]]:
     """Execute ``statement``; with ``cache``, keyed by its SQL and parameters (exact reuse only)."""
 
-    def run() -> list[tuple[Any, ...]]:
-        if session.get_bind().dialect.name != "postgresql":
-            return [tuple(r) for r in session.execute(statement)]
+    def run(on: Session) -> Rows:
+        if on.get_bind().dialect.name != "postgresql":
+            _register_sqlite(on)  # ``on`` may be another connection than the one that built it
+            return [tuple(r) for r in on.execute(statement)]
         # Distinct (key, conversation) sets of a 12-week window hold a few hundred thousand
         # rows: with the default 4 MB they spill to disk. Raised for this statement only.
         # (A failing statement aborts the transaction, and its rollback undoes the SET too.)
-        session.execute(text(f"SET LOCAL work_mem = '{AGGREGATE_WORK_MEM}'"))
-        rows = [tuple(r) for r in session.execute(statement)]
-        session.execute(text("SET LOCAL work_mem TO DEFAULT"))
+        on.execute(text(f"SET LOCAL work_mem = '{AGGREGATE_WORK_MEM}'"))
+        rows = [tuple(r) for r in on.execute(statement)]
+        on.execute(text("SET LOCAL work_mem TO DEFAULT"))
         return rows
 
     if cache is None:
-        return run()
+        return run(session)
     compiled = statement.compile(dialect=session.get_bind().dialect)
     params = tuple(sorted((k, _freeze(v)) for k, v in compiled.params.items()))
-    return cache(("insights-sql", str(compiled), params), run)
+    return cache(("insights-sql", str(compiled), params), lambda: run(session), run)
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -655,6 +674,7 @@ __all__ = [
     "Mover",
     "Movers",
     "RowCache",
+    "Rows",
     "TagSeries",
     "Totals",
     "Trend",
