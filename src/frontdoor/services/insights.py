@@ -26,7 +26,22 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select, text, union_all
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Select,
+    String,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, aliased
 
 from frontdoor.errors import NotFound
@@ -150,17 +165,28 @@ def _sqlite_bucket(value: Any, tz_name: Any, period: Any) -> str | None:
     return local_bucket(stamp, zone(str(tz_name)), str(period)).isoformat()
 
 
-def _bucket_expr(session: Session, column: Any, tz: ZoneInfo, period: str) -> ColumnElement[Any]:
-    """SQL for the ISO date starting ``column``'s bucket in ``tz``.
+def _bucket_expr(
+    session: Session, column: Any, tz: ZoneInfo, period: str, since: dt.date, until: dt.date
+) -> ColumnElement[Any]:
+    """SQL for the ISO date starting ``column``'s bucket in ``tz``, for values in the window.
 
-    PostgreSQL converts with ``timezone()`` (DST-correct); SQLite has no timezone support,
+    ``since``/``until`` are the window's whole UTC days; ``column`` must lie within them.
+    PostgreSQL looks the value up among the UTC instants at which the buckets covering the
+    window begin (``width_bucket`` on a sorted array: a binary search, about half the cost
+    of converting every row with ``timezone()`` and ``to_char``; the instants come from
+    :func:`local_midnight_utc`, so they are DST-correct). SQLite has no timezone support,
     so a deterministic Python function is registered on the connection instead.
     """
     check_period(period)
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        local = func.timezone(tz.key, column)
-        return func.to_char(func.date_trunc(period, local), "YYYY-MM-DD")
+        # A UTC day is within one local day either side of it in any timezone.
+        starts = buckets_between(since - dt.timedelta(days=1), until + dt.timedelta(days=1), period)
+        instants = postgresql.array(
+            [local_midnight_utc(b, tz) for b in starts], type_=DateTime(timezone=True)
+        )
+        labels = postgresql.array([b.isoformat() for b in starts], type_=String())
+        return labels[func.width_bucket(column, instants)]
     _register_sqlite(session)
     return func.fd_local_bucket(column, tz.key, period)
 
@@ -462,7 +488,7 @@ def tag_trend(
         query = query.where(_tagged(tag_ids, statuses, ids))
     if dim_tags is not None:
         query = query.where(_tagged(dim_tags, statuses, ids))
-    bucket = _bucket_expr(session, Conversation.opened_at, tz, period)
+    bucket = _bucket_expr(session, Conversation.opened_at, tz, period, since, until)
     hits = query.with_only_columns(Conversation.account_id.label("account_id"), bucket.label("bucket")).cte(
         "hits"
     )
@@ -528,7 +554,7 @@ def dimension_trend(
     )
     if ids is not None and tags:
         closure = tag_closure(workspace_id, [t.id for t in tags]).subquery()
-        bucket = _bucket_expr(session, Conversation.opened_at, tz, period)
+        bucket = _bucket_expr(session, Conversation.opened_at, tz, period, since, until)
         convs = (
             filtered_query(session, workspace_id=workspace_id, filters=filters)
             .with_only_columns(
