@@ -287,3 +287,20 @@ def test_postgresql_queue_reschedules_a_failed_attempt_with_backoff(
         ).one()
     # Procrastinate holds the job back until the delivery's own backoff has passed.
     assert (status, attempts, later) == ("todo", 1, True)
+
+
+def test_a_store_finalizer_may_run_while_the_task_registry_is_locked() -> None:
+    # Garbage collection can run a dead store's finalizer inside an allocation made under
+    # the registry lock, in the same thread (seen as a hung TestClient start-up).
+    import threading
+
+    import frontdoor.tasks as tasks
+
+    def locked_forget() -> None:
+        with tasks._lock:
+            tasks._forget(-1)
+
+    thread = threading.Thread(target=locked_forget, daemon=True)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive(), "the finalizer deadlocked on the registry lock"

@@ -47,7 +47,9 @@ __all__ = [
 _workers: dict[int, InProcessWorker] = {}
 _deferrers: dict[int, Deferrer] = {}
 _background_deferrers: dict[int, BackgroundDeferrer] = {}
-_lock = threading.Lock()
+# Reentrant: a store's finalizer (_forget) can run from garbage collection inside any
+# allocation made while this lock is held, in the same thread; a plain Lock deadlocks there.
+_lock = threading.RLock()
 
 
 def _forget(key: int) -> None:
