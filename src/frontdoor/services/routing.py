@@ -50,9 +50,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from frontdoor.errors import NotFound, ValidationError
@@ -99,7 +99,7 @@ __all__ = [
 
 RETRAIN_EACH_UP_TO = 2000
 RETRAIN_BATCH = 50
-BATCH = 200
+BATCH = 1000
 
 
 # --- facts ------------------------------------------------------------------------------
@@ -318,46 +318,90 @@ def route_conversations(
             )
             facts = route_facts(session, workspace_id=workspace_id, conversation_ids=todo, texts=texts)
             decisions = decide_routes(cfg, facts, model=model, model_version=version)
-            new_events: list[RouteEvent] = []
-            for cid in todo:
-                d = decisions.get(cid)
-                if d is None:
-                    continue
-                if current[cid][0] == d.route:
-                    result.unchanged += 1
-                    continue
-                # Conditional: a person who confirmed a route meanwhile keeps it.
-                result_ = session.execute(
-                    update(Conversation)
-                    .where(Conversation.id == cid, Conversation.route_confirmed.is_(False))
-                    .values(route=d.route, route_reason=d.reason[:500])
-                    .execution_options(synchronize_session=False)
-                )
-                if getattr(result_, "rowcount", 0) != 1:
-                    result.confirmed_skipped += 1
-                    continue
-                event = RouteEvent(
-                    workspace_id=workspace_id,
-                    conversation_id=cid,
-                    route=d.route,
-                    method=d.method,
-                    reason=d.reason[:500],
-                    rule_name=d.rule_name,
-                    confidence=d.confidence,
-                    model_version=d.model_version,
-                    attributes={},
-                )
-                session.add(event)
-                new_events.append(event)
-                result.routed += 1
-                result.by_method[d.method.value] = result.by_method.get(d.method.value, 0) + 1
-                result.by_team[d.route] = result.by_team.get(d.route, 0) + 1
-            session.flush()
-            batch_ids = [e.id for e in new_events]
+            changed = [
+                (cid, d)
+                for cid in todo
+                if (d := decisions.get(cid)) is not None and current[cid][0] != d.route
+            ]
+            result.unchanged += sum(
+                1 for cid in todo if (d := decisions.get(cid)) is not None and current[cid][0] == d.route
+            )
+            batch_ids = _write_routes(session, workspace_id=workspace_id, changed=changed, result=result)
         result.event_ids.extend(batch_ids)
         if notify and batch_ids:
             dispatch(store, workspace_id=workspace_id, event_ids=batch_ids, live_only=True)
     return result
+
+
+_CONV = cast(Table, Conversation.__table__)
+# Executemany, bound by id: one statement for every changed route of a chunk.
+_SET_ROUTE = (
+    update(_CONV)
+    .where(_CONV.c.id == bindparam("b_id"), _CONV.c.route_confirmed.is_(False))
+    .values(route=bindparam("b_route"), route_reason=bindparam("b_reason"))
+)
+
+
+def _write_routes(
+    session: Session,
+    *,
+    workspace_id: int,
+    changed: Sequence[tuple[int, RouteDecision]],
+    result: RouteResult,
+) -> list[int]:
+    """Write changed routes in three statements: one UPDATE and one INSERT for all, one check.
+
+    The UPDATE is conditional (a person who confirmed a route meanwhile keeps it); the
+    conversations it did change are read back in the same transaction, and only those get
+    a route event. On PostgreSQL the UPDATE holds the row locks of the conversations it
+    changed until commit, so a person's concurrent confirmation either came first (and is
+    seen here) or waits for this commit.
+    """
+    if not changed:
+        return []
+    session.execute(
+        _SET_ROUTE,
+        [{"b_id": cid, "b_route": d.route, "b_reason": d.reason[:500]} for cid, d in changed],
+    )
+    applied = set(
+        session.scalars(
+            select(Conversation.id).where(
+                Conversation.workspace_id == workspace_id,
+                Conversation.id.in_([cid for cid, _ in changed]),
+                Conversation.route_confirmed.is_(False),
+            )
+        )
+    )
+    rows: list[dict[str, Any]] = []
+    for cid, d in changed:
+        if cid not in applied:
+            result.confirmed_skipped += 1
+            continue
+        rows.append(
+            {
+                "workspace_id": workspace_id,
+                "conversation_id": cid,
+                "route": d.route,
+                "method": d.method,
+                "reason": d.reason[:500],
+                "rule_name": d.rule_name,
+                "confidence": d.confidence,
+                "model_version": d.model_version,
+                "attributes": {},
+            }
+        )
+        result.routed += 1
+        result.by_method[d.method.value] = result.by_method.get(d.method.value, 0) + 1
+        result.by_team[d.route] = result.by_team.get(d.route, 0) + 1
+    if not rows:
+        return []
+    # insertmanyvalues: a few multi-row INSERT .. RETURNING statements, ids in parameter order.
+    return list(
+        session.scalars(
+            insert(RouteEvent).returning(RouteEvent.id, sort_by_parameter_order=True),
+            rows,
+        )
+    )
 
 
 def route_unconfirmed(store: Store, *, workspace_id: int, since: dt.datetime | None = None) -> RouteResult:

@@ -56,10 +56,15 @@ def _slack_message(store: Store, event: RouteEvent, conv: Conversation, team: Te
     return slack_payload(text, blocks=blocks)
 
 
-def _is_live(conv: Conversation, now: dt.datetime) -> bool:
+def _is_live(
+    status: ConversationStatus | None,
+    last_message_at: dt.datetime | None,
+    opened_at: dt.datetime | None,
+    now: dt.datetime,
+) -> bool:
     """Open and active within :data:`LIVE_WINDOW`: a conversation someone should pick up now."""
-    last = conv.last_message_at or conv.opened_at
-    return conv.status == ConversationStatus.OPEN and last is not None and now - last <= LIVE_WINDOW
+    last = last_message_at or opened_at
+    return status == ConversationStatus.OPEN and last is not None and now - last <= LIVE_WINDOW
 
 
 def dispatch(
@@ -90,17 +95,42 @@ def dispatch(
     counts = {"slack": 0, "channeltalk": 0}
     with store.session() as session:
         cfg = routing_config(session, workspace_id=workspace_id)
-        rows = session.execute(
-            select(RouteEvent, Conversation, Source.kind, Source.settings)
-            .join(Conversation, Conversation.id == RouteEvent.conversation_id)
-            .join(Source, Source.id == Conversation.source_id)
-            .where(RouteEvent.workspace_id == workspace_id, RouteEvent.id.in_(list(event_ids)))
-        ).all()
-        work: list[tuple[int, Team, dict[str, Any] | None, bool]] = []
+        ids = list(event_ids)
         now = utcnow()
+        if live_only:
+            # Columns first: an imported batch of history is rarely live, so most events
+            # never need their full rows.
+            ids = [
+                eid
+                for eid, status, last, opened in session.execute(
+                    select(
+                        RouteEvent.id,
+                        Conversation.status,
+                        Conversation.last_message_at,
+                        Conversation.opened_at,
+                    )
+                    .join(Conversation, Conversation.id == RouteEvent.conversation_id)
+                    .where(RouteEvent.workspace_id == workspace_id, RouteEvent.id.in_(ids))
+                )
+                if _is_live(status, last, opened, now)
+            ]
+        rows = (
+            session.execute(
+                select(RouteEvent, Conversation, Source.kind, Source.settings)
+                .join(Conversation, Conversation.id == RouteEvent.conversation_id)
+                .join(Source, Source.id == Conversation.source_id)
+                .where(RouteEvent.workspace_id == workspace_id, RouteEvent.id.in_(ids))
+                .order_by(RouteEvent.id)
+            ).all()
+            if ids
+            else []
+        )
+        work: list[tuple[int, Team, dict[str, Any] | None, bool]] = []
         for event, conv, kind, source_settings in rows:
             team = cfg.team(event.route)
-            if team is None or (live_only and not _is_live(conv, now)):
+            if team is None or (
+                live_only and not _is_live(conv.status, conv.last_message_at, conv.opened_at, now)
+            ):
                 continue
             slack = _slack_message(store, event, conv, team) if team.slack_webhook_url else None
             creds = source_settings or {}
