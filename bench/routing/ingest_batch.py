@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -102,25 +103,29 @@ def main() -> None:
             if i >= args.conversations:
                 break
             out.write(line)
-    for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
-        print(f"{backend}, load {os.getloadavg()[0]:.1f}:", flush=True)
-        home = Path(tempfile.mkdtemp(prefix=f"{backend}-", dir=tmp))
-        if backend == "sqlite":
-            bench(f"sqlite:///{home / 'bench.db'}", data, home)
-            continue
-        from sqlalchemy import create_engine, text
+    try:
+        for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
+            print(f"{backend}, load {os.getloadavg()[0]:.1f}:", flush=True)
+            home = Path(tempfile.mkdtemp(prefix=f"{backend}-", dir=tmp))
+            if backend == "sqlite":
+                bench(f"sqlite:///{home / 'bench.db'}", data, home)
+                continue
+            from sqlalchemy import create_engine, text
 
-        db = f"fd_route_batch_{os.getpid()}"
-        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{db}"'))
-            conn.execute(text(f'CREATE DATABASE "{db}"'))
-        try:
-            bench(PG_ADMIN.rsplit("/", 1)[0] + f"/{db}", data, home)
-        finally:
+            db = f"fd_route_batch_{os.getpid()}"
+            admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
-            admin.dispose()
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{db}"'))
+                conn.execute(text(f'CREATE DATABASE "{db}"'))
+            try:
+                bench(PG_ADMIN.rsplit("/", 1)[0] + f"/{db}", data, home)
+            finally:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+                admin.dispose()
+
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
