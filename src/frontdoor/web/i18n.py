@@ -180,7 +180,6 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-
 def _merge_area_messages() -> None:
     """Add the strings of every :mod:`frontdoor.web.messages` module; a duplicate key is a bug."""
     from frontdoor.web import messages
