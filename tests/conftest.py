@@ -26,6 +26,7 @@ from frontdoor.db.engine import make_engine
 from frontdoor.models import Role, User, Workspace
 from frontdoor.services.setup import init_workspace
 from frontdoor.services.store import Store, open_store
+from frontdoor.tasks.pg import queue_schema_name
 
 BACKENDS = [
     b.strip() for b in os.environ.get("FRONTDOOR_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()
@@ -68,6 +69,8 @@ def _pg_url() -> Iterator[str]:
     yield url
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        # The procrastinate queue lives beside it (see frontdoor.tasks.pg.queue_schema_name).
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{queue_schema_name(schema)}" CASCADE'))
     admin.dispose()
 
 
