@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
 from frontdoor.services import insights
@@ -89,26 +90,35 @@ class MoversPublic(BaseModel):
     falling: list[MovementPublic]
 
 
-def filters_of(
-    *,
-    since: dt.date | None,
-    until: dt.date | None,
-    segment: str | None,
-    plan: str | None,
-    source_id: int | None,
-    language: str | None,
-    include_suggested: bool,
+Period = Annotated[str, Query(pattern="^(day|week|month)$")]
+Short = Annotated[str | None, Query(max_length=64)]
+Language = Annotated[str | None, Query(max_length=8)]
+
+
+def audience_filters(
+    segment: Short = None,
+    plan: Short = None,
+    source_id: int | None = None,
+    language: Language = None,
 ) -> ConversationFilters:
-    """The list filters an insights request names (same meaning as ``GET /conversations``)."""
+    """Who asked: the account and source filters an insights request names (as ``GET /conversations``)."""
     return ConversationFilters(
-        since=since,
-        until=until,
-        segment=segment or None,
-        plan=plan or None,
-        source_id=source_id,
-        language=language or None,
-        include_suggested=include_suggested,
+        segment=segment or None, plan=plan or None, source_id=source_id, language=language or None
     )
+
+
+def dated_filters(
+    audience: Annotated[ConversationFilters, Depends(audience_filters)],
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    include_suggested: bool = False,
+) -> ConversationFilters:
+    """:func:`audience_filters` plus the date range and whether suggestions count."""
+    return replace(audience, since=since, until=until, include_suggested=include_suggested)
+
+
+AudienceFilters = Annotated[ConversationFilters, Depends(audience_filters)]
+DatedFilters = Annotated[ConversationFilters, Depends(dated_filters)]
 
 
 def _points(points: list[insights.TrendPoint]) -> list[PointPublic]:
@@ -134,35 +144,16 @@ def _trend(t: insights.Trend) -> TrendPublic:
     )
 
 
-Period = Annotated[str, Query(pattern="^(day|week|month)$")]
-Short = Annotated[str | None, Query(max_length=64)]
-
-
 @router.get("/insights/trend", response_model=TrendPublic)
 def trend(
     request: Request,
     session: SessionDep,
     token: ReadToken,
+    filters: DatedFilters,
     tag_id: int | None = None,
     period: Period = "week",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    segment: Short = None,
-    plan: Short = None,
-    source_id: int | None = None,
-    language: Annotated[str | None, Query(max_length=8)] = None,
-    include_suggested: bool = False,
 ) -> TrendPublic:
     """Volume of a tag (with descendants) per day/week/month; all conversations without ``tag_id``."""
-    filters = filters_of(
-        since=since,
-        until=until,
-        segment=segment,
-        plan=plan,
-        source_id=source_id,
-        language=language,
-        include_suggested=include_suggested,
-    )
     return _trend(
         insights.tag_trend(
             session,
@@ -181,25 +172,10 @@ def dimension_trend(
     dimension_id: int,
     session: SessionDep,
     token: ReadToken,
+    filters: DatedFilters,
     period: Period = "week",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    segment: Short = None,
-    plan: Short = None,
-    source_id: int | None = None,
-    language: Annotated[str | None, Query(max_length=8)] = None,
-    include_suggested: bool = False,
 ) -> DimensionTrendPublic:
     """Volume per bucket of every tag of a dimension, largest first."""
-    filters = filters_of(
-        since=since,
-        until=until,
-        segment=segment,
-        plan=plan,
-        source_id=source_id,
-        language=language,
-        include_suggested=include_suggested,
-    )
     d = insights.dimension_trend(
         session,
         workspace_id=token.workspace_id,
@@ -242,23 +218,11 @@ def movers(
     request: Request,
     session: SessionDep,
     token: ReadToken,
+    filters: AudienceFilters,
     dimension_id: int | None = None,
-    segment: Short = None,
-    plan: Short = None,
-    source_id: int | None = None,
-    language: Annotated[str | None, Query(max_length=8)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> MoversPublic:
     """Tags rising or falling against their own baseline (last 4 complete weeks vs the 8 before)."""
-    filters = filters_of(
-        since=None,
-        until=None,
-        segment=segment,
-        plan=plan,
-        source_id=source_id,
-        language=language,
-        include_suggested=False,
-    )
     m = insights.movers(
         session,
         workspace_id=token.workspace_id,

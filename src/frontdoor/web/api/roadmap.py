@@ -27,7 +27,7 @@ from frontdoor.models import (
 )
 from frontdoor.services import roadmap as roadmap_service
 from frontdoor.web.api.deps import ReadToken, WriteToken
-from frontdoor.web.api.insights import filters_of
+from frontdoor.web.api.insights import AudienceFilters
 from frontdoor.web.api.schemas import RoadmapDemand
 from frontdoor.web.cache import tags_changed
 from frontdoor.web.deps import SessionDep
@@ -180,32 +180,17 @@ class RoadmapItemPublic(BaseModel):
     shipped_at: dt.datetime | None
 
 
-Short = Annotated[str | None, Query(max_length=64)]
-
-
 @router.get("/roadmap", response_model=BoardPublic)
 def board(
     request: Request,
     session: SessionDep,
     token: ReadToken,
-    segment: Short = None,
-    plan: Short = None,
-    source_id: int | None = None,
-    language: Annotated[str | None, Query(max_length=8)] = None,
+    filters: AudienceFilters,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> BoardPublic:
     """Items ranked by priority (highest first), each score with its terms."""
     from frontdoor.insights.roadmap_priority import FORMULA
 
-    filters = filters_of(
-        since=None,
-        until=None,
-        segment=segment,
-        plan=plan,
-        source_id=source_id,
-        language=language,
-        include_suggested=False,
-    )
     b = roadmap_service.ranked_items(
         session,
         workspace_id=token.workspace_id,
