@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from aggregates_fixture import Fixture, build, utc
@@ -105,6 +106,9 @@ def test_tag_trend_with_suggestions_and_filters(store: Store, fx: Fixture) -> No
         {"language": "ko"},
         {"include_suggested": True},
         {"since": dt.date(2026, 11, 9)},
+        # Filters the tag facts do not carry: these read conversations (and messages).
+        {"q": "환불"},
+        {"channel": "chat", "language": "ko"},
     ],
 )
 def test_totals_equal_the_conversation_list(store: Store, fx: Fixture, extra: dict[str, object]) -> None:
@@ -116,6 +120,36 @@ def test_totals_equal_the_conversation_list(store: Store, fx: Fixture, extra: di
             listed = _list_count(s, fx, ConversationFilters(**{**base, "tag_id": fx.tags[key]}))  # type: ignore[arg-type]
             assert trend.totals.conversations == listed, key
             assert sum(p.conversations for p in trend.points) == listed
+
+
+def test_fact_and_conversation_paths_agree(store: Store, fx: Fixture) -> None:
+    """Every conversation is a chat, so ``channel="chat"`` changes no number, only the path."""
+    with store.session() as s:
+        for key in ("B", "R", "I", "E"):
+            for extra in ({}, {"include_suggested": True}, {"plan": "pro"}):
+                fast = insights.tag_trend(
+                    s, workspace_id=fx.workspace_id, tag_id=fx.tags[key], filters=replace(WINDOW, **extra)
+                )
+                slow = insights.tag_trend(
+                    s,
+                    workspace_id=fx.workspace_id,
+                    tag_id=fx.tags[key],
+                    filters=replace(WINDOW, channel="chat", **extra),
+                )
+                assert (_points(fast), fast.totals) == (_points(slow), slow.totals), (key, extra)
+        fast_dim = insights.dimension_trend(
+            s, workspace_id=fx.workspace_id, dimension_id=fx.dimensions["area"], filters=WINDOW
+        )
+        slow_dim = insights.dimension_trend(
+            s,
+            workspace_id=fx.workspace_id,
+            dimension_id=fx.dimensions["area"],
+            filters=replace(WINDOW, channel="chat"),
+        )
+        assert [(t.tag.path, _points(t), t.totals) for t in fast_dim.series] == [
+            (t.tag.path, _points(t), t.totals) for t in slow_dim.series
+        ]
+        assert fast_dim.series[0].totals.conversations > 0
 
 
 def test_day_and_month_buckets_fill_gaps(store: Store, fx: Fixture) -> None:

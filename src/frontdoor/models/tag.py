@@ -128,3 +128,37 @@ class TagDayCount(Base):
     # NULL when the conversation was already gone (deleted in the same statement).
     day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     n: Mapped[int] = mapped_column(Integer)
+
+
+class TagFact(Base):
+    """Every tag assignment with its conversation's open time, account, source and language.
+
+    The insights aggregates (trends, the roadmap board, rising tags) filter assignments by
+    exactly these conversation columns; reading them here, from one covering index per tag
+    and time range, avoids joining the window's conversations on every cold query. Kept by
+    database triggers (migration 0011) in the same transaction as every change to
+    ``tag_assignment`` and to those conversation columns, whatever code path or SQL made
+    it. No foreign keys: the triggers delete a fact with its assignment.
+    """
+
+    __tablename__ = "tag_fact"
+    __table_args__ = (
+        Index(
+            "ix_tag_fact_ws_tag_opened",
+            "workspace_id",
+            "tag_id",
+            "opened_at",
+            postgresql_include=["status", "conversation_id", "account_id", "source_id", "language"],
+        ),
+        Index("ix_tag_fact_conversation", "conversation_id"),
+    )
+
+    assignment_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    workspace_id: Mapped[int] = mapped_column(BigId)
+    tag_id: Mapped[int] = mapped_column(BigId)
+    status: Mapped[str] = mapped_column(String(24))
+    conversation_id: Mapped[int] = mapped_column(BigId)
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    account_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
+    source_id: Mapped[int] = mapped_column(BigId)
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)

@@ -196,6 +196,21 @@ def _tag_ids_under(session: Session, *, workspace_id: int, tag_id: int) -> list[
     return list(ids)
 
 
+def audience_accounts(*, workspace_id: int, filters: ConversationFilters) -> Select[Any] | None:
+    """``SELECT account.id`` of the accounts the segment and plan filters allow (None: no such filter).
+
+    Shared by the list and the insights aggregates so both read the filters the same way.
+    """
+    if not (filters.segment or filters.plan):
+        return None
+    accounts = select(Account.id).where(Account.workspace_id == workspace_id)
+    if filters.segment:
+        accounts = accounts.where(Account.segment == filters.segment)
+    if filters.plan:
+        accounts = accounts.where(Account.plan == filters.plan)
+    return accounts
+
+
 def filtered_query(session: Session, *, workspace_id: int, filters: ConversationFilters) -> Select[Any]:
     """``SELECT conversation.id`` with every filter applied (no order, no limit).
 
@@ -213,12 +228,8 @@ def filtered_query(session: Session, *, workspace_id: int, filters: Conversation
         query = query.where(Conversation.route == f.route)
     if f.channel:
         query = query.where(Conversation.channel == f.channel)
-    if f.segment or f.plan:
-        accounts = select(Account.id).where(Account.workspace_id == workspace_id)
-        if f.segment:
-            accounts = accounts.where(Account.segment == f.segment)
-        if f.plan:
-            accounts = accounts.where(Account.plan == f.plan)
+    accounts = audience_accounts(workspace_id=workspace_id, filters=f)
+    if accounts is not None:
         query = query.where(Conversation.account_id.in_(accounts))
     if f.since is not None:
         query = query.where(Conversation.opened_at >= _day_start(f.since))
@@ -489,6 +500,7 @@ __all__ = [
     "ConversationPage",
     "ConversationRow",
     "TagChip",
+    "audience_accounts",
     "decode_cursor",
     "encode_cursor",
     "filter_choices",

@@ -2,9 +2,13 @@
 
 What is counted, and why it matches the conversation list:
 
-- Every aggregate starts from :func:`frontdoor.services.conversations.filtered_query` with
-  the same :class:`ConversationFilters` the list takes (segment, plan, source, language,
-  dates, ...), so "42 conversations" here is the 42 rows the list shows for those filters.
+- Every aggregate applies the same :class:`ConversationFilters` the list takes (segment,
+  plan, source, language, dates, ...) with the list's meaning, so "42 conversations" here
+  is the 42 rows the list shows for those filters. Tag aggregates read
+  :class:`~frontdoor.models.tag.TagFact` (each assignment with its conversation's open
+  time, account, source and language, kept by triggers) with the list's filters rewritten
+  onto those columns; filters it does not carry (search text, route, channel, untagged)
+  go through :func:`frontdoor.services.conversations.filtered_query` itself.
 - A tag counts a conversation when the conversation carries a **confirmed** assignment of
   the tag *or one of its descendants* (any scope: whole conversation or a quote), exactly
   like the list's tag filter. Model suggestions do not count unless
@@ -63,7 +67,13 @@ from frontdoor.models import (
     TagDimension,
     Workspace,
 )
-from frontdoor.services.conversations import ConversationFilters, filtered_query
+from frontdoor.models.tag import TagFact
+from frontdoor.services.conversations import (
+    ConversationFilters,
+    audience_accounts,
+    filtered_query,
+    search_terms,
+)
 
 #: Default windows when no dates are given: buckets back from today (inclusive).
 DEFAULT_BUCKETS = {"day": 30, "week": 12, "month": 12}
@@ -301,6 +311,37 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
+def _fact_ready(filters: ConversationFilters) -> bool:
+    """Whether :class:`TagFact` carries every filter set (tag and dimension: the caller's).
+
+    Search text, route, channel and "untagged" need the conversation (or its messages),
+    so aggregates with them read conversations as the list does.
+    """
+    return not (search_terms(filters.q) or filters.route or filters.channel or filters.untagged)
+
+
+def _fact_scope(
+    workspace_id: int, filters: ConversationFilters, start: dt.datetime, end: dt.datetime
+) -> list[ColumnElement[bool]]:
+    """The list's filters (audience, source, language, statuses) on tag facts opened in ``[start, end)``."""
+    scope = [
+        TagFact.workspace_id == workspace_id,
+        TagFact.opened_at >= start,
+        TagFact.opened_at < end,
+        TagFact.status.in_([s.value for s in _statuses(filters)]),
+    ]
+    if filters.account_id is not None:
+        scope.append(TagFact.account_id == filters.account_id)
+    if filters.source_id is not None:
+        scope.append(TagFact.source_id == filters.source_id)
+    if filters.language:
+        scope.append(TagFact.language == filters.language)
+    accounts = audience_accounts(workspace_id=workspace_id, filters=filters)
+    if accounts is not None:
+        scope.append(TagFact.account_id.in_(accounts))
+    return scope
+
+
 def id_range(
     session: Session,
     *,
@@ -473,25 +514,31 @@ def tag_trend(
         dim_tags = None
     buckets = buckets_between(since, until, period)
     empty = Trend(tag, period, since, until, _series({}, buckets), Totals(0, 0, 0))
-    ids = id_range(
-        session,
-        workspace_id=workspace_id,
-        start=_day_start(since),
-        end=_day_start(until + dt.timedelta(days=1)),
-        cache=cache,
-    )
-    if ids is None:
-        return empty
-    statuses = _statuses(filters)
-    query = filtered_query(session, workspace_id=workspace_id, filters=filters)
-    if tag_ids is not None:
-        query = query.where(_tagged(tag_ids, statuses, ids))
-    if dim_tags is not None:
-        query = query.where(_tagged(dim_tags, statuses, ids))
-    bucket = _bucket_expr(session, Conversation.opened_at, tz, period, since, until)
-    hits = query.with_only_columns(Conversation.account_id.label("account_id"), bucket.label("bucket")).cte(
-        "hits"
-    )
+    start, end = _day_start(since), _day_start(until + dt.timedelta(days=1))
+    wanted = tag_ids if dim_tags is None else dim_tags if tag_ids is None else None
+    if wanted is not None and _fact_ready(filters):
+        # One tag set: its facts in the window, once per conversation.
+        bucket = _bucket_expr(session, TagFact.opened_at, tz, period, since, until)
+        hits = (
+            select(TagFact.conversation_id, TagFact.account_id.label("account_id"), bucket.label("bucket"))
+            .where(TagFact.tag_id.in_(wanted), *_fact_scope(workspace_id, filters, start, end))
+            .distinct()
+            .cte("hits")
+        )
+    else:
+        ids = id_range(session, workspace_id=workspace_id, start=start, end=end, cache=cache)
+        if ids is None:
+            return empty
+        statuses = _statuses(filters)
+        query = filtered_query(session, workspace_id=workspace_id, filters=filters)
+        if tag_ids is not None:
+            query = query.where(_tagged(tag_ids, statuses, ids))
+        if dim_tags is not None:
+            query = query.where(_tagged(dim_tags, statuses, ids))
+        bucket = _bucket_expr(session, Conversation.opened_at, tz, period, since, until)
+        hits = query.with_only_columns(
+            Conversation.account_id.label("account_id"), bucket.label("bucket")
+        ).cte("hits")
     found = _read(_rows(session, _rollup(hits), cache), keyed=False)
     if None not in found:
         return empty
@@ -545,14 +592,29 @@ def dimension_trend(
     )
     buckets = buckets_between(since, until, period)
     found: dict[Any, tuple[dict[str, tuple[int, int, int]], Totals]] = {}
-    ids = id_range(
-        session,
-        workspace_id=workspace_id,
-        start=_day_start(since),
-        end=_day_start(until + dt.timedelta(days=1)),
-        cache=cache,
-    )
-    if ids is not None and tags:
+    start, end = _day_start(since), _day_start(until + dt.timedelta(days=1))
+    fact_ready = _fact_ready(filters) and filters.tag_id is None and filters.dimension_id is None
+    ids = None
+    if not fact_ready:
+        ids = id_range(session, workspace_id=workspace_id, start=start, end=end, cache=cache)
+    if fact_ready and tags:
+        closure = tag_closure(workspace_id, [t.id for t in tags]).subquery()
+        bucket = _bucket_expr(session, TagFact.opened_at, tz, period, since, until)
+        hits = (
+            select(
+                closure.c.ancestor_id.label("key"),
+                TagFact.conversation_id,
+                TagFact.account_id.label("account_id"),
+                bucket.label("bucket"),
+            )
+            .select_from(TagFact)
+            .join(closure, closure.c.tag_id == TagFact.tag_id)
+            .where(*_fact_scope(workspace_id, filters, start, end))
+            .distinct()
+            .cte("hits")
+        )
+        found = _read(_rows(session, _rollup(hits, "key"), cache), keyed=True)
+    elif ids is not None and tags:
         closure = tag_closure(workspace_id, [t.id for t in tags]).subquery()
         bucket = _bucket_expr(session, Conversation.opened_at, tz, period, since, until)
         convs = (
@@ -601,12 +663,28 @@ def window_counts(
     it carries (confirmed, or suggested too when the filters say so) any of the key's tags.
     Returns ``{key: (totals, baseline_conversations, recent_conversations)}``.
     """
-    ids = id_range(session, workspace_id=workspace_id, start=start, end=end, cache=cache)
-    if ids is None:
-        return {}
     pairs = key_tags.subquery()
     key_col, tag_col = pairs.c[0], pairs.c[1]
     undated = replace(filters, since=None, until=None)
+    if _fact_ready(filters) and filters.tag_id is None and filters.dimension_id is None:
+        fact_half = case((TagFact.opened_at >= split, "recent"), else_="baseline")
+        hits = (
+            select(
+                key_col.label("key"),
+                TagFact.conversation_id,
+                TagFact.account_id.label("account_id"),
+                fact_half.label("bucket"),
+            )
+            .select_from(TagFact)
+            .join(pairs, tag_col == TagFact.tag_id)
+            .where(*_fact_scope(workspace_id, undated, start, end))
+            .distinct()
+            .cte("hits")
+        )
+        return _split_counts(_read(_rows(session, _rollup(hits, "key"), cache), keyed=True))
+    ids = id_range(session, workspace_id=workspace_id, start=start, end=end, cache=cache)
+    if ids is None:
+        return {}
     half = case((Conversation.opened_at >= split, "recent"), else_="baseline")
     convs = (
         filtered_query(session, workspace_id=workspace_id, filters=undated)
@@ -625,10 +703,17 @@ def window_counts(
         .distinct()
         .cte("hits")
     )
-    out: dict[int, tuple[Totals, int, int]] = {}
-    for key, (points, totals) in _read(_rows(session, _rollup(hits, "key"), cache), keyed=True).items():
-        out[key] = (totals, points.get("baseline", (0, 0, 0))[0], points.get("recent", (0, 0, 0))[0])
-    return out
+    return _split_counts(_read(_rows(session, _rollup(hits, "key"), cache), keyed=True))
+
+
+def _split_counts(
+    found: dict[Any, tuple[dict[str, tuple[int, int, int]], Totals]],
+) -> dict[int, tuple[Totals, int, int]]:
+    """``{key: (totals, baseline conversations, recent conversations)}`` from keyed rollup rows."""
+    return {
+        key: (totals, points.get("baseline", (0, 0, 0))[0], points.get("recent", (0, 0, 0))[0])
+        for key, (points, totals) in found.items()
+    }
 
 
 def recent_windows(tz: ZoneInfo, today: dt.date) -> tuple[dt.date, dt.date, dt.date]:
