@@ -36,7 +36,9 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    any_,
     case,
+    distinct,
     exists,
     func,
     literal,
@@ -667,6 +669,8 @@ def window_counts(
     key_col, tag_col = pairs.c[0], pairs.c[1]
     undated = replace(filters, since=None, until=None)
     if _fact_ready(filters) and filters.tag_id is None and filters.dimension_id is None:
+        if session.get_bind().dialect.name == "postgresql":
+            return _window_counts_pg(session, workspace_id, pairs, undated, start, split, end, cache)
         fact_half = case((TagFact.opened_at >= split, "recent"), else_="baseline")
         hits = (
             select(
@@ -704,6 +708,56 @@ def window_counts(
         .cte("hits")
     )
     return _split_counts(_read(_rows(session, _rollup(hits, "key"), cache), keyed=True))
+
+
+def _window_counts_pg(
+    session: Session,
+    workspace_id: int,
+    pairs: Any,
+    filters: ConversationFilters,
+    start: dt.datetime,
+    split: dt.datetime,
+    end: dt.datetime,
+    cache: RowCache | None,
+) -> dict[int, tuple[Totals, int, int]]:
+    """:func:`window_counts` on PostgreSQL: one sorted pass over the keys' tag facts.
+
+    The general form de-duplicates (key, conversation) pairs in a hash table before
+    counting (a third of a million of them for a 12-week board: most of its time).
+    Grouping by key alone with ``count(DISTINCT ...)`` and ``array_agg(DISTINCT ...)``
+    sorts each key's values instead, several times cheaper; the ARR of each key's distinct
+    accounts is then summed from the account table.
+    """
+    key_col, tag_col = pairs.c[0], pairs.c[1]
+    conversation = distinct(TagFact.conversation_id)
+    per_key = (
+        select(
+            key_col.label("key"),
+            func.count(conversation).filter(TagFact.opened_at < split).label("baseline"),
+            func.count(conversation).filter(TagFact.opened_at >= split).label("recent"),
+            func.array_agg(distinct(TagFact.account_id))
+            .filter(TagFact.account_id.is_not(None))
+            .label("accounts"),
+        )
+        .select_from(TagFact)
+        .join(pairs, tag_col == TagFact.tag_id)
+        .where(*_fact_scope(workspace_id, filters, start, end))
+        .group_by(key_col)
+        .subquery()
+    )
+    arr = select(func.sum(Account.arr)).where(Account.id == any_(per_key.c.accounts)).scalar_subquery()
+    statement = select(
+        per_key.c.key,
+        per_key.c.baseline,
+        per_key.c.recent,
+        func.coalesce(func.cardinality(per_key.c.accounts), 0),
+        arr,
+    )
+    out: dict[int, tuple[Totals, int, int]] = {}
+    for key, baseline, recent, accounts, arr_sum in _rows(session, statement, cache):
+        totals = Totals(int(baseline) + int(recent), int(accounts), int(arr_sum or 0))
+        out[key] = (totals, int(baseline), int(recent))
+    return out
 
 
 def _split_counts(
