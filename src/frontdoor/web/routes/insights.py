@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from frontdoor.errors import ValidationError
+from frontdoor.errors import NotFound, ValidationError
 from frontdoor.insights.roadmap_priority import FORMULA
 from frontdoor.insights.trends import PERIODS
 from frontdoor.models import Account, RoadmapStatus, Source, Tag, TagDimension
@@ -197,7 +197,9 @@ def roadmap_item(request: Request, item_id: int, session: SessionDep, user: Curr
     cursor = request.query_params.get("cursor") or None
     quotes = roadmap.item_quotes(session, workspace_id=ws, item_id=item_id, cursor=cursor)
     board = roadmap.ranked_items(session, workspace_id=ws, cache=row_cache(request, ws))
-    row = next(r for r in board.items if r.item.id == item_id)
+    row = next((r for r in board.items if r.item.id == item_id), None)
+    if row is None:  # deleted between the two reads (a bare next() would be a 500)
+        raise NotFound(f"no roadmap item {item_id}")
     can_edit = can(user, Action.EDIT_ROADMAP)
     ctx = {
         "row": row,
