@@ -7,7 +7,7 @@ import datetime as dt
 from fastapi.testclient import TestClient
 from webseed import seed, token_for
 
-from frontdoor.models import Workspace
+from frontdoor.models import Account, Workspace
 from frontdoor.services.store import Store
 from frontdoor.web.app import create_app
 
@@ -67,6 +67,13 @@ def test_filters_and_korean_search(store: Store, workspace: Workspace) -> None:
         assert ids_for(since="2026-11-02") == set()
         assert ids_for(dimension_id=ids.dimension_id) == {ids.export_conversation_id}
         assert ids_for(account_id=ids.account_id, route="support", source_id=ids.source_id) == ids_for()
+        # Account filters, as on the list page and in the insights API.
+        with store.session() as s:
+            account = s.get(Account, ids.account_id)
+            assert account is not None
+            account.plan, account.segment = "pro", "smb"
+        assert ids_for(plan="pro", segment="smb", channel="chat") == ids_for()
+        assert ids_for(plan="enterprise") == ids_for(segment="mid") == ids_for(channel="email") == set()
         detail = client.get(f"/api/v1/conversations/{ids.refund_conversation_id}", headers=_h(token)).json()
         assert [m["author_kind"] for m in detail["messages"]] == ["customer", "agent", "agent"]
         assert detail["messages"][2]["is_internal"] is True
