@@ -38,9 +38,12 @@ from frontdoor.models import (
 from frontdoor.services.account_priority import priority_list
 from frontdoor.services.depth import relationship_depth
 from frontdoor.services.health import (
+    SNAPSHOT_TASK,
     account_health,
+    due_snapshots,
     health_history,
     import_usage,
+    snapshot_task,
     take_snapshots,
 )
 from frontdoor.services.pipeline import change_stage, stage_counts, stage_history
@@ -395,6 +398,28 @@ def test_snapshots_keep_history_and_name_what_changed(
     assert history[1].score == pytest.approx(52.8, abs=0.05)
     total = sum(c.points_delta for c in history[0].changes)
     assert total == pytest.approx(history[0].score - history[1].score, abs=0.2)
+
+
+def test_the_workers_sweep_takes_one_snapshot_a_day(store: Store, workspace: Workspace, world: World) -> None:
+    from frontdoor.db.base import utcnow
+    from frontdoor.models import AccountHealthSnapshot
+    from frontdoor.tasks.webhooks import due_work
+
+    with store.session() as session:
+        empty = Workspace(slug="empty", name="No accounts", settings={})
+        session.add(empty)
+    # Yesterday's snapshots do not count for today.
+    with store.session() as session:
+        take_snapshots(session, workspace_id=workspace.id, as_of=utcnow() - dt.timedelta(days=1))
+    due = [w for w in due_work(store) if w[0] == SNAPSHOT_TASK]
+    assert due == [(SNAPSHOT_TASK, {"workspace_id": workspace.id})]  # not the workspace without accounts
+    assert snapshot_task(store, workspace_id=workspace.id) == 3
+    assert due_snapshots(store) == []
+    with store.session() as session:
+        days = session.scalars(
+            select(AccountHealthSnapshot.taken_on).where(AccountHealthSnapshot.account_id == world.big)
+        ).all()
+    assert sorted(days) == [utcnow().date() - dt.timedelta(days=1), utcnow().date()]
 
 
 def test_stage_changes_are_logged_with_who_when_why(

@@ -12,13 +12,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from frontdoor.db.base import utcnow
@@ -49,6 +51,11 @@ from frontdoor.models import (
     TagDimension,
     Workspace,
 )
+
+if TYPE_CHECKING:
+    from frontdoor.services.store import Store
+
+log = logging.getLogger(__name__)
 
 SENTIMENT_DIMENSION = "sentiment"
 
@@ -340,6 +347,50 @@ def take_snapshots(session: Session, *, workspace_id: int, as_of: dt.datetime | 
     )
     session.flush()
     return len(healths)
+
+
+#: Background task that takes a workspace's daily snapshots (see :func:`due_snapshots`).
+SNAPSHOT_TASK = "snapshot_account_health"
+
+
+def due_snapshots(store: Store) -> list[tuple[str, dict[str, Any]]]:
+    """Workspaces with accounts but no health snapshot for today (UTC) yet.
+
+    Part of the workers' periodic sweep (:func:`frontdoor.tasks.webhooks.due_work`), so
+    every account gets one snapshot a day, and its change reasons a day to compare with,
+    without anyone running ``frontdoor accounts health``. :func:`take_snapshots` covers
+    every account at once, so the workspace's first account stands for all of them (one
+    index probe per workspace).
+    """
+    today = utcnow().date()
+    first = select(func.min(Account.id)).where(Account.workspace_id == Workspace.id).scalar_subquery()
+    taken = (
+        select(AccountHealthSnapshot.id)
+        .where(AccountHealthSnapshot.account_id == first, AccountHealthSnapshot.taken_on == today)
+        .exists()
+    )
+    try:
+        with store.session() as session:
+            ids = session.scalars(
+                select(Workspace.id).where(first.is_not(None), ~taken).order_by(Workspace.id)
+            ).all()
+    except Exception:  # the sweep serves other work too; never break it
+        log.exception("looking for due health snapshots failed")
+        return []
+    return [(SNAPSHOT_TASK, {"workspace_id": int(w)}) for w in ids]
+
+
+def snapshot_task(store: Store, *, workspace_id: int) -> int:
+    """The ``snapshot_account_health`` task: today's snapshots of the workspace (how many).
+
+    A second run the same day replaces them; a concurrent one that loses the race on the
+    (account, day) key leaves the winner's rows and reports 0.
+    """
+    try:
+        with store.session() as session:
+            return take_snapshots(session, workspace_id=workspace_id)
+    except IntegrityError:
+        return 0
 
 
 @dataclass(frozen=True)

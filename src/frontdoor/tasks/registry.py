@@ -56,6 +56,11 @@ TASKS: dict[str, TaskSpec] = {
     "send_oncall_digest": TaskSpec(
         "frontdoor.services.oncall:send_digest_task", dedupe_by=("workspace_id",), swept=True
     ),
+    # Daily account health snapshots; the sweep finds workspaces without today's
+    # (services.health.due_snapshots).
+    "snapshot_account_health": TaskSpec(
+        "frontdoor.services.health:snapshot_task", dedupe_by=("workspace_id",), swept=True
+    ),
 }
 
 

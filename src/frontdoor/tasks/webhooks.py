@@ -250,10 +250,11 @@ def due_work(store: Store, *, limit: int = 500) -> list[tuple[str, dict[str, Any
         ("process_webhook_delivery", {"delivery_id": int(i)}) for i in ids
     ]
     # Outbound notifications are durable work too; one sweep serves both.
+    from frontdoor.services.health import due_snapshots
     from frontdoor.services.notifications import due_notifications
     from frontdoor.services.oncall import due_digests
 
-    return work + due_notifications(store, limit=limit) + due_digests(store)
+    return work + due_notifications(store, limit=limit) + due_digests(store) + due_snapshots(store)
 
 
 def sweep_webhook_deliveries(store: Store, **_: Any) -> int:
