@@ -11,6 +11,7 @@ Usage::
     .venv/bin/python bench/tagging/run.py                 # everything
     .venv/bin/python bench/tagging/run.py --lexical-only  # no embeddings extra needed
     .venv/bin/python bench/tagging/run.py --only banking77_full
+    .venv/bin/python bench/tagging/run.py --embeddings-only --finetune --only banking77_5shot
 """
 
 from __future__ import annotations
@@ -145,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=_default_data_dir(), help="shared/data folder")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     ap.add_argument("--only", action="append", default=[], help="task name (repeatable)")
+    ap.add_argument(
+        "--finetune",
+        action="store_true",
+        help="fine-tune the encoder on each training set (LearnedTagger(finetune=True))",
+    )
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--lexical-only", action="store_true")
     mode.add_argument("--embeddings-only", action="store_true")
@@ -182,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             test_csv,
             oos_label=task.oos_label,
             embeddings=("auto" if with_emb else "none"),
+            tagger_params={"finetune": True} if args.finetune and with_emb else None,
         )
 
         def pct(x: float | None) -> str:
@@ -199,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "task": task.name,
                 "embeddings": with_emb,
+                "finetune": bool(args.finetune and with_emb),
                 "target_met": _met(report, task, with_emb),
                 **report.to_dict(),
             }

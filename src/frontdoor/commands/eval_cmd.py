@@ -37,9 +37,19 @@ from frontdoor.errors import FrontdoorError
     metavar="auto|none|PATH",
     help="Sentence embeddings: auto (if the extra is installed), none, or a local model directory.",
 )
+@click.option(
+    "--finetune",
+    is_flag=True,
+    help="Fine-tune the sentence encoder on the training texts first (with embeddings; CPU minutes).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def eval_command(
-    train_path: str, test_path: str, oos_label: str | None, embeddings: str, as_json: bool
+    train_path: str,
+    test_path: str,
+    oos_label: str | None,
+    embeddings: str,
+    finetune: bool,
+    as_json: bool,
 ) -> None:
     """Train the learned tagger on --train and report how it does on --test.
 
@@ -49,7 +59,13 @@ def eval_command(
     from frontdoor.tagging.evaluation import evaluate_files, format_report
 
     try:
-        report = evaluate_files(train_path, test_path, oos_label=oos_label, embeddings=embeddings)
+        report = evaluate_files(
+            train_path,
+            test_path,
+            oos_label=oos_label,
+            embeddings=embeddings,
+            tagger_params={"finetune": True} if finetune else None,
+        )
     except FrontdoorError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:

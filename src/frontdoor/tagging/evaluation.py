@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from frontdoor.errors import ValidationError
-from frontdoor.tagging.embeddings import Embedder
+from frontdoor.tagging.embeddings import Embedder, FinetunedEmbedder
 from frontdoor.tagging.learned import LearnedTagger
 from frontdoor.text.tokenize import normalize_text
 
@@ -313,7 +313,12 @@ def evaluate(
         n_tags=len(tags),
         multi_label=multi,
         oos_label=oos_label,
-        embeddings=getattr(embedder, "spec", "custom") if embedder is not None else "none",
+        embeddings=(
+            "none"
+            if embedder is None
+            else getattr(embedder, "spec", "custom")
+            + (" (fine-tuned)" if isinstance(embedder, FinetunedEmbedder) else "")
+        ),
         accuracy=accuracy,
         macro_f1=macro_f1,
         coverage=coverage,

@@ -58,7 +58,12 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from frontdoor.errors import ValidationError
-from frontdoor.tagging.embeddings import Embedder, resolve_embedder
+from frontdoor.tagging.embeddings import (
+    Embedder,
+    FinetunedEmbedder,
+    SentenceTransformerEmbedder,
+    resolve_embedder,
+)
 from frontdoor.tagging.features import TextFeaturizer
 
 __all__ = [
@@ -740,10 +745,20 @@ class LearnedTagger(BaseEstimator):
         Passed to each :class:`DimensionClassifier`.
     max_candidates, embedding_C, min_confidence
         Passed to each :class:`DimensionClassifier`.
+    finetune : bool, default=False
+        With a sentence-transformers embedder, fine-tune the encoder on the training texts
+        and their tags before the heads use its embeddings
+        (:func:`frontdoor.tagging.finetune.finetune_encoder`); ignored without embeddings.
+        Runs on CPU and costs minutes for thousands of texts.
+    finetune_epochs, finetune_lr, finetune_batch_size
+        Epochs, peak encoder learning rate and batch size of the fine-tuning. The defaults
+        (8, 1e-4, 32) were chosen on the few-shot BANKING77 ``valid`` split (see
+        docs/benchmarks.md); a fine-tune costs about ``epochs * n_texts / 20`` seconds on two
+        busy CPU cores, so it suits hundreds to a few thousand texts.
     n_jobs : int, default=1
         Threads for model fitting.
     random_state : int, default=0
-        Seed for cross-validation folds.
+        Seed for cross-validation folds and for the fine-tuning (``torch.manual_seed``).
     model_version : str or None, default=None
         Version recorded with the model (and on each tag assignment); generated when None.
 
@@ -762,6 +777,8 @@ class LearnedTagger(BaseEstimator):
         Number of training texts.
     fit_seconds_ : float
         Wall-clock training time, featurization (and embedding) included.
+    finetune_seconds_ : float
+        Time spent fine-tuning the encoder (0.0 when it was not fine-tuned).
 
     Examples
     --------
@@ -787,6 +804,10 @@ class LearnedTagger(BaseEstimator):
         max_candidates: int = 3,
         embedding_C: float = 10.0,
         min_confidence: float = 0.5,
+        finetune: bool = False,
+        finetune_epochs: int = 8,
+        finetune_lr: float = 1e-4,
+        finetune_batch_size: int = 32,
         n_jobs: int = 1,
         random_state: int = 0,
         model_version: str | None = None,
@@ -807,6 +828,10 @@ class LearnedTagger(BaseEstimator):
         self.max_candidates = max_candidates
         self.embedding_C = embedding_C
         self.min_confidence = min_confidence
+        self.finetune = finetune
+        self.finetune_epochs = finetune_epochs
+        self.finetune_lr = finetune_lr
+        self.finetune_batch_size = finetune_batch_size
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.model_version = model_version
@@ -815,6 +840,40 @@ class LearnedTagger(BaseEstimator):
         if self.embeddings is None or isinstance(self.embeddings, str):
             return resolve_embedder(self.embeddings)
         return self.embeddings
+
+    def _finetuned(
+        self,
+        embedder: Embedder,
+        texts: list[str],
+        labels: list[Mapping[str, Collection[str]]],
+        dims: dict[str, list[int]],
+    ) -> FinetunedEmbedder:
+        """A copy of ``embedder`` fine-tuned on the training texts of every dimension."""
+        from frontdoor.tagging.finetune import FinetuneTask
+
+        if not isinstance(embedder, SentenceTransformerEmbedder):
+            raise ValueError(f"finetune=True needs a sentence-transformers embedder, not {embedder!r}")
+        declared = dict(self.multi_label or {})
+        tasks = []
+        for dim, rows in sorted(dims.items()):
+            tags = sorted({str(t) for i in rows for t in labels[i][dim]})
+            if not tags:
+                continue
+            index = {t: k for k, t in enumerate(tags)}
+            Y = np.zeros((len(rows), len(tags)), dtype=np.float32)
+            for r, i in enumerate(rows):
+                for t in labels[i][dim]:
+                    Y[r, index[str(t)]] = 1.0
+            multi = declared.get(dim, bool((Y.sum(axis=1) > 1).any()))
+            tasks.append(FinetuneTask(rows=np.asarray(rows), Y=Y, multi_label=multi))
+        return FinetunedEmbedder(embedder.spec, embedder.batch_size).fit(
+            texts,
+            tasks,
+            epochs=self.finetune_epochs,
+            lr=self.finetune_lr,
+            batch_size=self.finetune_batch_size,
+            random_state=self.random_state,
+        )
 
     def fit(
         self,
@@ -868,13 +927,19 @@ class LearnedTagger(BaseEstimator):
         for i, row in enumerate(labels):
             for dim in row:
                 dims.setdefault(str(dim), []).append(i)
+        embedder = self._embedder()
+        self.finetune_seconds_ = 0.0
+        if self.finetune and embedder is not None:
+            tuned = self._finetuned(embedder, texts, labels, dims)
+            self.finetune_seconds_ = float(tuned.info_["seconds"])
+            embedder = tuned
         self.featurizer_ = TextFeaturizer(
             word_max_n=self.word_max_n,
             char_ngram_range=self.char_ngram_range,
             word_weight=self.word_weight,
             char_weight=self.char_weight,
             min_df=self.min_df,
-            embedder=self._embedder(),
+            embedder=embedder,
             embedding_weight=self.embedding_weight,
         )
         X = self.featurizer_.fit_transform(texts)
