@@ -752,9 +752,10 @@ class LearnedTagger(BaseEstimator):
         Runs on CPU and costs minutes for thousands of texts.
     finetune_epochs, finetune_lr, finetune_batch_size
         Epochs, peak encoder learning rate and batch size of the fine-tuning. The defaults
-        (8, 1e-4, 32) were chosen on the few-shot BANKING77 ``valid`` split (see
-        docs/benchmarks.md); a fine-tune costs about ``epochs * n_texts / 20`` seconds on two
-        busy CPU cores, so it suits hundreds to a few thousand texts.
+        (8, 1e-4, 32) were chosen on the few-shot BANKING77 ``valid`` split, where they
+        gained 0.7-1.2 points; on the test split they lost 0.9-1.3, so ``finetune`` is off by
+        default (see docs/benchmarks.md). A fine-tune costs ``epochs * n_texts / 40`` to
+        ``/ 10`` seconds on two CPU cores, so it suits hundreds to a few thousand texts.
     n_jobs : int, default=1
         Threads for model fitting.
     random_state : int, default=0
