@@ -185,6 +185,21 @@ def test_save_and_load_round_trip(fitted: LearnedTagger, tmp_path: Path) -> None
     assert {"frontdoor_version", "sklearn_version", "saved_at"} <= set(header)
 
 
+def test_a_tagger_saved_before_the_finetune_parameters_still_loads(
+    fitted: LearnedTagger, tmp_path: Path
+) -> None:
+    path = fitted.save(tmp_path / "tagger.joblib")
+    payload = joblib.load(path)
+    for name in ("finetune", "finetune_epochs", "finetune_lr", "finetune_batch_size", "finetune_seconds_"):
+        del payload["model"].__dict__[name]  # as written by the version before them
+    joblib.dump(payload, tmp_path / "older.joblib")
+    loaded = LearnedTagger.load(tmp_path / "older.joblib")
+    assert loaded.get_params()["finetune"] is False and loaded.finetune_seconds_ == 0.0
+    assert "LearnedTagger(" in repr(loaded)
+    texts, _ = make_rows(3, seed=8)
+    assert loaded.predict(texts) == fitted.predict(texts)
+
+
 def test_load_refuses_incompatible_files(fitted: LearnedTagger, tmp_path: Path) -> None:
     path = fitted.save(tmp_path / "tagger.joblib")
     payload = joblib.load(path)

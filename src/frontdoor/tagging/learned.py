@@ -39,6 +39,7 @@ margin of all three, so it learns on out-of-fold data how much to trust each.
 from __future__ import annotations
 
 import datetime as _dt
+import inspect
 import uuid
 import warnings
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -836,6 +837,16 @@ class LearnedTagger(BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.model_version = model_version
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # A tagger saved before a parameter existed (e.g. ``finetune``) gets its default, so
+        # get_params, clone and repr keep working on it; it was fitted without that feature.
+        for name, param in inspect.signature(type(self).__init__).parameters.items():
+            if param.default is not inspect.Parameter.empty:
+                state.setdefault(name, param.default)
+        if "fit_seconds_" in state:
+            state.setdefault("finetune_seconds_", 0.0)
+        super().__setstate__(state)
 
     def _embedder(self) -> Embedder | None:
         if self.embeddings is None or isinstance(self.embeddings, str):
