@@ -159,6 +159,23 @@ def test_ranked_board_scores_explain_themselves(store: Store, fx: Fixture) -> No
     assert (by_id[ids["billing"]].demand.conversations, by_id[ids["billing"]].demand.arr) == (1, 50)
 
 
+def test_board_counts_items_not_yet_committed_in_the_same_session(store: Store, fx: Fixture) -> None:
+    """PostgreSQL counts a board's keys on other connections, which cannot see this
+    transaction's writes; then it must count them in the session itself."""
+    with store.session() as s:
+        admin_user = s.scalars(
+            select(User).where(User.workspace_id == fx.workspace_id, User.role == Role.ADMIN)
+        ).one()
+        made = [
+            roadmap.create_item(s, user=admin_user, data=roadmap.ItemInput(title=title, tag_ids=[fx.tags[t]]))
+            for title, t in (("Billing overhaul", "B"), ("Export v2", "E"))
+        ]
+        board = roadmap.ranked_items(s, workspace_id=fx.workspace_id, today=TODAY)
+        demand = {r.item.id: (r.demand.conversations, r.demand.accounts, r.demand.arr) for r in board.items}
+        assert demand == {made[0].id: (6, 3, 1150), made[1].id: (1, 1, 1000)}
+        s.rollback()
+
+
 def test_quotes_grouped_by_account_newest_first_customer_only(store: Store, fx: Fixture) -> None:
     ids = _items(store, fx)
     with store.session() as s:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
@@ -726,38 +727,75 @@ def _window_counts_pg(
     counting (a third of a million of them for a 12-week board: most of its time).
     Grouping by key alone with ``count(DISTINCT ...)`` and ``array_agg(DISTINCT ...)``
     sorts each key's values instead (half the time on the 1 M-conversation benchmark); the
-    ARR of each key's distinct accounts is then summed from the account table.
+    ARR of each key's distinct accounts is then summed from the account table. The keys
+    are counted in two halves at once (:func:`_rows_at_once`).
     """
     key_col, tag_col = pairs.c[0], pairs.c[1]
     conversation = distinct(TagFact.conversation_id)
-    per_key = (
-        select(
-            key_col.label("key"),
-            func.count(conversation).filter(TagFact.opened_at < split).label("baseline"),
-            func.count(conversation).filter(TagFact.opened_at >= split).label("recent"),
-            func.array_agg(distinct(TagFact.account_id))
-            .filter(TagFact.account_id.is_not(None))
-            .label("accounts"),
+    scope = _fact_scope(workspace_id, filters, start, end)
+
+    def statement(keys: list[int]) -> Select[Any]:
+        per_key = (
+            select(
+                key_col.label("key"),
+                func.count(conversation).filter(TagFact.opened_at < split).label("baseline"),
+                func.count(conversation).filter(TagFact.opened_at >= split).label("recent"),
+                func.array_agg(distinct(TagFact.account_id))
+                .filter(TagFact.account_id.is_not(None))
+                .label("accounts"),
+            )
+            .select_from(TagFact)
+            .join(pairs, tag_col == TagFact.tag_id)
+            .where(key_col.in_(keys), *scope)
+            .group_by(key_col)
+            .subquery()
         )
-        .select_from(TagFact)
-        .join(pairs, tag_col == TagFact.tag_id)
-        .where(*_fact_scope(workspace_id, filters, start, end))
-        .group_by(key_col)
-        .subquery()
-    )
-    arr = select(func.sum(Account.arr)).where(Account.id == any_(per_key.c.accounts)).scalar_subquery()
-    statement = select(
-        per_key.c.key,
-        per_key.c.baseline,
-        per_key.c.recent,
-        func.coalesce(func.cardinality(per_key.c.accounts), 0),
-        arr,
-    )
+        arr = select(func.sum(Account.arr)).where(Account.id == any_(per_key.c.accounts)).scalar_subquery()
+        return select(
+            per_key.c.key,
+            per_key.c.baseline,
+            per_key.c.recent,
+            func.coalesce(func.cardinality(per_key.c.accounts), 0),
+            arr,
+        )
+
+    # DISTINCT aggregates keep PostgreSQL from running one statement on several cores, so
+    # the keys are split in two halves (by their number of tags), counted at once.
+    halves: tuple[list[int], list[int]] = ([], [])
+    weight = [0, 0]
+    sizes = session.execute(select(key_col, func.count()).group_by(key_col)).all()
+    for key, n in sorted(((int(k), int(n)) for k, n in sizes), key=lambda kn: (-kn[1], kn[0])):
+        side = 0 if weight[0] <= weight[1] else 1
+        halves[side].append(key)
+        weight[side] += n
+    statements = [statement(sorted(h)) for h in halves if h]
     out: dict[int, tuple[Totals, int, int]] = {}
-    for key, baseline, recent, accounts, arr_sum in _rows(session, statement, cache):
-        totals = Totals(int(baseline) + int(recent), int(accounts), int(arr_sum or 0))
-        out[key] = (totals, int(baseline), int(recent))
+    for rows in _rows_at_once(session, statements, cache):
+        for key, baseline, recent, accounts, arr_sum in rows:
+            totals = Totals(int(baseline) + int(recent), int(accounts), int(arr_sum or 0))
+            out[key] = (totals, int(baseline), int(recent))
     return out
+
+
+def _rows_at_once(session: Session, statements: list[Any], cache: RowCache | None) -> list[Rows]:
+    """:func:`_rows` of independent read-only statements, at once, each on its own connection.
+
+    Used on PostgreSQL only; each statement sees its own snapshot (the numbers of a board
+    may straddle a concurrent write, as they may between two page loads). When the
+    session's transaction has written anything, the statements run on it, one by one.
+    """
+    # Other connections do not see this transaction's own writes: then run them here.
+    wrote = len(statements) > 1 and session.scalar(text("SELECT pg_current_xact_id_if_assigned()"))
+    if len(statements) < 2 or wrote is not None:
+        return [_rows(session, st, cache) for st in statements]
+    engine = session.get_bind()
+
+    def run(statement: Any) -> Rows:
+        with Session(bind=engine) as own:
+            return _rows(own, statement, cache)
+
+    with ThreadPoolExecutor(max_workers=len(statements), thread_name_prefix="insights") as pool:
+        return list(pool.map(run, statements))
 
 
 def _split_counts(
