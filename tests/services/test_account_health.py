@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from frontdoor.errors import NotFound, PermissionDenied, ValidationError
@@ -420,6 +420,16 @@ def test_the_workers_sweep_takes_one_snapshot_a_day(store: Store, workspace: Wor
             select(AccountHealthSnapshot.taken_on).where(AccountHealthSnapshot.account_id == world.big)
         ).all()
     assert sorted(days) == [utcnow().date() - dt.timedelta(days=1), utcnow().date()]
+    # Settings written around the checks make the computation fail: logged, then left alone
+    # by the sweep (it runs every few seconds) instead of recomputed at that pace.
+    with store.session() as session:
+        ws = session.get(Workspace, workspace.id)
+        assert ws is not None
+        ws.settings = {**(ws.settings or {}), "health": {"weights": {"nonsense": 1}}}
+        session.execute(delete(AccountHealthSnapshot))
+    assert due_snapshots(store) == [(SNAPSHOT_TASK, {"workspace_id": workspace.id})]
+    assert snapshot_task(store, workspace_id=workspace.id) == 0
+    assert due_snapshots(store) == []
 
 
 def test_stage_changes_are_logged_with_who_when_why(

@@ -13,6 +13,8 @@ import csv
 import datetime as dt
 import io
 import logging
+import time
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -377,20 +379,39 @@ def due_snapshots(store: Store) -> list[tuple[str, dict[str, Any]]]:
     except Exception:  # the sweep serves other work too; never break it
         log.exception("looking for due health snapshots failed")
         return []
-    return [(SNAPSHOT_TASK, {"workspace_id": int(w)}) for w in ids]
+    now = time.monotonic()
+    failed = _failed_until.get(id(store), {})
+    return [(SNAPSHOT_TASK, {"workspace_id": int(w)}) for w in ids if failed.get(int(w), 0.0) <= now]
+
+
+#: Per store (by id, dropped with it), workspace -> monotonic time before which a failed
+#: snapshot is not retried (this process only): the sweep runs every few seconds, a broken
+#: workspace must not recompute at that pace.
+_failed_until: dict[int, dict[int, float]] = {}
+#: Seconds a workspace whose snapshots failed waits before the sweep tries it again.
+SNAPSHOT_RETRY_AFTER = 3600.0
 
 
 def snapshot_task(store: Store, *, workspace_id: int) -> int:
     """The ``snapshot_account_health`` task: today's snapshots of the workspace (how many).
 
     A second run the same day replaces them; a concurrent one that loses the race on the
-    (account, day) key leaves the winner's rows and reports 0.
+    (account, day) key leaves the winner's rows and reports 0. A workspace whose settings
+    make the computation fail is logged and left alone for :data:`SNAPSHOT_RETRY_AFTER`.
     """
     try:
         with store.session() as session:
-            return take_snapshots(session, workspace_id=workspace_id)
+            taken = take_snapshots(session, workspace_id=workspace_id)
     except IntegrityError:
         return 0
+    except (ValidationError, NotFound) as exc:  # e.g. health settings written around the checks
+        log.warning("health snapshots of workspace %s not taken: %s", workspace_id, exc)
+        if id(store) not in _failed_until:
+            weakref.finalize(store, _failed_until.pop, id(store), None)
+        _failed_until.setdefault(id(store), {})[workspace_id] = time.monotonic() + SNAPSHOT_RETRY_AFTER
+        return 0
+    _failed_until.get(id(store), {}).pop(workspace_id, None)
+    return taken
 
 
 @dataclass(frozen=True)
