@@ -415,6 +415,15 @@ def test_the_workers_sweep_takes_one_snapshot_a_day(store: Store, workspace: Wor
     assert due == [(SNAPSHOT_TASK, {"workspace_id": workspace.id})]  # not the workspace without accounts
     assert snapshot_task(store, workspace_id=workspace.id) == 3
     assert due_snapshots(store) == []
+    # Each workspace is judged by its own accounts, not by the first account of all.
+    with store.session() as session:
+        other = Workspace(slug="other", name="Other", settings={})
+        session.add(other)
+        session.flush()
+        session.add(Account(workspace_id=other.id, name="다른 고객사", currency="KRW"))
+        other_id = other.id
+    assert due_snapshots(store) == [(SNAPSHOT_TASK, {"workspace_id": other_id})]
+    assert snapshot_task(store, workspace_id=other_id) == 1
     with store.session() as session:
         days = session.scalars(
             select(AccountHealthSnapshot.taken_on).where(AccountHealthSnapshot.account_id == world.big)
@@ -427,9 +436,12 @@ def test_the_workers_sweep_takes_one_snapshot_a_day(store: Store, workspace: Wor
         assert ws is not None
         ws.settings = {**(ws.settings or {}), "health": {"weights": {"nonsense": 1}}}
         session.execute(delete(AccountHealthSnapshot))
-    assert due_snapshots(store) == [(SNAPSHOT_TASK, {"workspace_id": workspace.id})]
+    assert due_snapshots(store) == [
+        (SNAPSHOT_TASK, {"workspace_id": workspace.id}),
+        (SNAPSHOT_TASK, {"workspace_id": other_id}),
+    ]
     assert snapshot_task(store, workspace_id=workspace.id) == 0
-    assert due_snapshots(store) == []
+    assert due_snapshots(store) == [(SNAPSHOT_TASK, {"workspace_id": other_id})]
 
 
 def test_stage_changes_are_logged_with_who_when_why(

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -365,16 +365,18 @@ def due_snapshots(store: Store) -> list[tuple[str, dict[str, Any]]]:
     index probe per workspace).
     """
     today = utcnow().date()
-    first = select(func.min(Account.id)).where(Account.workspace_id == Workspace.id).scalar_subquery()
-    taken = (
-        select(AccountHealthSnapshot.id)
-        .where(AccountHealthSnapshot.account_id == first, AccountHealthSnapshot.taken_on == today)
-        .exists()
+    first = (
+        select(Account.workspace_id, func.min(Account.id).label("account_id"))
+        .group_by(Account.workspace_id)
+        .subquery()
+    )
+    taken = exists().where(
+        AccountHealthSnapshot.account_id == first.c.account_id, AccountHealthSnapshot.taken_on == today
     )
     try:
         with store.session() as session:
             ids = session.scalars(
-                select(Workspace.id).where(first.is_not(None), ~taken).order_by(Workspace.id)
+                select(first.c.workspace_id).where(~taken).order_by(first.c.workspace_id)
             ).all()
     except Exception:  # the sweep serves other work too; never break it
         log.exception("looking for due health snapshots failed")
