@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -786,7 +787,9 @@ def _rows_at_once(session: Session, statements: list[Any], cache: RowCache | Non
     """
     # Other connections do not see this transaction's own writes: then run them here.
     wrote = len(statements) > 1 and session.scalar(text("SELECT pg_current_xact_id_if_assigned()"))
-    if len(statements) < 2 or wrote is not None:
+    # Each parallel run holds extra pooled connections while its request holds one: a burst
+    # of cold boards must not wait on each other for the pool, so only a few run at once.
+    if len(statements) < 2 or wrote is not None or not _PARALLEL_RUNS.acquire(blocking=False):
         return [_rows(session, st, cache) for st in statements]
     engine = session.get_bind()
 
@@ -794,8 +797,15 @@ def _rows_at_once(session: Session, statements: list[Any], cache: RowCache | Non
         with Session(bind=engine) as own:
             return _rows(own, statement, cache)
 
-    with ThreadPoolExecutor(max_workers=len(statements), thread_name_prefix="insights") as pool:
-        return list(pool.map(run, statements))
+    try:
+        with ThreadPoolExecutor(max_workers=len(statements), thread_name_prefix="insights") as pool:
+            return list(pool.map(run, statements))
+    finally:
+        _PARALLEL_RUNS.release()
+
+
+#: Statement groups run in parallel at once in this process (see :func:`_rows_at_once`).
+_PARALLEL_RUNS = threading.BoundedSemaphore(2)
 
 
 def _split_counts(
