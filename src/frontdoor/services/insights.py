@@ -316,12 +316,21 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def _fact_ready(filters: ConversationFilters) -> bool:
-    """Whether :class:`TagFact` carries every filter set (tag and dimension: the caller's).
+    """Whether :class:`TagFact` carries every filter set.
 
-    Search text, route, channel and "untagged" need the conversation (or its messages),
-    so aggregates with them read conversations as the list does.
+    Search text, route, channel and "untagged" need the conversation (or its messages), and
+    the list's tag and dimension filters another tag's assignments, so aggregates with them
+    read conversations as the list does (:func:`tag_trend` turns its own tag or dimension
+    into the tag set it counts before asking).
     """
-    return not (search_terms(filters.q) or filters.route or filters.channel or filters.untagged)
+    return not (
+        search_terms(filters.q)
+        or filters.route
+        or filters.channel
+        or filters.untagged
+        or filters.tag_id is not None
+        or filters.dimension_id is not None
+    )
 
 
 def _fact_scope(
@@ -597,7 +606,7 @@ def dimension_trend(
     buckets = buckets_between(since, until, period)
     found: dict[Any, tuple[dict[str, tuple[int, int, int]], Totals]] = {}
     start, end = _day_start(since), _day_start(until + dt.timedelta(days=1))
-    fact_ready = _fact_ready(filters) and filters.tag_id is None and filters.dimension_id is None
+    fact_ready = _fact_ready(filters)
     ids = None
     if not fact_ready:
         ids = id_range(session, workspace_id=workspace_id, start=start, end=end, cache=cache)
@@ -670,7 +679,7 @@ def window_counts(
     pairs = key_tags.subquery()
     key_col, tag_col = pairs.c[0], pairs.c[1]
     undated = replace(filters, since=None, until=None)
-    if _fact_ready(filters) and filters.tag_id is None and filters.dimension_id is None:
+    if _fact_ready(filters):
         if session.get_bind().dialect.name == "postgresql":
             return _window_counts_pg(session, workspace_id, pairs, undated, start, split, end, cache)
         fact_half = case((TagFact.opened_at >= split, "recent"), else_="baseline")
