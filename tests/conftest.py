@@ -19,14 +19,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from frontdoor.config import Settings, load_settings
+from frontdoor.core.config import Settings, load_settings
+from frontdoor.core.store import Store, open_store
+from frontdoor.core.tasks.pg import queue_schema_name
 from frontdoor.db import migrate
 from frontdoor.db.base import Base
 from frontdoor.db.engine import make_engine
 from frontdoor.models import Role, User, Workspace
-from frontdoor.services.setup import init_workspace
-from frontdoor.services.store import Store, open_store
-from frontdoor.tasks.pg import queue_schema_name
+from frontdoor.workspace.setup import init_workspace
 
 BACKENDS = [
     b.strip() for b in os.environ.get("FRONTDOOR_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()
@@ -69,7 +69,7 @@ def _pg_url() -> Iterator[str]:
     yield url
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        # The procrastinate queue lives beside it (see frontdoor.tasks.pg.queue_schema_name).
+        # The procrastinate queue lives beside it (see frontdoor.core.tasks.pg.queue_schema_name).
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{queue_schema_name(schema)}" CASCADE'))
     admin.dispose()
 
@@ -171,7 +171,7 @@ def _isolated_event_handlers() -> Iterator[None]:
     ``create_app`` and ``cli.main`` subscribe tagging, routing and alerts process-wide; without
     this a test that built an app would leave them running inside later, unrelated tests.
     """
-    from frontdoor.services import events
+    from frontdoor.core import events
 
     saved = {name: list(handlers) for name, handlers in events._HANDLERS.items()}
     yield

@@ -24,7 +24,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from frontdoor.notify.email import SmtpConfig
+from frontdoor.integrations.outbound.email import SmtpConfig
 
 
 class HttpSink:
@@ -141,7 +141,7 @@ def prepare_queue(store: Any) -> None:
     """PostgreSQL: apply and empty the procrastinate schema (drop it with :func:`drop_queue`)."""
     if store.dialect != "postgresql":
         return
-    from frontdoor.tasks.pg import current_schema, ensure_queue_schema, queue_schema_name
+    from frontdoor.core.tasks.pg import current_schema, ensure_queue_schema, queue_schema_name
 
     ensure_queue_schema(store.engine)
     schema = queue_schema_name(current_schema(store.engine))
@@ -155,7 +155,7 @@ def prepare_queue(store: Any) -> None:
 def drop_queue(store: Any) -> None:
     """PostgreSQL: drop the queue schema :func:`prepare_queue` made."""
     if store.dialect == "postgresql":
-        from frontdoor.tasks.pg import drop_queue_schema
+        from frontdoor.core.tasks.pg import drop_queue_schema
 
         drop_queue_schema(store.engine)
 
@@ -164,10 +164,10 @@ def drain(store: Any) -> None:
     """Run queued work now: a procrastinate worker until the queue is empty (PostgreSQL),
     the sweep of durable work (SQLite, where enqueue already ran tasks inline)."""
     if store.dialect == "postgresql":
-        from frontdoor.tasks.pg import run_worker
+        from frontdoor.core.tasks.pg import run_worker
 
         run_worker(store, wait=False, install_signal_handlers=False)
     else:
-        from frontdoor.tasks.inprocess import work_loop
+        from frontdoor.core.tasks.inprocess import work_loop
 
         work_loop(store, once=True)

@@ -22,12 +22,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from frontdoor.config import load_settings
+from frontdoor.accounts.depth import relationship_depth
+from frontdoor.accounts.health import health_of_accounts, take_snapshots
+from frontdoor.accounts.priority import priority_list
+from frontdoor.core.config import load_settings
+from frontdoor.core.store import open_store
 from frontdoor.models import Account, Workspace
-from frontdoor.services.account_priority import priority_list
-from frontdoor.services.depth import relationship_depth
-from frontdoor.services.health import health_of_accounts, take_snapshots
-from frontdoor.services.store import open_store
 
 
 def best(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:

@@ -195,8 +195,8 @@ def gen_slack(n: int, out: Path) -> Path:
 CHILD = """
 import sys, time
 from pathlib import Path
-from frontdoor.adapters.registry import get_adapter
-from frontdoor.adapters.base import ConversationRecord, BadRecord
+from frontdoor.integrations.registry import get_adapter
+from frontdoor.integrations.base import ConversationRecord, BadRecord
 kind, path = sys.argv[1], Path(sys.argv[2])
 t = time.perf_counter(); convs = msgs = bad = other = 0
 for r in get_adapter(kind).read(path, options={}):

@@ -28,8 +28,8 @@ import time
 from collections import defaultdict
 from typing import Any
 
+from frontdoor.alerts.spikes import Thresholds, evaluate, window_counts
 from frontdoor.demo import generator
-from frontdoor.insights.spikes import Thresholds, evaluate, window_counts
 
 HOUR = dt.timedelta(hours=1)
 

@@ -41,10 +41,10 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-from frontdoor.config import load_settings  # noqa: E402
+from frontdoor.core.config import load_settings  # noqa: E402
+from frontdoor.core.store import open_store  # noqa: E402
 from frontdoor.db import migrate  # noqa: E402
 from frontdoor.db.engine import make_engine  # noqa: E402
-from frontdoor.services.store import open_store  # noqa: E402
 
 ROADMAP = [
     ("환불 처리 자동화", ["area/billing/refund"]),
@@ -182,7 +182,8 @@ def _time(name: str, call: Callable[[], Any], requests: int) -> list[float]:
 
 def measure(schema: str, requests: int, cold_requests: int) -> dict[str, list[float]]:
     """Time the insights service calls on ``schema`` (migrated to head first)."""
-    from frontdoor.services import insights, roadmap
+    from frontdoor.insights import aggregates as insights
+    from frontdoor.roadmap import items as roadmap
 
     web = _web_bench()
     url = web.schema_url(schema)
@@ -269,9 +270,9 @@ def measure_app(store: Any, *, wid: int, tag_id: int, item_id: int, requests: in
 
     from fastapi.testclient import TestClient
 
-    from frontdoor.services.api_tokens import create_token
     from frontdoor.web.app import create_app
     from frontdoor.web.cache import StatsCache
+    from frontdoor.workspace.api_tokens import create_token
 
     with store.session() as s:
         token = create_token(s, workspace_id=wid, user_id=None, name="bench", scopes=["read"])[1]

@@ -30,10 +30,10 @@ PG_ADMIN = os.environ.get("FRONTDOOR_BENCH_PG_URL", "postgresql+psycopg://postgr
 def _time_handler(url: str, home: Path) -> tuple[float, float, int]:
     from sqlalchemy import select
 
-    from frontdoor.config import load_settings
+    from frontdoor.core.config import load_settings
+    from frontdoor.core.store import open_store
     from frontdoor.models import Conversation, RouteEvent, Workspace
-    from frontdoor.services import routing
-    from frontdoor.services.store import open_store
+    from frontdoor.routing import assign as routing
 
     env = {**os.environ, "FRONTDOOR_DATABASE_URL": url, "FRONTDOOR_HOME": str(home)}
     store = open_store(load_settings(env))

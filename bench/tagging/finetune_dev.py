@@ -1,8 +1,8 @@
 """Choose the encoder fine-tuning settings on validation data (never on a test split).
 
-Each run trains the full learned tagger (the same :func:`frontdoor.tagging.evaluation.evaluate`
+Each run trains the full learned tagger (the same :func:`frontdoor.tagging.model.evaluation.evaluate`
 as ``frontdoor eval``) on a training split, with the MiniLM encoder either frozen or first
-fine-tuned on that split (:func:`frontdoor.tagging.finetune.finetune_encoder`), and scores it
+fine-tuned on that split (:func:`frontdoor.tagging.model.finetune.finetune_encoder`), and scores it
 on a validation split:
 
 * ``b77_holdout``: BANKING77 train, stratified 80% / 20% (seed 0);
@@ -34,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from run import Rows, _default_data_dir, _read_clinc, _read_csv, _read_seq  # noqa: E402
 
-from frontdoor.tagging.embeddings import PACKAGED_MODEL, SentenceTransformerEmbedder  # noqa: E402
-from frontdoor.tagging.evaluation import _humanize, evaluate  # noqa: E402
-from frontdoor.tagging.finetune import FinetuneTask, finetune_encoder  # noqa: E402
+from frontdoor.tagging.model.embeddings import PACKAGED_MODEL, SentenceTransformerEmbedder  # noqa: E402
+from frontdoor.tagging.model.evaluation import _humanize, evaluate  # noqa: E402
+from frontdoor.tagging.model.finetune import FinetuneTask, finetune_encoder  # noqa: E402
 
 
 def _stratified_split(rows: Rows, share: float, seed: int) -> tuple[Rows, Rows]:

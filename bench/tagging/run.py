@@ -2,7 +2,7 @@
 
 Reads the data sets under ``shared/data`` (see its README), converts each to the
 ``text,label`` CSV files that ``frontdoor eval`` takes (under ``bench/out/tagging/data``),
-runs :func:`frontdoor.tagging.evaluation.evaluate_files` on each, prints a table and writes
+runs :func:`frontdoor.tagging.model.evaluation.evaluate_files` on each, prints a table and writes
 ``bench/out/tagging.json``. Hyperparameters are the library defaults; nothing is tuned on
 the test splits.
 
@@ -30,8 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-from frontdoor.tagging.embeddings import resolve_embedder  # noqa: E402
-from frontdoor.tagging.evaluation import EvalReport, evaluate_files  # noqa: E402
+from frontdoor.tagging.model.embeddings import resolve_embedder  # noqa: E402
+from frontdoor.tagging.model.evaluation import EvalReport, evaluate_files  # noqa: E402
 
 Rows = list[tuple[str, str]]
 

@@ -29,11 +29,11 @@ from urllib.parse import quote
 
 from sqlalchemy import text
 
-from frontdoor.config import load_settings
+from frontdoor.core.config import load_settings
+from frontdoor.core.store import open_store
 from frontdoor.db import migrate
 from frontdoor.db.engine import make_engine
-from frontdoor.services.setup import init_workspace
-from frontdoor.services.store import open_store
+from frontdoor.workspace.setup import init_workspace
 
 PG_URL = os.environ.get("FRONTDOOR_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "bench-password-123"

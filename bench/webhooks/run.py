@@ -110,10 +110,10 @@ def delivery(i: int, chats: int) -> bytes:
 def setup_database(env: dict[str, str]) -> int:
     """Migrate, create the workspace and the Channel Talk source; return the source id."""
     subprocess.run([FRONTDOOR, "db", "upgrade"], env=env, check=True, capture_output=True)
-    from frontdoor.config import load_settings
-    from frontdoor.services.setup import init_workspace
-    from frontdoor.services.sources import get_or_create_source
-    from frontdoor.services.store import open_store
+    from frontdoor.core.config import load_settings
+    from frontdoor.core.store import open_store
+    from frontdoor.ingest.sources import get_or_create_source
+    from frontdoor.workspace.setup import init_workspace
 
     store = open_store(load_settings(env))
     try:
@@ -138,9 +138,9 @@ def database_state(env: dict[str, str]) -> dict[str, Any]:
     """Counts of deliveries per status, conversations and messages."""
     from sqlalchemy import func, select
 
-    from frontdoor.config import load_settings
+    from frontdoor.core.config import load_settings
+    from frontdoor.core.store import open_store
     from frontdoor.models import Conversation, Message, WebhookDelivery
-    from frontdoor.services.store import open_store
 
     store = open_store(load_settings(env))
     try:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from frontdoor.commands.init_cmd import db_group, init_command
 from frontdoor.commands.serve_cmd import serve_command
-from frontdoor.errors import FrontdoorError
+from frontdoor.core.errors import FrontdoorError
 
 COMMANDS: list[click.Command] = [init_command, db_group, serve_command]
 
@@ -59,10 +59,10 @@ for _command in [*COMMANDS, *_optional_commands()]:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn known errors into one line on stderr."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    importlib.import_module("frontdoor.services.tagging").register_event_handlers()  # tag as they arrive
+    importlib.import_module("frontdoor.tagging.autotag").register_event_handlers()  # tag as they arrive
     # After tagging: spike alerts count the tags just given.
-    importlib.import_module("frontdoor.services.alerts").register_event_handlers()
-    importlib.import_module("frontdoor.services.routing").register_event_handlers()  # then route them
+    importlib.import_module("frontdoor.alerts.service").register_event_handlers()
+    importlib.import_module("frontdoor.routing.assign").register_event_handlers()  # then route them
     try:
         # Without standalone mode click returns ctx.exit()'s code instead of exiting with it.
         code = cli.main(args=argv, prog_name="frontdoor", standalone_mode=False)

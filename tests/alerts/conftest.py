@@ -9,11 +9,12 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from frontdoor.adapters.base import AccountRef, ConversationRecord, MessageRecord
+from frontdoor.core import events
+from frontdoor.core.store import Store
+from frontdoor.ingest.pipeline import ingest_records
+from frontdoor.integrations.base import AccountRef, ConversationRecord, MessageRecord
 from frontdoor.models import AuthorKind, Channel, Source, Tag, TagDimension, Workspace
-from frontdoor.services import events, notifications
-from frontdoor.services.ingest import ingest_records
-from frontdoor.services.store import Store
+from frontdoor.notifications import send as notifications
 from local_servers import drop_queue, prepare_queue
 
 KEYWORD = "동기화"
@@ -30,7 +31,8 @@ def queue(store: Store) -> Iterator[Store]:
 @pytest.fixture
 def handlers() -> Iterator[None]:
     """Tagging then alerts subscribed to the ingest event, as the CLI and the app do."""
-    from frontdoor.services import alerts, tagging
+    from frontdoor.alerts import service as alerts
+    from frontdoor.tagging import autotag as tagging
 
     before = events.subscribers(events.CONVERSATIONS_INGESTED)
     tagging.register_event_handlers()
@@ -44,7 +46,7 @@ def handlers() -> Iterator[None]:
 @pytest.fixture
 def no_alert_handler() -> Iterator[None]:
     """Alerts not subscribed to ingest (another test's app may have subscribed them)."""
-    from frontdoor.services.alerts import on_conversations_ingested
+    from frontdoor.alerts.service import on_conversations_ingested
 
     was = on_conversations_ingested in events.subscribers(events.CONVERSATIONS_INGESTED)
     events.unsubscribe(events.CONVERSATIONS_INGESTED, on_conversations_ingested)
@@ -136,6 +138,6 @@ def ingest(store: Store, tagged: Tagged, records: list[ConversationRecord], *, t
     """
     ingest_records(store, workspace_id=tagged.workspace_id, source_id=tagged.source_id, records=records)
     if tag:
-        from frontdoor.services.tagging import apply
+        from frontdoor.tagging.autotag import apply
 
         apply(store, workspace_id=tagged.workspace_id, model=False)

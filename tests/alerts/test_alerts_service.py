@@ -9,11 +9,7 @@ from scipy.stats import nbinom
 from sqlalchemy import func, select
 
 from conftest import KEYWORD, Tagged, chat, ingest
-from frontdoor.db.base import utcnow
-from frontdoor.errors import PermissionDenied, ValidationError
-from frontdoor.models import Alert, Conversation, Notification, NotificationStatus, Role, User, Workspace
-from frontdoor.services import events
-from frontdoor.services.alerts import (
+from frontdoor.alerts.service import (
     acknowledge_alert,
     alert_settings,
     check_tags,
@@ -21,8 +17,12 @@ from frontdoor.services.alerts import (
     on_conversations_ingested,
     update_alert_settings,
 )
-from frontdoor.services.store import Store
-from frontdoor.services.tagging import _on_ingested as tagging_handler
+from frontdoor.core import events
+from frontdoor.core.errors import PermissionDenied, ValidationError
+from frontdoor.core.store import Store
+from frontdoor.db.base import utcnow
+from frontdoor.models import Alert, Conversation, Notification, NotificationStatus, Role, User, Workspace
+from frontdoor.tagging.autotag import _on_ingested as tagging_handler
 from local_servers import HttpSink, SmtpSink, drain
 
 WEEK = dt.timedelta(weeks=1)

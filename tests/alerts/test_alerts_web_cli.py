@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from conftest import KEYWORD, Tagged, chat, ingest
 from frontdoor.cli import cli
+from frontdoor.core.errors import ValidationError
+from frontdoor.core.store import Store
 from frontdoor.db.base import utcnow
-from frontdoor.errors import ValidationError
 from frontdoor.models import Alert, AlertStatus, Workspace
-from frontdoor.services.store import Store
 from frontdoor.web.app import create_app
 
 PASSWORD = "correct-horse-battery"

@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # the shar
 
 from webseed import Seeded, add_user, seed
 
+from frontdoor.core.store import Store
 from frontdoor.models import Role, Workspace
-from frontdoor.services.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from frontdoor.core.store import Store
 from frontdoor.models import Contact, Conversation, RoadmapItem, User
-from frontdoor.services.store import Store
 
 if TYPE_CHECKING:  # the fixture's type; conftest modules are not imported by name at run time
     from conftest import LiveApp

@@ -9,9 +9,9 @@ import sys
 
 from sqlalchemy import func, select
 
-from frontdoor.config import Settings
+from frontdoor.core.config import Settings
+from frontdoor.core.store import Store
 from frontdoor.models import Account, AccountHealthSnapshot, Workspace
-from frontdoor.services.store import Store
 
 
 def _run(args: list[str], settings: Settings) -> subprocess.CompletedProcess[str]:

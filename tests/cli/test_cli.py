@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from frontdoor.cli import cli
-from frontdoor.config import Settings
+from frontdoor.core.config import Settings
+from frontdoor.core.store import Store
 from frontdoor.models import Role, User, Workspace
-from frontdoor.services.store import Store
 
 ROOT = Path(__file__).parents[2]
 

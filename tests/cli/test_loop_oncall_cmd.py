@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from frontdoor.cli import cli
-from frontdoor.errors import NotFound, ValidationError
+from frontdoor.core.errors import NotFound, ValidationError
+from frontdoor.core.store import Store
 from frontdoor.models import Role, Workspace
-from frontdoor.services import notifications
-from frontdoor.services.store import Store
-from frontdoor.services.users import create_user
+from frontdoor.notifications import send as notifications
+from frontdoor.workspace.users import create_user
 from local_servers import SmtpSink, drain, drop_queue, prepare_queue
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "services"))

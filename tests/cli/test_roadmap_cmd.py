@@ -8,10 +8,10 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from frontdoor.cli import cli
-from frontdoor.errors import NotFound
+from frontdoor.core.errors import NotFound
+from frontdoor.core.store import Store
 from frontdoor.models import Role, User, Workspace
-from frontdoor.services import roadmap
-from frontdoor.services.store import Store
+from frontdoor.roadmap import items as roadmap
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "insights"))
 from aggregates_fixture import build

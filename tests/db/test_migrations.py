@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
+from frontdoor.core.store import Store
 from frontdoor.db import migrate
 from frontdoor.db.base import Base
-from frontdoor.services.store import Store
 
 
 def test_schema_is_at_head_and_has_every_table(store: Store) -> None:

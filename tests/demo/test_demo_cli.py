@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from frontdoor.cli import cli
-from frontdoor.config import load_settings
+from frontdoor.core.config import load_settings
+from frontdoor.core.store import open_store
 from frontdoor.demo import names
-from frontdoor.services.store import open_store
 from frontdoor.web.app import create_app
 
 

@@ -8,12 +8,13 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 
-from frontdoor.adapters.base import AccountRef, ContactRef, ConversationRecord, MessageRecord, Record
+from frontdoor.core import events
+from frontdoor.core.store import Store
+from frontdoor.ingest import pipeline as ingest
+from frontdoor.ingest.pipeline import ingest_records
+from frontdoor.ingest.sources import get_or_create_source
+from frontdoor.integrations.base import AccountRef, ContactRef, ConversationRecord, MessageRecord, Record
 from frontdoor.models import AuthorKind, Channel, Conversation, Message, Workspace
-from frontdoor.services import events, ingest
-from frontdoor.services.ingest import ingest_records
-from frontdoor.services.sources import get_or_create_source
-from frontdoor.services.store import Store
 
 T0 = dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC)
 

@@ -6,11 +6,11 @@ import threading
 
 from sqlalchemy import func, select
 
-from frontdoor.adapters.base import AccountRef, ContactRef
+from frontdoor.core.store import Store
+from frontdoor.ingest.identity import IdentityResolver, resolve_identity
+from frontdoor.ingest.sources import get_or_create_source
+from frontdoor.integrations.base import AccountRef, ContactRef
 from frontdoor.models import Account, AccountDomain, Contact, Identity, Workspace
-from frontdoor.services.identity import IdentityResolver, resolve_identity
-from frontdoor.services.sources import get_or_create_source
-from frontdoor.services.store import Store
 
 
 def _src(store: Store, ws: Workspace, name: str = "crm") -> int:

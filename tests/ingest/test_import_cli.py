@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from frontdoor.cli import cli
-from frontdoor.config import Settings
+from frontdoor.core.config import Settings
 from frontdoor.models import Workspace
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

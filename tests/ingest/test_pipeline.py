@@ -7,7 +7,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from frontdoor.adapters.base import (
+from frontdoor.core import events
+from frontdoor.core.store import Store
+from frontdoor.ingest.pipeline import ingest_records
+from frontdoor.ingest.sources import get_or_create_source, list_sources
+from frontdoor.integrations.base import (
     AccountRef,
     BadRecord,
     ContactRef,
@@ -28,10 +32,6 @@ from frontdoor.models import (
     SurveyResponse,
     Workspace,
 )
-from frontdoor.services import events
-from frontdoor.services.ingest import ingest_records
-from frontdoor.services.sources import get_or_create_source, list_sources
-from frontdoor.services.store import Store
 
 T0 = dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -271,7 +271,7 @@ def test_progress_reports_records(store: Store, workspace: Workspace) -> None:
 def test_unknown_source_is_refused(store: Store, workspace: Workspace) -> None:
     import pytest
 
-    from frontdoor.errors import NotFound
+    from frontdoor.core.errors import NotFound
 
     with pytest.raises(NotFound):
         ingest_records(store, workspace_id=workspace.id, source_id=9999, records=[])

@@ -7,25 +7,25 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from frontdoor.adapters.base import BadRecord
-from frontdoor.adapters.registry import get_adapter
-from frontdoor.errors import ValidationError
-from frontdoor.models import Message, QuarantineStatus, Workspace
-from frontdoor.services.ingest import ingest_records
-from frontdoor.services.quarantine import (
+from frontdoor.core.errors import ValidationError
+from frontdoor.core.store import Store
+from frontdoor.ingest.pipeline import ingest_records
+from frontdoor.ingest.quarantine import (
     count_quarantined,
     list_quarantined,
     resolve_quarantined,
     retry_quarantined,
 )
-from frontdoor.services.sources import get_or_create_source
-from frontdoor.services.store import Store
+from frontdoor.ingest.sources import get_or_create_source
+from frontdoor.integrations.base import BadRecord
+from frontdoor.integrations.registry import get_adapter
+from frontdoor.models import Message, QuarantineStatus, Workspace
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def _import(store: Store, ws: Workspace, kind: str, path: Path) -> None:
-    import frontdoor.adapters  # noqa: F401
+    import frontdoor.integrations  # noqa: F401
 
     with store.session() as s:
         src = get_or_create_source(s, workspace_id=ws.id, kind=kind).id

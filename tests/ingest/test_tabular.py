@@ -9,9 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from frontdoor.adapters.registry import get_adapter
-from frontdoor.adapters.tabular import CsvAdapter, JsonlAdapter
-from frontdoor.errors import AdapterError
+from frontdoor.core.errors import AdapterError
+from frontdoor.core.store import Store
+from frontdoor.ingest.pipeline import ImportSummary, ingest_records
+from frontdoor.ingest.sources import get_or_create_source
+from frontdoor.integrations.registry import get_adapter
+from frontdoor.integrations.tabular import CsvAdapter, JsonlAdapter
 from frontdoor.models import (
     Account,
     AccountDomain,
@@ -23,9 +26,6 @@ from frontdoor.models import (
     SurveyResponse,
     Workspace,
 )
-from frontdoor.services.ingest import ImportSummary, ingest_records
-from frontdoor.services.sources import get_or_create_source
-from frontdoor.services.store import Store
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -45,7 +45,7 @@ def _count(store: Store, model: Any) -> int:
 
 
 def test_registry_has_csv_and_jsonl() -> None:
-    import frontdoor.adapters  # noqa: F401
+    import frontdoor.integrations  # noqa: F401
 
     assert isinstance(get_adapter("csv"), CsvAdapter)
     assert isinstance(get_adapter("jsonl"), JsonlAdapter)
@@ -174,7 +174,7 @@ def test_adapter_streams_large_input(tmp_path: Path) -> None:
 
 
 def test_tabular_adapters_are_retryable() -> None:
-    from frontdoor.adapters.base import Adapter, RetryableAdapter
+    from frontdoor.integrations.base import Adapter, RetryableAdapter
 
     for adapter in (CsvAdapter(), JsonlAdapter()):
         assert isinstance(adapter, Adapter) and isinstance(adapter, RetryableAdapter)

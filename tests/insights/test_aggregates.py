@@ -9,7 +9,10 @@ import pytest
 from aggregates_fixture import Fixture, build, utc
 from sqlalchemy.orm import Session
 
-from frontdoor.errors import NotFound, ValidationError
+from frontdoor.conversations.listing import ConversationFilters, list_conversations
+from frontdoor.core.errors import NotFound, ValidationError
+from frontdoor.core.store import Store
+from frontdoor.insights import aggregates as insights
 from frontdoor.models import (
     Account,
     AssignmentStatus,
@@ -21,9 +24,6 @@ from frontdoor.models import (
     TagDimension,
     Workspace,
 )
-from frontdoor.services import insights
-from frontdoor.services.conversations import ConversationFilters, list_conversations
-from frontdoor.services.store import Store
 
 NOV2, NOV9 = dt.date(2026, 11, 2), dt.date(2026, 11, 9)
 WINDOW = ConversationFilters(since=dt.date(2026, 11, 2), until=dt.date(2026, 11, 15))

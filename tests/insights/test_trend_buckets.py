@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from frontdoor.conversations.listing import ConversationFilters
+from frontdoor.core.store import Store
+from frontdoor.insights import aggregates as insights
 from frontdoor.models import (
     AssignmentStatus,
     Conversation,
@@ -14,9 +17,6 @@ from frontdoor.models import (
     TagDimension,
     Workspace,
 )
-from frontdoor.services import insights
-from frontdoor.services.conversations import ConversationFilters
-from frontdoor.services.store import Store
 
 # New York leaves daylight time on Sunday 2026-11-01 at 06:00 UTC (02:00 EDT -> 01:00 EST).
 OPENED = [

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from frontdoor.core.store import Store
+from frontdoor.core.tasks import get_task
 from frontdoor.db.engine import make_engine
 from frontdoor.models import Account, AuthorKind, Channel, Contact, Conversation, Message, Source
-from frontdoor.services.store import Store
-from frontdoor.tasks import get_task
 
 _ids = itertools.count(1)
 BASE = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
@@ -95,7 +95,7 @@ def conversation(
 def _queue_schemas() -> Iterator[list[str]]:
     urls: list[str] = []
     yield urls
-    from frontdoor.tasks.pg import drop_queue_schema
+    from frontdoor.core.tasks.pg import drop_queue_schema
 
     for url in set(urls):
         engine = make_engine(url)
@@ -109,7 +109,7 @@ def _queue_schemas() -> Iterator[list[str]]:
 def queue(store: Store, backend: str, request: pytest.FixtureRequest) -> Store:
     """On PostgreSQL the procrastinate schema (jobs are deferred there); SQLite runs tasks inline."""
     if backend == "postgresql":
-        from frontdoor.tasks.pg import current_schema, ensure_queue_schema, queue_schema_name
+        from frontdoor.core.tasks.pg import current_schema, ensure_queue_schema, queue_schema_name
 
         request.getfixturevalue("_queue_schemas").append(store.settings.database_url)
         ensure_queue_schema(store.engine)
@@ -198,7 +198,7 @@ def run_deferred(store: Store, backend: str) -> None:
     """On PostgreSQL run the queued jobs once each, as a worker would (SQLite ran them inline)."""
     if backend != "postgresql":
         return
-    from frontdoor.tasks.pg import TASK_PREFIX, current_schema, queue_schema_name
+    from frontdoor.core.tasks.pg import TASK_PREFIX, current_schema, queue_schema_name
 
     schema = queue_schema_name(current_schema(store.engine))
     with store.engine.connect() as conn:

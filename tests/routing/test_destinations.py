@@ -12,13 +12,14 @@ import pytest
 from sqlalchemy import select
 from tests.routing.conftest import RecordingServer, conversation, run_deferred, source
 
+from frontdoor.core.errors import AuthenticationError
+from frontdoor.core.store import Store
 from frontdoor.db.base import utcnow
-from frontdoor.errors import AuthenticationError
+from frontdoor.integrations.channeltalk_assign import AssignmentFailed, ChannelTalkTeamAssigner
 from frontdoor.models import ConversationStatus, Notification, RouteEvent, User, Workspace
-from frontdoor.routing.channeltalk import AssignmentFailed, ChannelTalkTeamAssigner
-from frontdoor.services import routing, routing_config
-from frontdoor.services.routing_delivery import dispatch
-from frontdoor.services.store import Store
+from frontdoor.routing import assign as routing
+from frontdoor.routing import config as routing_config
+from frontdoor.routing.delivery import dispatch
 
 
 def test_assign_team_patches_the_chat_and_waits_out_429(http_server: RecordingServer) -> None:

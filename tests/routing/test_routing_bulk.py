@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from tests.routing.conftest import conversation
 
+from frontdoor.core.store import Store
 from frontdoor.models import Conversation, RouteEvent, RouteMethod, User, Workspace
-from frontdoor.services import routing, routing_config
-from frontdoor.services.store import Store
+from frontdoor.routing import assign as routing
+from frontdoor.routing import config as routing_config
 
 
 def test_many_routes_in_one_chunk_each_get_their_own_event(

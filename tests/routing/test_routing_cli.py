@@ -8,9 +8,10 @@ from click.testing import CliRunner
 from tests.routing.conftest import conversation
 
 from frontdoor.cli import cli
+from frontdoor.core.store import Store
 from frontdoor.models import User, Workspace
-from frontdoor.services import routing, routing_config
-from frontdoor.services.store import Store
+from frontdoor.routing import assign as routing
+from frontdoor.routing import config as routing_config
 
 
 def test_route_accuracy_rules_and_train_commands(store: Store, workspace: Workspace, admin: User) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from tests.routing.conftest import conversation, run_deferred
 
+from frontdoor.core import events
+from frontdoor.core.store import Store
 from frontdoor.models import (
     Account,
     Channel,
@@ -16,8 +18,10 @@ from frontdoor.models import (
     User,
     Workspace,
 )
-from frontdoor.services import events, routing, routing_config, routing_model, routing_report
-from frontdoor.services.store import Store
+from frontdoor.routing import assign as routing
+from frontdoor.routing import config as routing_config
+from frontdoor.routing import model as routing_model
+from frontdoor.routing import report as routing_report
 
 SUPPORT = [
     "환불은 언제 되나요? 결제 취소했어요",
@@ -243,7 +247,7 @@ def test_accuracy_on_confirmed_routes_hand_computed(store: Store, workspace: Wor
 def test_routes_on_arrival_after_tagging_with_tag_rules(
     store: Store, workspace: Workspace, admin: User
 ) -> None:
-    from frontdoor.services import tagging
+    from frontdoor.tagging import autotag as tagging
 
     ws = workspace.id
     with store.session() as s:
@@ -315,7 +319,7 @@ def test_a_correction_queues_a_retrain_that_changes_the_next_prediction(
 def test_too_few_confirmed_routes_do_not_train(store: Store, workspace: Workspace, admin: User) -> None:
     import pytest
 
-    from frontdoor.errors import ValidationError
+    from frontdoor.core.errors import ValidationError
 
     ws = workspace.id
     with store.session() as s:

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from tests.routing.conftest import conversation
 from tests.web.webseed import PASSWORD, add_user, csrf_of, sign_in, token_for
 
+from frontdoor.core.store import Store
 from frontdoor.models import Conversation, Role, RouteEvent, RouteMethod, User, Workspace
-from frontdoor.services import routing
-from frontdoor.services.store import Store
+from frontdoor.routing import assign as routing
 from frontdoor.web.app import create_app
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from frontdoor.errors import ValidationError
+from frontdoor.core.errors import ValidationError
 from frontdoor.routing.rules import RouteFacts, first_match, parse_rule, parse_rules
 
 

@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import func, select
 from tagging_helpers import conversation
 
-from frontdoor.errors import NotFound, PermissionDenied, ValidationError
+from frontdoor.core.errors import NotFound, PermissionDenied, ValidationError
+from frontdoor.core.store import Store
 from frontdoor.models import Message, Role, TagAssignment, User, Workspace
-from frontdoor.services import assignments as asg
-from frontdoor.services import taxonomy as tx
-from frontdoor.services.store import Store
-from frontdoor.services.users import create_user
+from frontdoor.tagging import assignments as asg
+from frontdoor.tagging.taxonomy import edit as tx
+from frontdoor.workspace.users import create_user
 
 
 @pytest.fixture

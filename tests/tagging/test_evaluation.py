@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from frontdoor.commands.eval_cmd import eval_command
-from frontdoor.errors import ValidationError
-from frontdoor.tagging.evaluation import (
+from frontdoor.core.errors import ValidationError
+from frontdoor.tagging.model.evaluation import (
     EvalReport,
     evaluate,
     evaluate_files,

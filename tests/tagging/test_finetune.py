@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from frontdoor.tagging import embeddings as emb_mod
-from frontdoor.tagging.finetune import FinetuneTask
-from frontdoor.tagging.learned import LearnedTagger
+from frontdoor.tagging.model import embeddings as emb_mod
+from frontdoor.tagging.model.finetune import FinetuneTask
+from frontdoor.tagging.model.learned import LearnedTagger
 
 needs_model = pytest.mark.skipif(
     not emb_mod.embeddings_available(), reason="embeddings extra (torch + packaged MiniLM) not installed"
@@ -68,7 +68,7 @@ def test_finetune_needs_a_sentence_transformers_embedder() -> None:
 def test_lexical_tagger_does_not_import_torch() -> None:
     code = (
         "import sys\n"
-        "from frontdoor.tagging.learned import LearnedTagger\n"
+        "from frontdoor.tagging.model.learned import LearnedTagger\n"
         "LearnedTagger(cv=2, finetune=True).fit(['a b', 'c d', 'a x', 'c y'], "
         "[{'d': {'a'}}, {'d': {'c'}}, {'d': {'a'}}, {'d': {'c'}}])\n"
         "assert 'torch' not in sys.modules, 'torch was imported'\n"

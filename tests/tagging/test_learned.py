@@ -11,10 +11,10 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from frontdoor.errors import ConfigError, MissingExtra
-from frontdoor.tagging import embeddings as emb_mod
-from frontdoor.tagging.features import TextFeaturizer, word_ngrams
-from frontdoor.tagging.learned import (
+from frontdoor.core.errors import ConfigError, MissingExtra
+from frontdoor.tagging.model import embeddings as emb_mod
+from frontdoor.tagging.model.features import TextFeaturizer, word_ngrams
+from frontdoor.tagging.model.learned import (
     DimensionClassifier,
     IncompatibleModelError,
     LearnedTagger,

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from frontdoor.tagging import lexicon as lexicon_mod
-from frontdoor.tagging.features import TextFeaturizer
-from frontdoor.tagging.lexicon import MorphemeLexicon
-from frontdoor.text.tokenize import analyzer_tokens
+from frontdoor.core.text.tokenize import analyzer_tokens
+from frontdoor.tagging.model import lexicon as lexicon_mod
+from frontdoor.tagging.model.features import TextFeaturizer
+from frontdoor.tagging.model.lexicon import MorphemeLexicon
 
 TRAIN = [
     "환불은 언제 되나요?",

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 from tagging_helpers import conversation
 
+from frontdoor.core.store import Store
 from frontdoor.models import User, Workspace
-from frontdoor.services import assignments as asg
-from frontdoor.services import review
-from frontdoor.services import taxonomy as tx
-from frontdoor.services.store import Store
+from frontdoor.tagging import assignments as asg
+from frontdoor.tagging import review
+from frontdoor.tagging.taxonomy import edit as tx
 
 
 def test_priority_formula() -> None:

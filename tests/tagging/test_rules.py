@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from tagging_helpers import conversation
 
-from frontdoor.errors import ValidationError
+from frontdoor.core.errors import ValidationError
+from frontdoor.core.store import Store
 from frontdoor.models import Workspace
-from frontdoor.services import assignments as asg
-from frontdoor.services import taxonomy as tx
-from frontdoor.services.store import Store
-from frontdoor.services.tagging import apply_rules
+from frontdoor.tagging import assignments as asg
+from frontdoor.tagging.autotag import apply_rules
 from frontdoor.tagging.rules import LINE_WINDOW, RuleSet, TagRules, validate_pattern
+from frontdoor.tagging.taxonomy import edit as tx
 
 
 @pytest.fixture(scope="module")

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import select
 from tagging_helpers import BASE_TIME, conversation
 
-from frontdoor.errors import ValidationError
+from frontdoor.core import events
+from frontdoor.core.errors import ValidationError
+from frontdoor.core.store import Store
 from frontdoor.models import TagAssignment, User, Workspace
-from frontdoor.services import assignments as asg
-from frontdoor.services import events
-from frontdoor.services import tagging as svc
-from frontdoor.services import taxonomy as tx
-from frontdoor.services.store import Store
+from frontdoor.tagging import assignments as asg
+from frontdoor.tagging import autotag as svc
+from frontdoor.tagging.taxonomy import edit as tx
 
 TRAIN = {
     "area/billing": [

@@ -10,12 +10,12 @@ import yaml
 from sqlalchemy import select
 from tagging_helpers import BASE_TIME, conversation
 
-from frontdoor.errors import Conflict, PermissionDenied, ValidationError
+from frontdoor.core.errors import Conflict, PermissionDenied, ValidationError
+from frontdoor.core.store import Store
 from frontdoor.models import Role, Tag, TagAssignment, TagStatus, User, Workspace
-from frontdoor.services import assignments as asg
-from frontdoor.services import taxonomy as tx
-from frontdoor.services.store import Store
-from frontdoor.services.users import create_user
+from frontdoor.tagging import assignments as asg
+from frontdoor.tagging.taxonomy import edit as tx
+from frontdoor.workspace.users import create_user
 
 
 def _setup(store: Store, ws: Workspace) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from tagging_helpers import conversation
 
+from frontdoor.core.store import Store
 from frontdoor.models import User, Workspace
-from frontdoor.services import assignments as asg
-from frontdoor.services import taxonomy as tx
-from frontdoor.services import themes as svc
-from frontdoor.services.store import Store
+from frontdoor.tagging import assignments as asg
+from frontdoor.tagging import theme_discovery as svc
+from frontdoor.tagging.taxonomy import edit as tx
 from frontdoor.tagging.themes import content_terms, discover_themes
 
 PLANTED = {

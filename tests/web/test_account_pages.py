@@ -8,6 +8,7 @@ import re
 from fastapi.testclient import TestClient
 from webseed import add_user, csrf_of, sign_in
 
+from frontdoor.core.store import Store
 from frontdoor.db.base import utcnow
 from frontdoor.models import (
     Account,
@@ -28,7 +29,6 @@ from frontdoor.models import (
     TagDimension,
     Workspace,
 )
-from frontdoor.services.store import Store
 from frontdoor.web.app import create_app
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from webseed import seed, token_for
 
+from frontdoor.core.store import Store
 from frontdoor.models import Workspace
-from frontdoor.services.api_tokens import revoke_token
-from frontdoor.services.store import Store
 from frontdoor.web.app import create_app
+from frontdoor.workspace.api_tokens import revoke_token
 
 
 def _h(token: str) -> dict[str, str]:

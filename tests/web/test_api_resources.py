@@ -7,8 +7,8 @@ import datetime as dt
 from fastapi.testclient import TestClient
 from webseed import seed, token_for
 
+from frontdoor.core.store import Store
 from frontdoor.models import Account, Workspace
-from frontdoor.services.store import Store
 from frontdoor.web.app import create_app
 
 

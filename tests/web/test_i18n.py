@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from frontdoor.web.i18n import MESSAGES, translate
+from frontdoor.core.i18n import MESSAGES, translate
 
 
 def test_every_string_has_korean_and_english() -> None:

@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from webseed import XSS_SCRIPT, add_user, seed, token_for
 
+from frontdoor.core.store import Store
 from frontdoor.models import AssignmentStatus, Origin, RoadmapItem, Role, TagAssignment, User, Workspace
-from frontdoor.services.store import Store
 from frontdoor.web.app import create_app
 
 WINDOW = {"since": "2026-10-26", "until": "2026-11-08"}

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from webseed import PASSWORD, XSS_IMG, XSS_SCRIPT, Seeded, add_user, csrf_of, seed, sign_in
 
+from frontdoor.core.store import Store
 from frontdoor.models import (
     AssignmentStatus,
     Origin,
@@ -16,7 +17,6 @@ from frontdoor.models import (
     TagAssignment,
     Workspace,
 )
-from frontdoor.services.store import Store
 from frontdoor.web.app import create_app
 
 TITLE = "<b>내보내기</b> 속도 개선"

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from webseed import XSS_SCRIPT, add_user, csrf_of, sign_in
 
+from frontdoor.core.store import Store
 from frontdoor.models import (
     AssignmentStatus,
     AuthorKind,
@@ -34,8 +35,8 @@ from frontdoor.models import (
     User,
     Workspace,
 )
-from frontdoor.services import notifications, oncall
-from frontdoor.services.store import Store
+from frontdoor.notifications import send as notifications
+from frontdoor.oncall import rotation as oncall
 from frontdoor.web.app import create_app
 from local_servers import SmtpSink, drain, drop_queue, prepare_queue
 

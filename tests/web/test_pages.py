@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from webseed import XSS_IMG, XSS_SCRIPT, add_user, csrf_of, seed, sign_in
 
+from frontdoor.core.store import Store
 from frontdoor.models import Role, TagAssignment, Workspace
-from frontdoor.services.store import Store
 from frontdoor.web.app import create_app
 
 PAGES = [

@@ -6,8 +6,8 @@ import re
 
 from fastapi.testclient import TestClient
 
+from frontdoor.core.store import Store
 from frontdoor.models import Workspace
-from frontdoor.services.store import Store
 from frontdoor.web.app import create_app
 
 

@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from webseed import seed, token_for
 
+from frontdoor.core.store import Store
 from frontdoor.models import AssignmentStatus, TagAssignment, Workspace
-from frontdoor.services.store import Store
 from frontdoor.web.app import create_app
 from frontdoor.web.cache import StatsCache
 

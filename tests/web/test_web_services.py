@@ -7,15 +7,15 @@ import datetime as dt
 import pytest
 from webseed import seed
 
+from frontdoor.conversations.listing import decode_cursor, encode_cursor, search_terms
+from frontdoor.core.errors import AuthenticationError, Conflict, NotFound, ValidationError
+from frontdoor.core.store import Store
 from frontdoor.db.base import utcnow
-from frontdoor.errors import AuthenticationError, Conflict, NotFound, ValidationError
 from frontdoor.models import Conversation, Role, TagAssignment, User, Workspace
-from frontdoor.services.api_tokens import authenticate_token, create_token, has_scope, revoke_token
-from frontdoor.services.conversations import decode_cursor, encode_cursor, search_terms
-from frontdoor.services.invitations import accept_invitation, create_invitation, find_invitation
-from frontdoor.services.members import update_member
-from frontdoor.services.store import Store
-from frontdoor.services.tag_views import sparkline_points, tag_tree, tag_trends
+from frontdoor.tagging.taxonomy.views import sparkline_points, tag_tree, tag_trends
+from frontdoor.workspace.api_tokens import authenticate_token, create_token, has_scope, revoke_token
+from frontdoor.workspace.invitations import accept_invitation, create_invitation, find_invitation
+from frontdoor.workspace.members import update_member
 
 
 def test_search_terms_are_nfc_and_bounded() -> None:
@@ -108,7 +108,7 @@ def test_last_admin_cannot_be_demoted(store: Store, workspace: Workspace) -> Non
 
 def test_untagged_ignores_rejected_and_suggested(store: Store, workspace: Workspace) -> None:
     ids = seed(store, workspace_id=workspace.id)
-    from frontdoor.services.conversations import ConversationFilters, list_conversations
+    from frontdoor.conversations.listing import ConversationFilters, list_conversations
 
     with store.session() as s:
         page = list_conversations(s, workspace_id=workspace.id, filters=ConversationFilters(untagged=True))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from fastapi.testclient import TestClient
 
+from frontdoor.core.store import Store
 from frontdoor.models import (
     Account,
     AssignmentStatus,
@@ -23,10 +24,9 @@ from frontdoor.models import (
     TagAssignment,
     TagDimension,
 )
-from frontdoor.services.api_tokens import create_token
-from frontdoor.services.store import Store
-from frontdoor.services.users import create_user
-from frontdoor.services.workspaces import create_workspace
+from frontdoor.workspace.api_tokens import create_token
+from frontdoor.workspace.users import create_user
+from frontdoor.workspace.workspaces import create_workspace
 
 PASSWORD = "correct-horse-battery"
 XSS_SCRIPT = "<script>alert(1)</script>"

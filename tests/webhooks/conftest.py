@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
+from frontdoor.core.store import Store
 from frontdoor.db.engine import make_engine
+from frontdoor.ingest.sources import get_or_create_source
 from frontdoor.models import Conversation, Message, Source, WebhookDelivery, Workspace
-from frontdoor.services.sources import get_or_create_source
-from frontdoor.services.store import Store
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "channeltalk"
 TOKEN = "ct-token-0123456789abcdef"
@@ -64,7 +64,7 @@ def _queue_schemas() -> Iterator[list[str]]:
     """Drop every queue schema the session created (the fixtures drop frontdoor's own)."""
     urls: list[str] = []
     yield urls
-    from frontdoor.tasks.pg import drop_queue_schema
+    from frontdoor.core.tasks.pg import drop_queue_schema
 
     for url in set(urls):
         engine = make_engine(url)
@@ -78,7 +78,7 @@ def _queue_schemas() -> Iterator[list[str]]:
 def queue(store: Store, backend: str, request: pytest.FixtureRequest) -> Store:
     """On PostgreSQL: the procrastinate schema applied and emptied. A no-op on SQLite."""
     if backend == "postgresql":
-        from frontdoor.tasks.pg import current_schema, ensure_queue_schema, queue_schema_name
+        from frontdoor.core.tasks.pg import current_schema, ensure_queue_schema, queue_schema_name
 
         request.getfixturevalue("_queue_schemas").append(store.settings.database_url)
         ensure_queue_schema(store.engine)
@@ -93,7 +93,7 @@ def queue(store: Store, backend: str, request: pytest.FixtureRequest) -> Store:
 
 def queue_jobs(store: Store) -> list[tuple[str, str, dict[str, Any]]]:
     """(task name, status, args) of every procrastinate job (PostgreSQL)."""
-    from frontdoor.tasks.pg import current_schema, queue_schema_name
+    from frontdoor.core.tasks.pg import current_schema, queue_schema_name
 
     schema = queue_schema_name(current_schema(store.engine))
     with store.engine.connect() as conn:
@@ -114,7 +114,7 @@ class PgWorkerThread:
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        from frontdoor.tasks.pg import build_app
+        from frontdoor.core.tasks.pg import build_app
 
         app = build_app(self.store)
 

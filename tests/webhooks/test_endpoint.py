@@ -7,9 +7,9 @@ import json
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from frontdoor.core.store import Store
+from frontdoor.ingest.webhooks import MAX_BODY_BYTES, webhook_url
 from frontdoor.models import DeliveryStatus, Message, QuarantinedRecord, Source, WebhookDelivery
-from frontdoor.services.store import Store
-from frontdoor.services.webhooks import MAX_BODY_BYTES, webhook_url
 from frontdoor.web.app import create_app
 
 from .conftest import TOKEN, count, counts, wait_for

@@ -10,8 +10,8 @@ import pytest
 import uvicorn
 from sqlalchemy import select
 
+from frontdoor.core.store import Store
 from frontdoor.models import DeliveryStatus, Source, WebhookDelivery
-from frontdoor.services.store import Store
 from frontdoor.web.app import create_app
 
 from .conftest import TOKEN, counts, wait_for

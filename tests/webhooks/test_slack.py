@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from frontdoor.core.store import Store
+from frontdoor.ingest.sources import get_or_create_source
 from frontdoor.models import DeliveryStatus, Message, Source, WebhookDelivery, Workspace
-from frontdoor.services.sources import get_or_create_source
-from frontdoor.services.store import Store
 from frontdoor.web.app import create_app
 
 from .conftest import count, counts, wait_for

@@ -11,15 +11,21 @@ from click.testing import CliRunner
 from sqlalchemy import select, update
 
 from frontdoor.cli import cli
-from frontdoor.config import Settings
+from frontdoor.core.config import Settings
+from frontdoor.core.errors import ValidationError
+from frontdoor.core.store import Store
+from frontdoor.core.tasks import RetryLater, background_worker, enqueue, start_background, stop_background
 from frontdoor.db.base import utcnow
-from frontdoor.errors import ValidationError
+from frontdoor.ingest.deliveries import (
+    LEASE,
+    MAX_ATTEMPTS,
+    claim_delivery,
+    due_work,
+    process_webhook_delivery,
+)
+from frontdoor.ingest.sources import get_or_create_source
+from frontdoor.ingest.webhooks import decode_body, encode_body, record_delivery, retry_delivery
 from frontdoor.models import DeliveryStatus, QuarantinedRecord, Source, WebhookDelivery, Workspace
-from frontdoor.services.sources import get_or_create_source
-from frontdoor.services.store import Store
-from frontdoor.services.webhooks import decode_body, encode_body, record_delivery, retry_delivery
-from frontdoor.tasks import RetryLater, background_worker, enqueue, start_background, stop_background
-from frontdoor.tasks.webhooks import LEASE, MAX_ATTEMPTS, claim_delivery, due_work, process_webhook_delivery
 from frontdoor.web.lifespan import redact_query
 
 from .conftest import count, counts, queue_jobs, wait_for
@@ -50,7 +56,7 @@ def test_leftover_delivery_is_picked_up_when_a_worker_starts(
 ) -> None:
     delivery_id = _store_delivery(store, channeltalk_source, message_body)
     if backend == "postgresql":
-        from frontdoor.tasks.pg import run_worker
+        from frontdoor.core.tasks.pg import run_worker
 
         run_worker(store, wait=False, install_signal_handlers=False)
     else:
@@ -68,7 +74,7 @@ def test_postgresql_queue_dedupes_jobs_and_a_worker_processes_them(
 ) -> None:
     if backend != "postgresql":
         pytest.skip("the procrastinate queue is the PostgreSQL backend")
-    from frontdoor.tasks.pg import run_worker
+    from frontdoor.core.tasks.pg import run_worker
 
     delivery_id = _store_delivery(store, channeltalk_source, message_body)
     enqueue(store, "process_webhook_delivery", delivery_id=delivery_id)
@@ -228,7 +234,7 @@ def test_secret_query_values_are_redacted_from_log_lines() -> None:
 
 
 def test_deliveries_count_per_status(store: Store, channeltalk_source: Source, message_body: bytes) -> None:
-    from frontdoor.services.webhooks import delivery_counts
+    from frontdoor.ingest.webhooks import delivery_counts
 
     _store_delivery(store, channeltalk_source, message_body)
     with store.session() as session:
@@ -244,9 +250,14 @@ def test_db_upgrade_sets_up_the_queue_schema_idempotently_without_drift(
         pytest.skip("the procrastinate queue is the PostgreSQL backend")
     from sqlalchemy import text
 
+    from frontdoor.core.store import upgrade_store
+    from frontdoor.core.tasks.pg import (
+        current_schema,
+        drop_queue_schema,
+        ensure_queue_schema,
+        queue_schema_name,
+    )
     from frontdoor.db import migrate
-    from frontdoor.services.store import upgrade_store
-    from frontdoor.tasks.pg import current_schema, drop_queue_schema, ensure_queue_schema, queue_schema_name
 
     request.getfixturevalue("_queue_schemas").append(settings.database_url)
     drop_queue_schema(store.engine)
@@ -268,7 +279,7 @@ def test_postgresql_queue_reschedules_a_failed_attempt_with_backoff(
         pytest.skip("the procrastinate queue is the PostgreSQL backend")
     from sqlalchemy import text
 
-    from frontdoor.tasks.pg import current_schema, queue_schema_name, run_worker
+    from frontdoor.core.tasks.pg import current_schema, queue_schema_name, run_worker
 
     with store.session() as session:
         source = get_or_create_source(session, workspace_id=workspace.id, kind="nohandler", name="x")
@@ -297,7 +308,7 @@ def test_a_store_finalizer_may_run_while_the_task_registry_is_locked() -> None:
     # the registry lock, in the same thread (seen as a hung TestClient start-up).
     import threading
 
-    import frontdoor.tasks as tasks
+    import frontdoor.core.tasks as tasks
 
     def locked_forget() -> None:
         with tasks._lock:

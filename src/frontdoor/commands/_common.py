@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 
 import click
 
-from frontdoor.config import Settings, load_settings
-from frontdoor.services.store import Store, open_store
+from frontdoor.core.config import Settings, load_settings
+from frontdoor.core.store import Store, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
 

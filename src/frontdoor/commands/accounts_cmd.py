@@ -27,8 +27,8 @@ def _as_of(value: str | None) -> dt.datetime | None:
 @click.pass_context
 def import_usage_command(ctx: click.Context, file: Path, workspace: str | None) -> None:
     """Read product usage (CSV: account,active_users[,seats][,as_of]) for the usage signal."""
-    from frontdoor.services.health import import_usage
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.accounts.health import import_usage
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:
@@ -56,11 +56,11 @@ def health_command(
     """Record every account's health (one snapshot per day; again the same day replaces it)."""
     from collections import Counter
 
+    from frontdoor.accounts.health import health_of_accounts, load_health_config, take_snapshots
+    from frontdoor.accounts.text import signal_name, signal_text
     from frontdoor.db.base import utcnow
     from frontdoor.models import Account
-    from frontdoor.services.account_text import signal_name, signal_text
-    from frontdoor.services.health import health_of_accounts, load_health_config, take_snapshots
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     when = _as_of(as_of) or utcnow()
@@ -102,10 +102,10 @@ def health_command(
 @click.pass_context
 def priority_command(ctx: click.Context, limit: int, stage: str | None, workspace: str | None) -> None:
     """Print the accounts to meet first, each term with its points and numbers."""
-    from frontdoor.services.account_priority import load_priority_config, priority_list
-    from frontdoor.services.account_text import signal_name, signal_text, term_name, term_text
-    from frontdoor.services.health import load_health_config
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.accounts.health import load_health_config
+    from frontdoor.accounts.priority import load_priority_config, priority_list
+    from frontdoor.accounts.text import signal_name, signal_text, term_name, term_text
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:
@@ -138,9 +138,9 @@ def settings_command(ctx: click.Context, file: Path | None, workspace: str | Non
     """Print the health, priority and depth settings, or replace them from a JSON file."""
     import json
 
-    from frontdoor.errors import ValidationError
-    from frontdoor.services.health import health_settings, save_health_settings
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.accounts.health import health_settings, save_health_settings
+    from frontdoor.core.errors import ValidationError
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:

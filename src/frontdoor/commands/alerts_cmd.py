@@ -8,7 +8,7 @@ import json
 import click
 
 from frontdoor.commands._common import store_from, workspace_option
-from frontdoor.errors import ValidationError
+from frontdoor.core.errors import ValidationError
 
 
 def _parse_at(raw: str | None) -> dt.datetime | None:
@@ -45,10 +45,10 @@ def check_command(
     """Evaluate tags now (as ingest does) and record and deliver new alerts."""
     from sqlalchemy import select
 
-    from frontdoor.insights.spikes import describe
+    from frontdoor.alerts.service import check_tags
+    from frontdoor.alerts.spikes import describe
     from frontdoor.models import Tag
-    from frontdoor.services.alerts import check_tags
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:
@@ -90,8 +90,8 @@ def list_command(
     ctx: click.Context, status: str | None, limit: int, as_json: bool, workspace: str | None
 ) -> None:
     """List alerts, newest first."""
-    from frontdoor.services.alerts import list_alerts
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.alerts.service import list_alerts
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from frontdoor.commands._common import settings_from, store_from
-from frontdoor.services.store import upgrade_store
+from frontdoor.core.store import upgrade_store
 
 
 @click.command("demo")
@@ -15,7 +15,7 @@ from frontdoor.services.store import upgrade_store
 @click.pass_context
 def demo_command(ctx: click.Context, no_serve: bool, host: str | None, port: int | None) -> None:
     """Create the demo workspace (a Korean B2B SaaS) and serve it."""
-    from frontdoor.services.demo import ensure_demo, tour
+    from frontdoor.demo.build import ensure_demo, tour
 
     upgrade_store(settings_from(ctx))
     store = store_from(ctx)

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from frontdoor.errors import FrontdoorError
+from frontdoor.core.errors import FrontdoorError
 
 
 @click.command("eval")
@@ -56,7 +56,7 @@ def eval_command(
     Reports accuracy, macro-F1, coverage (texts tagged without a human), in-scope accuracy and
     out-of-scope recall with --oos-label, the worst tags, training time and throughput.
     """
-    from frontdoor.tagging.evaluation import evaluate_files, format_report
+    from frontdoor.tagging.model.evaluation import evaluate_files, format_report
 
     try:
         report = evaluate_files(

@@ -99,10 +99,10 @@ def _run_import(
     maps: tuple[str, ...],
     as_json: bool,
 ) -> None:
-    from frontdoor.adapters.registry import get_adapter
-    from frontdoor.services.ingest import ImportSummary, ingest_records
-    from frontdoor.services.sources import get_or_create_source
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.ingest.pipeline import ImportSummary, ingest_records
+    from frontdoor.ingest.sources import get_or_create_source
+    from frontdoor.integrations.registry import get_adapter
+    from frontdoor.workspace.workspaces import default_workspace
 
     opts = {**_parse_pairs(options, "--option"), **_parse_pairs(maps, "--map", prefix="map.")}
     adapter = get_adapter(kind)
@@ -139,7 +139,7 @@ def _run_import(
 
 
 def _adapter_command(kind: str) -> click.Command:
-    from frontdoor.adapters.registry import get_adapter
+    from frontdoor.integrations.registry import get_adapter
 
     try:
         cls = type(get_adapter(kind))
@@ -173,14 +173,14 @@ class ImportGroup(click.Group):
     """Subcommands built from the adapter registry on demand."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        import frontdoor.adapters  # noqa: F401  (registers the kinds)
-        from frontdoor.adapters.registry import kinds
+        import frontdoor.integrations  # noqa: F401  (registers the kinds)
+        from frontdoor.integrations.registry import kinds
 
         return kinds()
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        import frontdoor.adapters  # noqa: F401
-        from frontdoor.adapters.registry import ADAPTERS
+        import frontdoor.integrations  # noqa: F401
+        from frontdoor.integrations.registry import ADAPTERS
 
         if cmd_name not in ADAPTERS:
             return None
@@ -210,9 +210,9 @@ def quarantine_list(
     ctx: click.Context, workspace: str | None, show_all: bool, limit: int, as_json: bool
 ) -> None:
     """List quarantined records with their position and reason."""
+    from frontdoor.ingest.quarantine import count_quarantined, list_quarantined
     from frontdoor.models import QuarantineStatus
-    from frontdoor.services.quarantine import count_quarantined, list_quarantined
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     status = None if show_all else QuarantineStatus.OPEN
@@ -272,8 +272,8 @@ def quarantine_retry(
     as_json: bool,
 ) -> None:
     """Parse quarantined records again (IDs, or --all) and import those that now parse."""
-    from frontdoor.services.quarantine import retry_quarantined
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.ingest.quarantine import retry_quarantined
+    from frontdoor.workspace.workspaces import default_workspace
 
     if bool(ids) == retry_all:
         raise click.UsageError("give record IDs or --all")
@@ -303,8 +303,8 @@ def quarantine_retry(
 @click.pass_context
 def quarantine_resolve(ctx: click.Context, ids: tuple[int, ...], workspace: str | None) -> None:
     """Mark records resolved without importing them."""
-    from frontdoor.services.quarantine import resolve_quarantined
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.ingest.quarantine import resolve_quarantined
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as s:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from frontdoor.commands._common import settings_from, store_from
+from frontdoor.core.store import upgrade_store
 from frontdoor.db import migrate
-from frontdoor.services.setup import init_workspace
-from frontdoor.services.store import upgrade_store
+from frontdoor.workspace.setup import init_workspace
 
 
 @click.command("init")

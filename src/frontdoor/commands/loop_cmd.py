@@ -11,7 +11,7 @@ from frontdoor.commands._common import store_from, workspace_option
 
 
 def _workspace_id(ctx: click.Context, workspace: str | None) -> int:
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.workspace.workspaces import default_workspace
 
     with store_from(ctx).session() as session:
         return default_workspace(session, slug=workspace).id
@@ -29,7 +29,7 @@ def loop_group() -> None:
 @click.pass_context
 def status_command(ctx: click.Context, item_id: int, as_json: bool, workspace: str | None) -> None:
     """Who asked for ITEM_ID, and who was told, how and when."""
-    from frontdoor.services import close_loop
+    from frontdoor.roadmap import close_loop
 
     ws_id = _workspace_id(ctx, workspace)
     with store_from(ctx).session() as session:
@@ -84,7 +84,7 @@ def status_command(ctx: click.Context, item_id: int, as_json: bool, workspace: s
 @click.pass_context
 def draft_command(ctx: click.Context, item_id: int, ship: bool, as_json: bool, workspace: str | None) -> None:
     """Draft one message per contact who asked for shipped ITEM_ID (new contacts only)."""
-    from frontdoor.services import close_loop
+    from frontdoor.roadmap import close_loop
 
     ws_id = _workspace_id(ctx, workspace)
     with store_from(ctx).session() as session:
@@ -111,7 +111,7 @@ def send_command(
     ctx: click.Context, item_id: int, retry_failed: bool, as_json: bool, workspace: str | None
 ) -> None:
     """Email the drafted messages of ITEM_ID that were not sent yet (needs FRONTDOOR_SMTP_URL)."""
-    from frontdoor.services import close_loop
+    from frontdoor.roadmap import close_loop
 
     ws_id = _workspace_id(ctx, workspace)
     if retry_failed:
@@ -148,7 +148,7 @@ def export_command(
     ctx: click.Context, item_id: int, output: Path | None, mark_told: bool, workspace: str | None
 ) -> None:
     """Every drafted contact of ITEM_ID as CSV, contacts without email included."""
-    from frontdoor.services import close_loop
+    from frontdoor.roadmap import close_loop
 
     ws_id = _workspace_id(ctx, workspace)
     with store_from(ctx).session() as session:

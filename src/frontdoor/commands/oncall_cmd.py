@@ -20,7 +20,7 @@ def _day(value: str | None) -> dt.date | None:
 
 
 def _workspace_id(ctx: click.Context, workspace: str | None) -> int:
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.workspace.workspaces import default_workspace
 
     with store_from(ctx).session() as session:
         return default_workspace(session, slug=workspace).id
@@ -30,7 +30,7 @@ def _user_id(session: object, workspace_id: int, email: str) -> int:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from frontdoor.errors import NotFound
+    from frontdoor.core.errors import NotFound
     from frontdoor.models import User
 
     assert isinstance(session, Session)
@@ -54,7 +54,7 @@ def oncall_group() -> None:
 @click.pass_context
 def schedule_command(ctx: click.Context, weeks: int, start: str | None, workspace: str | None) -> None:
     """Who is on call, week by week (* marks an override or swap)."""
-    from frontdoor.services import oncall
+    from frontdoor.oncall import rotation as oncall
 
     ws_id = _workspace_id(ctx, workspace)
     with store_from(ctx).session() as session:
@@ -84,7 +84,7 @@ def rotate_command(
     workspace: str | None,
 ) -> None:
     """Set the rotation to EMAILS in order; the first is on call this week."""
-    from frontdoor.services import oncall
+    from frontdoor.oncall import rotation as oncall
 
     ws_id = _workspace_id(ctx, workspace)
     with store_from(ctx).session() as session:
@@ -109,7 +109,7 @@ def rotate_command(
 @click.pass_context
 def override_command(ctx: click.Context, week: str, email: str | None, workspace: str | None) -> None:
     """Put EMAIL on call in the week holding WEEK (YYYY-MM-DD); without EMAIL, undo the override."""
-    from frontdoor.services import oncall
+    from frontdoor.oncall import rotation as oncall
 
     day = _day(week)
     assert day is not None
@@ -130,7 +130,7 @@ def digest_command(
     ctx: click.Context, week: str | None, preview: bool, as_json: bool, workspace: str | None
 ) -> None:
     """Send the weekly digest (top quotes per area, rising tags) once; a second run sends nothing."""
-    from frontdoor.services import oncall
+    from frontdoor.oncall import rotation as oncall
 
     ws_id = _workspace_id(ctx, workspace)
     if preview:

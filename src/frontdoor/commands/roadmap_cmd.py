@@ -19,8 +19,8 @@ def roadmap_group() -> None:
 @click.pass_context
 def list_command(ctx: click.Context, workspace: str | None) -> None:
     """Print the ranked board: score, demand (12 weeks) and trend per item."""
-    from frontdoor.services.roadmap import ranked_items
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.roadmap.items import ranked_items
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:
@@ -50,8 +50,8 @@ def export_command(
     ctx: click.Context, item_id: int, output: Path | None, base_url: str, workspace: str | None
 ) -> None:
     """Write item ITEM_ID as Markdown: demand, score terms and the customers' own words by account."""
-    from frontdoor.services.roadmap_export import export_markdown
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.roadmap.export import export_markdown
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:

@@ -20,8 +20,8 @@ def route_command(ctx: click.Context, since: str | None, as_json: bool, workspac
 
     History is routed quietly: Slack and Channel Talk hear only about arrivals.
     """
-    from frontdoor.services import routing
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.routing import assign as routing
+    from frontdoor.workspace.workspaces import default_workspace
 
     when = parse_since(since)
     store = store_from(ctx)
@@ -53,8 +53,8 @@ def routing_group() -> None:
 @click.pass_context
 def accuracy_command(ctx: click.Context, since: str | None, as_json: bool, workspace: str | None) -> None:
     """Predicted route (before a person decided) against the route people confirmed."""
-    from frontdoor.services.routing_report import routing_accuracy
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.routing.report import routing_accuracy
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:
@@ -82,8 +82,8 @@ def accuracy_command(ctx: click.Context, since: str | None, as_json: bool, works
 @click.pass_context
 def train_command(ctx: click.Context, as_json: bool, workspace: str | None) -> None:
     """Retrain the routing model on the routes people confirmed or corrected."""
-    from frontdoor.services.routing_model import train
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.routing.model import train
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:
@@ -104,8 +104,8 @@ def train_command(ctx: click.Context, as_json: bool, workspace: str | None) -> N
 @click.pass_context
 def rules_command(ctx: click.Context, workspace: str | None) -> None:
     """List the teams and the rules in the order they are tried."""
-    from frontdoor.services.routing_config import routing_config
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.routing.config import routing_config
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:

@@ -21,7 +21,7 @@ def run_server(store: object, *, host: str | None, port: int | None, banner: str
     """Serve the app for ``store`` until interrupted."""
     import uvicorn
 
-    from frontdoor.services.store import Store
+    from frontdoor.core.store import Store
     from frontdoor.web.app import create_app
 
     assert isinstance(store, Store)

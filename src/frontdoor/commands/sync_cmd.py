@@ -56,13 +56,13 @@ def channeltalk_sync_command(
     Example: frontdoor sync channeltalk --access-key KEY   (once; prompts for the secret), then
     frontdoor sync channeltalk
     """
-    from frontdoor.adapters.channeltalk import API_BASE, ChannelTalkClient
+    from frontdoor.core.errors import ConfigError
     from frontdoor.db.base import utcnow
-    from frontdoor.errors import ConfigError
+    from frontdoor.ingest.pipeline import ingest_records
+    from frontdoor.ingest.sources import get_or_create_source
+    from frontdoor.integrations.channeltalk import API_BASE, ChannelTalkClient
     from frontdoor.models import Source
-    from frontdoor.services.ingest import ingest_records
-    from frontdoor.services.sources import get_or_create_source
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.workspace.workspaces import default_workspace
 
     if access_key and not access_secret:
         access_secret = click.prompt("Channel Talk access secret", hide_input=True)

@@ -35,8 +35,8 @@ def tags_group() -> None:
 @click.pass_context
 def train_command(ctx: click.Context, embeddings: str | None, as_json: bool, workspace: str | None) -> None:
     """Train the workspace's tagger on its confirmed tags and make it current."""
-    from frontdoor.services import tagging
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.tagging import autotag as tagging
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:
@@ -69,8 +69,8 @@ def apply_command(
     workspace: str | None,
 ) -> None:
     """Suggest tags for conversations (rules, then the model); human decisions stay."""
-    from frontdoor.services import tagging
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.tagging import autotag as tagging
+    from frontdoor.workspace.workspaces import default_workspace
 
     when = parse_since(since)
     store = store_from(ctx)
@@ -94,8 +94,8 @@ def apply_command(
 @click.pass_context
 def review_command(ctx: click.Context, limit: int, as_json: bool, workspace: str | None) -> None:
     """List the review queue: the suggestions whose answers teach the model most."""
-    from frontdoor.services import review
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.tagging import review
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:
@@ -120,8 +120,8 @@ def review_command(ctx: click.Context, limit: int, as_json: bool, workspace: str
 @click.pass_context
 def quality_command(ctx: click.Context, folds: int, as_json: bool, workspace: str | None) -> None:
     """Cross-validate the tagger on the workspace's own confirmed tags."""
-    from frontdoor.services import tagging
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.tagging import autotag as tagging
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:

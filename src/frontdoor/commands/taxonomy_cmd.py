@@ -21,8 +21,8 @@ def taxonomy_group() -> None:
 @click.pass_context
 def import_command(ctx: click.Context, file: Path, workspace: str | None) -> None:
     """Upsert dimensions and tags from a YAML FILE by key and path (safe to re-run)."""
-    from frontdoor.services import taxonomy
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.tagging.taxonomy import edit as taxonomy
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:
@@ -45,8 +45,8 @@ def import_command(ctx: click.Context, file: Path, workspace: str | None) -> Non
 @click.pass_context
 def export_command(ctx: click.Context, output: Path | None, workspace: str | None) -> None:
     """Write the taxonomy as YAML (to stdout or --output)."""
-    from frontdoor.services import taxonomy
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.tagging.taxonomy import edit as taxonomy
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:
@@ -69,8 +69,8 @@ def list_command(
     ctx: click.Context, dimension: str | None, show_all: bool, as_json: bool, workspace: str | None
 ) -> None:
     """Print the tag tree with confirmed assignments and conversations per tag."""
-    from frontdoor.services import taxonomy
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.tagging.taxonomy import edit as taxonomy
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:

@@ -30,8 +30,8 @@ def themes_command(
 ) -> None:
     """Cluster untagged conversations into candidate tags with key terms and quotes."""
     from frontdoor.commands.tags_cmd import parse_since
-    from frontdoor.services import themes
-    from frontdoor.services.workspaces import default_workspace
+    from frontdoor.tagging import theme_discovery as themes
+    from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:

@@ -28,7 +28,7 @@ def worker_command(ctx: click.Context, concurrency: int, burst: bool) -> None:
     """
     store = store_from(ctx)
     if store.dialect == "postgresql":
-        from frontdoor.tasks.pg import run_worker
+        from frontdoor.core.tasks.pg import run_worker
 
         click.echo(f"frontdoor worker: PostgreSQL queue, concurrency {concurrency}")
         run_worker(store, concurrency=concurrency, wait=not burst)
@@ -36,7 +36,7 @@ def worker_command(ctx: click.Context, concurrency: int, burst: bool) -> None:
     import signal
     import threading
 
-    from frontdoor.tasks.inprocess import work_loop
+    from frontdoor.core.tasks.inprocess import work_loop
 
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():

@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from frontdoor.errors import ConfigError, DatabaseUnavailable
+from frontdoor.core.errors import ConfigError, DatabaseUnavailable
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -12,8 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from frontdoor.core.errors import MigrationRequired
 from frontdoor.db.base import Base
-from frontdoor.errors import MigrationRequired
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

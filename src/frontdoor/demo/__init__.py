@@ -22,7 +22,7 @@ older accounts talk about business goals with decision makers on the line; shipp
 items visibly reduce the demand they answered.
 
 Calendar: content is generated on a fixed 26-week reference window (Monday 2025-12-01 to
-Sunday 2026-05-31, Korean time). :func:`frontdoor.services.demo.ensure_demo` moves that
+Sunday 2026-05-31, Korean time). :func:`frontdoor.demo.build.ensure_demo` moves that
 window by whole weeks so it ends 1-7 days before the build date (at Monday 00:00 KST, at
 least nine hours before the UTC build day began, so nothing lies in the future): timestamps
 move, the text, ids, order and weekday pattern do not, so two builds hold identical content,

@@ -6,7 +6,7 @@ caller may move the whole window by whole weeks (``shift_weeks``) so the demo en
 day it is built: only timestamps move, the content and the weekday pattern stay identical.
 
 Rows refer to each other by list index (``account``, ``contact``, ``conversation``) and to
-tags by path; :mod:`frontdoor.services.demo` turns indexes into database ids.
+tags by path; :mod:`frontdoor.demo.build` turns indexes into database ids.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlalchemy.sql.elements import ColumnElement
 
-from frontdoor.errors import ValidationError
+from frontdoor.core.errors import ValidationError
 
 PERIODS = ("day", "week", "month")
 

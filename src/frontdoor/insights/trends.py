@@ -1,6 +1,6 @@
 """Time buckets in the workspace's timezone, and rising/falling against a tag's own baseline.
 
-Pure computations: no database. :mod:`frontdoor.services.insights` runs the queries and
+Pure computations: no database. :mod:`frontdoor.insights.aggregates` runs the queries and
 uses these to label buckets, fill empty ones and judge movement.
 """
 
@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from frontdoor.errors import ValidationError
+from frontdoor.core.errors import ValidationError
 
 PERIODS = ("day", "week", "month")
 

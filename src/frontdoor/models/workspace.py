@@ -14,7 +14,7 @@ from frontdoor.models._common import created_at, fk, pk, str_enum, workspace_fk
 
 
 class Role(enum.StrEnum):
-    """What a user may do; see :mod:`frontdoor.services.permissions`."""
+    """What a user may do; see :mod:`frontdoor.workspace.permissions`."""
 
     ADMIN = "admin"
     CX = "cx"

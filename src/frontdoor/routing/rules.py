@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from frontdoor.errors import ValidationError
+from frontdoor.core.errors import ValidationError
 
 __all__ = [
     "MAX_PATTERN",

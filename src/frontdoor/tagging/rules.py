@@ -3,7 +3,7 @@
 Keywords
 --------
 A keyword matches when its content morphemes occur, contiguous and in order, among the
-content morphemes of the text (:func:`frontdoor.text.tokenize.morphemes` with function
+content morphemes of the text (:func:`frontdoor.core.text.tokenize.morphemes` with function
 morphemes dropped). So ``환불`` matches ``환불해주세요`` and ``환불을`` (the particle and the
 ending are separate morphemes), while ``차`` does not match inside ``차단`` (one noun) and
 ``결제 오류`` matches ``결제오류가 났어요``. Latin words are lower-cased and lightly stemmed
@@ -45,8 +45,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from frontdoor.errors import ValidationError
-from frontdoor.text.tokenize import (
+from frontdoor.core.errors import ValidationError
+from frontdoor.core.text.tokenize import (
     FUNCTION_TAG_PREFIXES,
     get_kiwi,
     has_hangul,

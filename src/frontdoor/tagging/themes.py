@@ -33,10 +33,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from frontdoor.text.tokenize import has_hangul, morphemes, normalize_text, words
+from frontdoor.core.text.tokenize import has_hangul, morphemes, normalize_text, words
 
 if TYPE_CHECKING:  # pragma: no cover
-    from frontdoor.tagging.embeddings import Embedder
+    from frontdoor.tagging.model.embeddings import Embedder
 
 __all__ = ["Theme", "content_terms", "discover_themes"]
 
@@ -233,7 +233,7 @@ def discover_themes(
         Seed of SVD and k-means (results are reproducible).
     embedder : Embedder, optional
         Sentence embeddings fused with the lexical views (see
-        :mod:`frontdoor.tagging.embeddings`); lexical only when omitted.
+        :mod:`frontdoor.tagging.model.embeddings`); lexical only when omitted.
 
     Returns
     -------

@@ -10,11 +10,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from frontdoor import __version__
-from frontdoor.errors import AuthenticationError, Conflict, NotFound, PermissionDenied, ValidationError
-from frontdoor.services.alerts import register_event_handlers as register_alert_handlers
-from frontdoor.services.routing import register_event_handlers as register_routing_handlers
-from frontdoor.services.store import Store
-from frontdoor.services.tagging import register_event_handlers as register_tagging_handlers
+from frontdoor.alerts.service import register_event_handlers as register_alert_handlers
+from frontdoor.core.errors import AuthenticationError, Conflict, NotFound, PermissionDenied, ValidationError
+from frontdoor.core.store import Store
+from frontdoor.routing.assign import register_event_handlers as register_routing_handlers
+from frontdoor.tagging.autotag import register_event_handlers as register_tagging_handlers
 from frontdoor.web import api
 from frontdoor.web.deps import CsrfFailed, LoginRequired
 from frontdoor.web.lifespan import lifespan

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from frontdoor.core.store import Store
 from frontdoor.models import User
-from frontdoor.services.store import Store
 
 
 class LoginRequired(Exception):

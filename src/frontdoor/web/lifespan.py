@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from frontdoor.tasks import start_background, stop_background
+from frontdoor.core.tasks import start_background, stop_background
 
 # Query parameters that carry secrets (Channel Talk's webhook token travels in the URL).
 _SECRET_QUERY = re.compile(r"(?i)([?&](?:token|secret|signature|sig|key|access_token)=)[^&\s\"]*")

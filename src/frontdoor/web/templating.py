@@ -10,8 +10,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from frontdoor.core.i18n import pick_language, translator
 from frontdoor.models import User
-from frontdoor.web.i18n import pick_language, translator
 from frontdoor.web.security import csrf_token
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from frontdoor.services.accounts import get_account, list_accounts
+from frontdoor.accounts.listing import get_account, list_accounts
 from frontdoor.web.api.deps import ReadToken
 from frontdoor.web.api.schemas import AccountPublic
 from frontdoor.web.deps import SessionDep

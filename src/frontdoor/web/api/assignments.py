@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 
-from frontdoor.errors import NotFound
+from frontdoor.core.errors import NotFound
 from frontdoor.models import AssignmentStatus, Conversation, Tag, TagAssignment, User
-from frontdoor.services.tag_views import add_assignment
+from frontdoor.tagging.taxonomy.views import add_assignment
 from frontdoor.web.api.deps import ReadToken, WriteToken
 from frontdoor.web.api.schemas import AssignmentCreate, AssignmentPublic
 from frontdoor.web.cache import tags_changed

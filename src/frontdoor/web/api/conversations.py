@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from frontdoor.services.conversations import ConversationFilters, get_conversation, list_conversations
+from frontdoor.conversations.listing import ConversationFilters, get_conversation, list_conversations
 from frontdoor.web.api.deps import ReadToken
 from frontdoor.web.api.schemas import (
     AssignmentPublic,

@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from frontdoor.errors import AuthenticationError, PermissionDenied
+from frontdoor.core.errors import AuthenticationError, PermissionDenied
 from frontdoor.models import ApiToken
-from frontdoor.services.api_tokens import authenticate_token, has_scope
 from frontdoor.web.deps import SessionDep
+from frontdoor.workspace.api_tokens import authenticate_token, has_scope
 
 
 def api_token(request: Request, session: SessionDep) -> ApiToken:

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from frontdoor.adapters.base import AccountRef, ContactRef, ConversationRecord, MessageRecord
+from frontdoor.integrations.base import AccountRef, ContactRef, ConversationRecord, MessageRecord
 from frontdoor.models import Channel
 from frontdoor.web.api.deps import IngestToken
 from frontdoor.web.api.schemas import ConversationCreate, IngestRequest
@@ -65,8 +65,8 @@ def ingest(body: IngestRequest, request: Request, session: SessionDep, token: In
     # The pipeline commits in its own sessions; end this request's transaction first so
     # SQLite's single writer is not held by the token check.
     session.commit()
-    from frontdoor.services.ingest import ingest_records
-    from frontdoor.services.sources import get_or_create_source
+    from frontdoor.ingest.pipeline import ingest_records
+    from frontdoor.ingest.sources import get_or_create_source
 
     store = get_store(request)
     with store.session() as session:

@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
-from frontdoor.services import insights
-from frontdoor.services.conversations import ConversationFilters
+from frontdoor.conversations.listing import ConversationFilters
+from frontdoor.insights import aggregates as insights
 from frontdoor.web.api.deps import ReadToken
 from frontdoor.web.deps import SessionDep
 from frontdoor.web.routes.insights import row_cache

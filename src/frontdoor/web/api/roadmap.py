@@ -1,6 +1,6 @@
 """Roadmap API: the ranked board, an item's quotes, item editing, and the plain demand list.
 
-``GET /roadmap`` and ``GET /roadmap/{id}/quotes`` use :mod:`frontdoor.services.roadmap`
+``GET /roadmap`` and ``GET /roadmap/{id}/quotes`` use :mod:`frontdoor.roadmap.items`
 (12-week demand window, priority terms, customers' words). ``GET /roadmap/demand`` stays
 the all-time count of confirmed conversations and accounts per item.
 """
@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
-from frontdoor.errors import PermissionDenied
+from frontdoor.core.errors import PermissionDenied
 from frontdoor.models import (
     ApiToken,
     AssignmentStatus,
@@ -25,7 +25,7 @@ from frontdoor.models import (
     User,
     roadmap_item_tag,
 )
-from frontdoor.services import roadmap as roadmap_service
+from frontdoor.roadmap import items as roadmap_service
 from frontdoor.web.api.deps import ReadToken, WriteToken
 from frontdoor.web.api.insights import AudienceFilters
 from frontdoor.web.api.schemas import RoadmapDemand
@@ -189,7 +189,7 @@ def board(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> BoardPublic:
     """Items ranked by priority (highest first), each score with its terms."""
-    from frontdoor.insights.roadmap_priority import FORMULA
+    from frontdoor.roadmap.priority import FORMULA
 
     b = roadmap_service.ranked_items(
         session,

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from frontdoor.models import User
-from frontdoor.services import routing
-from frontdoor.services.routing_report import route_events, routing_accuracy
+from frontdoor.routing import assign as routing
+from frontdoor.routing.report import route_events, routing_accuracy
 from frontdoor.web.api.deps import ReadToken, WriteToken
 from frontdoor.web.deps import SessionDep
 

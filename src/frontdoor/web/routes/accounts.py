@@ -7,22 +7,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from frontdoor.models import PipelineStage, User
-from frontdoor.services import account_text
-from frontdoor.services.account_priority import load_priority_config, priority_list
-from frontdoor.services.accounts import get_account, list_accounts
-from frontdoor.services.depth import relationship_depth
-from frontdoor.services.health import (
+from frontdoor.accounts import text as account_text
+from frontdoor.accounts.depth import relationship_depth
+from frontdoor.accounts.health import (
     account_health,
     changes_since_last_snapshot,
     health_history,
     health_of_accounts,
     load_health_config,
 )
-from frontdoor.services.permissions import Action, can
-from frontdoor.services.pipeline import change_stage, members, stage_counts, stage_history
+from frontdoor.accounts.listing import get_account, list_accounts
+from frontdoor.accounts.pipeline import change_stage, members, stage_counts, stage_history
+from frontdoor.accounts.priority import load_priority_config, priority_list
+from frontdoor.models import PipelineStage, User
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep
 from frontdoor.web.templating import render
+from frontdoor.workspace.permissions import Action, can
 
 router = APIRouter()
 STAGES = [s.value for s in PipelineStage]

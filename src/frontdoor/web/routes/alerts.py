@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from frontdoor.alerts.service import acknowledge_alert, alert_settings, list_alerts, update_alert_settings
 from frontdoor.models import Workspace
-from frontdoor.services.alerts import acknowledge_alert, alert_settings, list_alerts, update_alert_settings
-from frontdoor.services.permissions import Action, can
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep
 from frontdoor.web.templating import render
+from frontdoor.workspace.permissions import Action, can
 
 router = APIRouter()
 

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from frontdoor.errors import AuthenticationError
-from frontdoor.services.users import authenticate
+from frontdoor.core.errors import AuthenticationError
 from frontdoor.web.deps import SessionDep
 from frontdoor.web.security import csrf_valid
 from frontdoor.web.templating import render
+from frontdoor.workspace.users import authenticate
 
 router = APIRouter()
 

@@ -11,19 +11,19 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from frontdoor.errors import ValidationError
-from frontdoor.models import Account, Source, TagDimension
-from frontdoor.services.conversations import (
+from frontdoor.conversations.listing import (
     ConversationFilters,
     filter_choices,
     get_conversation,
     list_conversations,
 )
-from frontdoor.services.permissions import Action, can
-from frontdoor.services.tag_views import active_tags, add_assignment, decide_assignment
+from frontdoor.core.errors import ValidationError
+from frontdoor.models import Account, Source, TagDimension
+from frontdoor.tagging.taxonomy.views import active_tags, add_assignment, decide_assignment
 from frontdoor.web.cache import stats_cache, tags_changed
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep
 from frontdoor.web.templating import render
+from frontdoor.workspace.permissions import Action, can
 
 router = APIRouter()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from frontdoor.services.overview import workspace_overview
+from frontdoor.insights.overview import workspace_overview
 from frontdoor.web.deps import CurrentUser, SessionDep
 from frontdoor.web.templating import render
 

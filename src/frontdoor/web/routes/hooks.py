@@ -2,10 +2,10 @@
 
 The URL a user pastes into the source's webhook settings is
 ``https://<frontdoor>/hooks/<source id>`` (Channel Talk: plus ``?token=<webhook secret>``,
-since it signs nothing); :func:`frontdoor.services.webhooks.webhook_url` builds it.
+since it signs nothing); :func:`frontdoor.ingest.webhooks.webhook_url` builds it.
 
 The endpoint verifies the request with the source's ``webhook_secret`` through the kind's
-:class:`~frontdoor.adapters.webhooks.WebhookHandler` (a bad one gets 401 and nothing is
+:class:`~frontdoor.integrations.webhooks.WebhookHandler` (a bad one gets 401 and nothing is
 stored), stores the delivery durably (a delivery id the source already sent gets 200 and
 stores nothing new), commits, enqueues ``process_webhook_delivery`` and answers 200 at
 once: parsing and ingest happen in the background, because Channel Talk blocks a webhook
@@ -25,16 +25,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from frontdoor.adapters.webhooks import WebhookHandler, get_webhook_handler
-from frontdoor.errors import NotFound, ValidationError
-from frontdoor.services.store import Store
-from frontdoor.services.webhooks import (
+from frontdoor.core.errors import NotFound, ValidationError
+from frontdoor.core.store import Store
+from frontdoor.core.tasks.inprocess import foreground
+from frontdoor.ingest.webhooks import (
     MAX_BODY_BYTES,
     body_digest,
     find_webhook_source,
     record_delivery,
 )
-from frontdoor.tasks.inprocess import foreground
+from frontdoor.integrations.webhooks import WebhookHandler, get_webhook_handler
 from frontdoor.web.deps import get_store
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ def accept_delivery(
     body : bytes
         The raw body, at most :data:`MAX_BODY_BYTES`.
     """
-    from frontdoor.tasks import enqueue
+    from frontdoor.core.tasks import enqueue
 
     with store.session() as session:
         try:

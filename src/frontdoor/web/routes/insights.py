@@ -12,20 +12,21 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from frontdoor.errors import NotFound, ValidationError
-from frontdoor.insights.roadmap_priority import FORMULA
+from frontdoor.conversations.listing import ConversationFilters
+from frontdoor.core.errors import NotFound, ValidationError
+from frontdoor.core.store import Store
+from frontdoor.insights import aggregates as insights
 from frontdoor.insights.trends import PERIODS
 from frontdoor.models import Account, RoadmapStatus, Source, Tag, TagDimension
-from frontdoor.services import insights, roadmap
-from frontdoor.services.conversations import ConversationFilters
-from frontdoor.services.permissions import Action, can
-from frontdoor.services.roadmap_export import export_markdown
-from frontdoor.services.store import Store
-from frontdoor.services.tag_views import active_tags
+from frontdoor.roadmap import items as roadmap
+from frontdoor.roadmap.export import export_markdown
+from frontdoor.roadmap.priority import FORMULA
+from frontdoor.tagging.taxonomy.views import active_tags
 from frontdoor.web.cache import stats_cache, tags_changed
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep, get_store
 from frontdoor.web.routes.conversations import filters_from
 from frontdoor.web.templating import render
+from frontdoor.workspace.permissions import Action, can
 
 router = APIRouter()
 

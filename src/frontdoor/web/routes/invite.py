@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from frontdoor.errors import ValidationError
-from frontdoor.services.invitations import accept_invitation, find_invitation
+from frontdoor.core.errors import ValidationError
 from frontdoor.web.deps import CsrfChecked, SessionDep
 from frontdoor.web.templating import render
+from frontdoor.workspace.invitations import accept_invitation, find_invitation
 
 router = APIRouter()
 

@@ -8,10 +8,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from frontdoor.services import close_loop
-from frontdoor.services.permissions import Action, can
+from frontdoor.roadmap import close_loop
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep, get_store
 from frontdoor.web.templating import render
+from frontdoor.workspace.permissions import Action, can
 
 router = APIRouter()
 
@@ -60,7 +60,7 @@ def ship(item_id: int, session: SessionDep, user: CurrentUser) -> Response:
 @router.post("/roadmap/{item_id}/loop/draft", include_in_schema=False, dependencies=[CsrfChecked])
 def draft(item_id: int, session: SessionDep, user: CurrentUser) -> Response:
     """Draft messages for contacts who asked since the last draft (nobody twice)."""
-    from frontdoor.services.permissions import require
+    from frontdoor.workspace.permissions import require
 
     require(user, Action.EDIT_ROADMAP)
     result = close_loop.draft(session, workspace_id=user.workspace_id, item_id=item_id)

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from frontdoor.errors import ValidationError
+from frontdoor.core.errors import ValidationError
 from frontdoor.models import User, Workspace
-from frontdoor.services import oncall
-from frontdoor.services.permissions import Action, can
+from frontdoor.oncall import rotation as oncall
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep, get_store
 from frontdoor.web.templating import render
+from frontdoor.workspace.permissions import Action, can
 
 router = APIRouter()
 
@@ -173,7 +173,7 @@ def swap(
 @router.post("/oncall/digest", include_in_schema=False, dependencies=[CsrfChecked])
 def digest(request: Request, user: CurrentUser, week: Annotated[str, Form(max_length=10)] = "") -> Response:
     """Send a week's digest (default: last week) once; a second click sends nothing."""
-    from frontdoor.services.permissions import require
+    from frontdoor.workspace.permissions import require
 
     require(user, Action.ONCALL_NOTES)
     result = oncall.send_digest(

@@ -22,8 +22,8 @@ def surveys(
     account: str = "",
 ) -> Response:
     """NPS, CSAT and CES overall and by time, team, agent, segment, plan or account."""
-    from frontdoor.services.survey_page import parse_day, survey_page
-    from frontdoor.services.surveys import GROUPS
+    from frontdoor.surveys.metrics import GROUPS
+    from frontdoor.surveys.page import parse_day, survey_page
 
     group = group if group in GROUPS and group != "none" else "month"
     page = survey_page(

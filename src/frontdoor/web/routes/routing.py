@@ -9,9 +9,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from frontdoor.models import User
-from frontdoor.services import routing
-from frontdoor.services.permissions import Action, can
-from frontdoor.services.routing_config import (
+from frontdoor.routing import assign as routing
+from frontdoor.routing.config import (
     add_rule,
     delete_rule,
     move_rule,
@@ -19,9 +18,10 @@ from frontdoor.services.routing_config import (
     save_team,
     set_default_team,
 )
-from frontdoor.services.routing_report import recent_events, route_events, routing_accuracy
+from frontdoor.routing.report import recent_events, route_events, routing_accuracy
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep
 from frontdoor.web.templating import render
+from frontdoor.workspace.permissions import Action, can
 
 router = APIRouter()
 

@@ -10,15 +10,15 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from frontdoor.errors import NotFound
+from frontdoor.core.errors import NotFound
 from frontdoor.models import Role, Source, User
-from frontdoor.services.api_tokens import SCOPES, create_token, list_tokens, revoke_token
-from frontdoor.services.invitations import create_invitation, list_invitations, revoke_invitation
-from frontdoor.services.members import set_language, update_member
-from frontdoor.services.permissions import Action, require
-from frontdoor.services.users import list_users
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep
 from frontdoor.web.templating import render
+from frontdoor.workspace.api_tokens import SCOPES, create_token, list_tokens, revoke_token
+from frontdoor.workspace.invitations import create_invitation, list_invitations, revoke_invitation
+from frontdoor.workspace.members import set_language, update_member
+from frontdoor.workspace.permissions import Action, require
+from frontdoor.workspace.users import list_users
 
 router = APIRouter()
 
@@ -38,7 +38,7 @@ def base_url(request: Request) -> str:
 
 def _pii(session: Session, workspace_id: int) -> dict[str, Any] | None:
     try:
-        from frontdoor.services.pii import get_pii_config
+        from frontdoor.ingest.pii import get_pii_config
     except ImportError:
         return None
     return get_pii_config(session, workspace_id=workspace_id)
@@ -81,7 +81,7 @@ def regenerate_secret(request: Request, source_id: int, session: SessionDep, use
         raise NotFound(f"no source {source_id}")
     source.webhook_secret = secrets.token_urlsafe(32)
     session.flush()
-    from frontdoor.services.webhooks import webhook_url
+    from frontdoor.ingest.webhooks import webhook_url
 
     url = webhook_url(source, base_url=base_url(request))
     return _settings_page(request, session, user, revealed=(source.id, source.webhook_secret, url))
@@ -91,8 +91,8 @@ def regenerate_secret(request: Request, source_id: int, session: SessionDep, use
 async def update_pii(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """Switch built-in PII kinds and replace the workspace's own rules (``LABEL=regex`` lines)."""
     require(user, Action.ADMIN)
-    from frontdoor.errors import ValidationError
-    from frontdoor.services.pii import set_pii_config
+    from frontdoor.core.errors import ValidationError
+    from frontdoor.ingest.pii import set_pii_config
 
     form = await request.form()
     kinds = [str(k) for k in form.getlist("kinds")]

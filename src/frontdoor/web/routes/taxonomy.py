@@ -8,10 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from frontdoor.errors import ValidationError
-from frontdoor.services.permissions import Action, can
-from frontdoor.services.review import review_queue
-from frontdoor.services.tag_views import (
+from frontdoor.core.errors import ValidationError
+from frontdoor.tagging.review import review_queue
+from frontdoor.tagging.taxonomy.views import (
     active_tags,
     edit_tag,
     move_or_merge,
@@ -22,6 +21,7 @@ from frontdoor.services.tag_views import (
 from frontdoor.web.cache import stats_cache, tags_changed
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep
 from frontdoor.web.templating import render
+from frontdoor.workspace.permissions import Action, can
 
 router = APIRouter()
 
@@ -103,7 +103,7 @@ def review(request: Request, session: SessionDep, user: CurrentUser) -> Response
 def _themes(session: Any, workspace_id: int) -> list[Any]:
     # Themes come from the themes engineer's service when it is installed.
     try:
-        module = importlib.import_module("frontdoor.services.themes")
+        module = importlib.import_module("frontdoor.tagging.theme_discovery")
     except ImportError:
         return []
     lister = getattr(module, "list_themes", None)

@@ -1,0 +1,1 @@
+"""Accounts: list and detail, health, relationship depth, priority and the CX pipeline."""

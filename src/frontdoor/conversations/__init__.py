@@ -1,0 +1,1 @@
+"""Conversations: the searchable list and the detail view."""

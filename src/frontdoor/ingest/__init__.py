@@ -1,0 +1,1 @@
+"""Ingest: adapter records in; identity resolution, quarantine, sources and webhook deliveries."""

@@ -1,0 +1,1 @@
+"""Surveys: NPS, CSAT and CES metrics with their uncertainty."""

@@ -1,5 +1,0 @@
-"""UI strings by area, one module each (``MESSAGES`` dict of key -> {"ko": ..., "en": ...}).
-
-:mod:`frontdoor.web.i18n` merges every module of this package into its catalogue, so an
-area adds its strings without touching the shared file.
-"""

@@ -1,0 +1,1 @@
+"""Workspaces, users, members, invitations, API tokens and role permissions."""
