@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from frontdoor.models import AuthorKind, Channel, ConversationStatus, SurveyKind
+from frontdoor.core.domain import AuthorKind, Channel, ConversationStatus, SurveyKind
 
 
 @dataclass

@@ -30,6 +30,7 @@ from urllib.parse import quote
 
 import httpx
 
+from frontdoor.core.domain import AuthorKind, Channel, ConversationStatus
 from frontdoor.core.errors import AdapterError, AuthenticationError, RecordError, ValidationError
 from frontdoor.integrations._common import (
     body_hash,
@@ -49,7 +50,6 @@ from frontdoor.integrations.base import (
     Record,
     raw_excerpt,
 )
-from frontdoor.models import AuthorKind, Channel, ConversationStatus
 
 log = logging.getLogger(__name__)
 

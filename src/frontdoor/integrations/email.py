@@ -33,6 +33,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
 
+from frontdoor.core.domain import AuthorKind, Channel
 from frontdoor.core.errors import AdapterError
 from frontdoor.integrations._fileutil import (
     account_for,
@@ -51,7 +52,6 @@ from frontdoor.integrations.base import (
     MessageRecord,
     Record,
 )
-from frontdoor.models import AuthorKind, Channel
 
 # Every name Korean mail uses for KS X 1001 / Unified Hangul Code: decode as CP949.
 KOREAN_CHARSETS = frozenset(

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
+from frontdoor.core.domain import AuthorKind, Channel
 from frontdoor.core.errors import AdapterError, RecordError, ValidationError
 from frontdoor.integrations._common import (
     EPOCH,
@@ -50,7 +51,6 @@ from frontdoor.integrations.base import (
     Record,
     raw_excerpt,
 )
-from frontdoor.models import AuthorKind, Channel
 
 KIND = "slack"
 MAX_SKEW_S = 300

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
+from frontdoor.core.domain import Channel, SurveyKind
 from frontdoor.core.errors import AdapterError, RecordError, ValidationError
 from frontdoor.integrations._fileutil import (
     account_for,
@@ -29,7 +30,6 @@ from frontdoor.integrations._fileutil import (
     timezone_option,
 )
 from frontdoor.integrations.base import BadRecord, ContactRef, Record, SurveyRecord
-from frontdoor.models import Channel, SurveyKind
 
 # Scales used when a row or option does not give one.
 DEFAULT_SCALES: dict[SurveyKind, tuple[int, int]] = {

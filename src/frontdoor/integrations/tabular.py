@@ -48,6 +48,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
+from frontdoor.core.domain import AuthorKind, Channel, ConversationStatus, SurveyKind
 from frontdoor.core.errors import AdapterError
 from frontdoor.integrations.base import (
     AccountRef,
@@ -59,7 +60,6 @@ from frontdoor.integrations.base import (
     SurveyRecord,
     raw_excerpt,
 )
-from frontdoor.models import AuthorKind, Channel, ConversationStatus, SurveyKind
 
 __all__ = ["DEFAULT_COLUMNS", "CsvAdapter", "JsonlAdapter"]
 

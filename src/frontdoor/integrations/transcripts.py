@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from frontdoor.core.domain import AuthorKind, Channel, ConversationStatus
 from frontdoor.core.errors import AdapterError, ValidationError
 from frontdoor.integrations._fileutil import (
     account_for,
@@ -41,7 +42,6 @@ from frontdoor.integrations.base import (
     MessageRecord,
     Record,
 )
-from frontdoor.models import AuthorKind, Channel, ConversationStatus
 
 _TIMESTAMP_RE = re.compile(r"^(?:(\d{1,3}):)?([0-5]\d):([0-5]\d)[.,](\d{3})$")
 _TIMING_RE = re.compile(r"^\s*(\S+)\s+-->\s+(\S+)(?:\s+(.*))?$")

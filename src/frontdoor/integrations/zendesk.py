@@ -28,6 +28,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
+from frontdoor.core.domain import AuthorKind, Channel, ConversationStatus, SurveyKind
 from frontdoor.core.errors import AdapterError, RecordError, ValidationError
 from frontdoor.integrations._common import (
     body_hash,
@@ -52,7 +53,6 @@ from frontdoor.integrations.base import (
     SurveyRecord,
     raw_excerpt,
 )
-from frontdoor.models import AuthorKind, Channel, ConversationStatus, SurveyKind
 
 KIND = "zendesk"
 

@@ -3,44 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Any
 
 from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from frontdoor.core.domain import AuthorKind, Channel, ConversationStatus
 from frontdoor.db.base import Base, JSONType, UTCDateTime
 from frontdoor.models._common import created_at, fk, pk, str_enum, updated_at, workspace_fk
-
-
-class Channel(enum.StrEnum):
-    """How the customer reached us."""
-
-    CHAT = "chat"
-    EMAIL = "email"
-    CALL = "call"
-    SLACK = "slack"
-    HELPDESK = "helpdesk"
-    SURVEY = "survey"
-    API = "api"
-    OTHER = "other"
-
-
-class ConversationStatus(enum.StrEnum):
-    """Where a conversation stands in its source."""
-
-    OPEN = "open"
-    SNOOZED = "snoozed"
-    CLOSED = "closed"
-
-
-class AuthorKind(enum.StrEnum):
-    """Who wrote a message; only ``customer`` text counts as customer voice."""
-
-    CUSTOMER = "customer"
-    AGENT = "agent"
-    BOT = "bot"
-    SYSTEM = "system"
 
 
 class Conversation(Base):

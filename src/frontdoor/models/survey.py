@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Any
 
 from sqlalchemy import Float, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from frontdoor.core.domain import SurveyKind
 from frontdoor.db.base import Base, JSONType, UTCDateTime
 from frontdoor.models._common import created_at, fk, pk, str_enum, workspace_fk
-
-
-class SurveyKind(enum.StrEnum):
-    """Survey metric."""
-
-    NPS = "nps"
-    CSAT = "csat"
-    CES = "ces"
 
 
 class SurveyResponse(Base):
