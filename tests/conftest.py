@@ -19,12 +19,15 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from frontdoor import bootstrap
+from frontdoor.core import events
 from frontdoor.core.config import Settings, load_settings
-from frontdoor.core.store import Store, open_store
+from frontdoor.core.store import Store
 from frontdoor.core.tasks.pg import queue_schema_name
 from frontdoor.db import migrate
 from frontdoor.db.base import Base
 from frontdoor.db.engine import make_engine
+from frontdoor.db.store import open_store
 from frontdoor.models import Role, User, Workspace
 from frontdoor.workspace.setup import init_workspace
 
@@ -164,16 +167,23 @@ def admin_password() -> str:
     return ADMIN_PASSWORD
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _tasks_and_sweeps() -> None:
+    """Register the tasks and sweeps as every frontdoor process does (:mod:`frontdoor.bootstrap`).
+
+    They only name what a job runs; the event handlers, which change what an import does,
+    stay opt-in per test.
+    """
+    bootstrap.register_tasks()
+    bootstrap.register_sweeps()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_event_handlers() -> Iterator[None]:
     """Each test starts with the process's event subscriptions and leaves them as it found them.
 
-    ``create_app`` and ``cli.main`` subscribe tagging, routing and alerts process-wide; without
+    ``create_app`` and ``cli.main`` wire tagging, routing and alerts process-wide; without
     this a test that built an app would leave them running inside later, unrelated tests.
     """
-    from frontdoor.core import events
-
-    saved = {name: list(handlers) for name, handlers in events._HANDLERS.items()}
-    yield
-    events._HANDLERS.clear()
-    events._HANDLERS.update(saved)
+    with events.isolated_subscriptions():
+        yield

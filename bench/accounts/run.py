@@ -26,7 +26,7 @@ from frontdoor.accounts.depth import relationship_depth
 from frontdoor.accounts.health import health_of_accounts, take_snapshots
 from frontdoor.accounts.priority import priority_list
 from frontdoor.core.config import load_settings
-from frontdoor.core.store import open_store
+from frontdoor.db.store import open_store
 from frontdoor.models import Account, Workspace
 
 

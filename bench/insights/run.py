@@ -42,9 +42,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
 from frontdoor.core.config import load_settings  # noqa: E402
-from frontdoor.core.store import open_store  # noqa: E402
 from frontdoor.db import migrate  # noqa: E402
 from frontdoor.db.engine import make_engine  # noqa: E402
+from frontdoor.db.store import open_store  # noqa: E402
 
 ROADMAP = [
     ("환불 처리 자동화", ["area/billing/refund"]),

@@ -31,7 +31,8 @@ def _time_handler(url: str, home: Path) -> tuple[float, float, int]:
     from sqlalchemy import select
 
     from frontdoor.core.config import load_settings
-    from frontdoor.core.store import open_store
+    from frontdoor.core.events import ConversationsIngested
+    from frontdoor.db.store import open_store
     from frontdoor.models import Conversation, RouteEvent, Workspace
     from frontdoor.routing import assign as routing
 
@@ -44,7 +45,7 @@ def _time_handler(url: str, home: Path) -> tuple[float, float, int]:
         times = []
         for _ in range(2):
             t0 = time.perf_counter()
-            routing._on_ingested(store, workspace_id=ws, conversation_ids=ids)
+            routing.on_conversations_ingested(store, ConversationsIngested(ws, tuple(ids)))
             times.append(time.perf_counter() - t0)
         with store.session() as s:
             events = len(s.scalars(select(RouteEvent.id)).all())

@@ -28,7 +28,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from frontdoor.core.config import load_settings
-from frontdoor.core.store import open_store
+from frontdoor.db.store import open_store
 from frontdoor.models import Conversation, User
 from frontdoor.routing.assign import decide_routes, route_facts
 from frontdoor.routing.config import routing_config, save_team

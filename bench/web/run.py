@@ -30,9 +30,9 @@ from urllib.parse import quote
 from sqlalchemy import text
 
 from frontdoor.core.config import load_settings
-from frontdoor.core.store import open_store
 from frontdoor.db import migrate
 from frontdoor.db.engine import make_engine
+from frontdoor.db.store import open_store
 from frontdoor.workspace.setup import init_workspace
 
 PG_URL = os.environ.get("FRONTDOOR_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

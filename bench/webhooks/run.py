@@ -111,7 +111,7 @@ def setup_database(env: dict[str, str]) -> int:
     """Migrate, create the workspace and the Channel Talk source; return the source id."""
     subprocess.run([FRONTDOOR, "db", "upgrade"], env=env, check=True, capture_output=True)
     from frontdoor.core.config import load_settings
-    from frontdoor.core.store import open_store
+    from frontdoor.db.store import open_store
     from frontdoor.ingest.sources import get_or_create_source
     from frontdoor.workspace.setup import init_workspace
 
@@ -139,7 +139,7 @@ def database_state(env: dict[str, str]) -> dict[str, Any]:
     from sqlalchemy import func, select
 
     from frontdoor.core.config import load_settings
-    from frontdoor.core.store import open_store
+    from frontdoor.db.store import open_store
     from frontdoor.models import Conversation, Message, WebhookDelivery
 
     store = open_store(load_settings(env))

@@ -2,47 +2,52 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 
 import click
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from frontdoor import bootstrap
+from frontdoor.commands.accounts_cmd import accounts_group
+from frontdoor.commands.alerts_cmd import alerts_group
+from frontdoor.commands.demo_cmd import demo_command
+from frontdoor.commands.eval_cmd import eval_command
+from frontdoor.commands.import_cmd import import_command, quarantine_group
 from frontdoor.commands.init_cmd import db_group, init_command
+from frontdoor.commands.loop_cmd import loop_group
+from frontdoor.commands.oncall_cmd import oncall_group
+from frontdoor.commands.roadmap_cmd import roadmap_group
+from frontdoor.commands.route_cmd import route_command, routing_group
 from frontdoor.commands.serve_cmd import serve_command
+from frontdoor.commands.sync_cmd import sync_group
+from frontdoor.commands.tags_cmd import tags_group
+from frontdoor.commands.taxonomy_cmd import taxonomy_group
+from frontdoor.commands.themes_cmd import themes_command
+from frontdoor.commands.worker_cmd import worker_command
 from frontdoor.core.errors import FrontdoorError
 
-COMMANDS: list[click.Command] = [init_command, db_group, serve_command]
-
-
-def _optional_commands() -> list[click.Command]:
-    """Commands that live in modules other issues own; each is a narrow import."""
-    found: list[click.Command] = []
-    for module, attr in OPTIONAL_COMMANDS:
-        mod = importlib.import_module(module)
-        found.append(getattr(mod, attr))
-    return found
-
-
-# (module, attribute) of commands registered beside the core ones.
-OPTIONAL_COMMANDS: list[tuple[str, str]] = [
-    ("frontdoor.commands.demo_cmd", "demo_command"),
-    ("frontdoor.commands.import_cmd", "import_command"),
-    ("frontdoor.commands.import_cmd", "quarantine_group"),
-    ("frontdoor.commands.worker_cmd", "worker_command"),
-    ("frontdoor.commands.sync_cmd", "sync_group"),
-    ("frontdoor.commands.taxonomy_cmd", "taxonomy_group"),
-    ("frontdoor.commands.tags_cmd", "tags_group"),
-    ("frontdoor.commands.themes_cmd", "themes_command"),
-    ("frontdoor.commands.eval_cmd", "eval_command"),
-    ("frontdoor.commands.alerts_cmd", "alerts_group"),
-    ("frontdoor.commands.roadmap_cmd", "roadmap_group"),
-    ("frontdoor.commands.loop_cmd", "loop_group"),
-    ("frontdoor.commands.oncall_cmd", "oncall_group"),
-    ("frontdoor.commands.route_cmd", "route_command"),
-    ("frontdoor.commands.route_cmd", "routing_group"),
-    ("frontdoor.commands.accounts_cmd", "accounts_group"),
+# Every command (`frontdoor --help` lists them sorted by name).
+COMMANDS: list[click.Command] = [
+    init_command,
+    db_group,
+    serve_command,
+    demo_command,
+    import_command,
+    quarantine_group,
+    worker_command,
+    sync_group,
+    taxonomy_group,
+    tags_group,
+    themes_command,
+    eval_command,
+    alerts_group,
+    roadmap_group,
+    loop_group,
+    oncall_group,
+    route_command,
+    routing_group,
+    accounts_group,
 ]
 
 
@@ -52,17 +57,15 @@ def cli() -> None:
     """frontdoor: every customer conversation, tagged, routed, counted, in their own words."""
 
 
-for _command in [*COMMANDS, *_optional_commands()]:
+for _command in COMMANDS:
     cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn known errors into one line on stderr."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    importlib.import_module("frontdoor.tagging.autotag").register_event_handlers()  # tag as they arrive
-    # After tagging: spike alerts count the tags just given.
-    importlib.import_module("frontdoor.alerts.service").register_event_handlers()
-    importlib.import_module("frontdoor.routing.assign").register_event_handlers()  # then route them
+    # Imports tag, route and count conversations as they arrive; tasks and sweeps run inline.
+    bootstrap.wire()
     try:
         # Without standalone mode click returns ctx.exit()'s code instead of exiting with it.
         code = cli.main(args=argv, prog_name="frontdoor", standalone_mode=False)

@@ -401,8 +401,8 @@ def test_snapshots_keep_history_and_name_what_changed(
 
 
 def test_the_workers_sweep_takes_one_snapshot_a_day(store: Store, workspace: Workspace, world: World) -> None:
+    from frontdoor.core.tasks import due_work
     from frontdoor.db.base import utcnow
-    from frontdoor.ingest.deliveries import due_work
     from frontdoor.models import AccountHealthSnapshot
 
     with store.session() as session:

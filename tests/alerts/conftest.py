@@ -30,17 +30,14 @@ def queue(store: Store) -> Iterator[Store]:
 
 @pytest.fixture
 def handlers() -> Iterator[None]:
-    """Tagging then alerts subscribed to the ingest event, as the CLI and the app do."""
+    """Tagging then alerts subscribed to the ingest event, in the order bootstrap wires them."""
     from frontdoor.alerts import service as alerts
     from frontdoor.tagging import autotag as tagging
 
-    before = events.subscribers(events.CONVERSATIONS_INGESTED)
-    tagging.register_event_handlers()
-    alerts.register_event_handlers()
-    yield
-    for handler in events.subscribers(events.CONVERSATIONS_INGESTED):
-        if handler not in before:
-            events.unsubscribe(events.CONVERSATIONS_INGESTED, handler)
+    with events.isolated_subscriptions():
+        events.subscribe(events.ConversationsIngested, tagging.on_conversations_ingested)
+        events.subscribe(events.ConversationsIngested, alerts.on_conversations_ingested)
+        yield
 
 
 @pytest.fixture
@@ -48,11 +45,9 @@ def no_alert_handler() -> Iterator[None]:
     """Alerts not subscribed to ingest (another test's app may have subscribed them)."""
     from frontdoor.alerts.service import on_conversations_ingested
 
-    was = on_conversations_ingested in events.subscribers(events.CONVERSATIONS_INGESTED)
-    events.unsubscribe(events.CONVERSATIONS_INGESTED, on_conversations_ingested)
-    yield
-    if was:
-        events.subscribe(events.CONVERSATIONS_INGESTED, on_conversations_ingested)
+    with events.isolated_subscriptions():
+        events.unsubscribe(events.ConversationsIngested, on_conversations_ingested)
+        yield
 
 
 @pytest.fixture(autouse=True)

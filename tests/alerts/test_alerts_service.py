@@ -9,6 +9,7 @@ from scipy.stats import nbinom
 from sqlalchemy import func, select
 
 from conftest import KEYWORD, Tagged, chat, ingest
+from frontdoor import bootstrap
 from frontdoor.alerts.service import (
     acknowledge_alert,
     alert_settings,
@@ -19,10 +20,12 @@ from frontdoor.alerts.service import (
 )
 from frontdoor.core import events
 from frontdoor.core.errors import PermissionDenied, ValidationError
+from frontdoor.core.events import ConversationsIngested
 from frontdoor.core.store import Store
 from frontdoor.db.base import utcnow
 from frontdoor.models import Alert, Conversation, Notification, NotificationStatus, Role, User, Workspace
-from frontdoor.tagging.autotag import _on_ingested as tagging_handler
+from frontdoor.routing.assign import on_conversations_ingested as routing_handler
+from frontdoor.tagging.autotag import on_conversations_ingested as tagging_handler
 from local_servers import HttpSink, SmtpSink, drain
 
 WEEK = dt.timedelta(weeks=1)
@@ -67,9 +70,10 @@ def _notifications(store: Store) -> list[tuple[str, str, NotificationStatus]]:
         ]
 
 
-def test_handlers_run_tagging_first_then_alerts(handlers: None) -> None:
-    order = events.subscribers(events.CONVERSATIONS_INGESTED)
-    assert order.index(tagging_handler) < order.index(on_conversations_ingested)
+def test_bootstrap_runs_tagging_first_then_routing_then_alerts() -> None:
+    bootstrap.register_event_handlers()
+    order = events.subscribers(events.ConversationsIngested)
+    assert order == [tagging_handler, routing_handler, on_conversations_ingested]
 
 
 def test_burst_gives_one_alert_and_one_slack_and_one_email_even_when_ingest_repeats(
@@ -149,15 +153,13 @@ def test_backfilled_history_evaluates_nothing(store: Store, tagged: Tagged, no_a
     with store.session() as session:
         ids = list(session.scalars(select(Conversation.id)))
     assert len(ids) == 12
-    assert on_conversations_ingested(store, workspace_id=tagged.workspace_id, conversation_ids=ids) == []
+    assert on_conversations_ingested(store, ConversationsIngested(tagged.workspace_id, tuple(ids))) == []
     fresh = [chat("f", now - dt.timedelta(minutes=5), SYNC_TEXT)]
     ingest(store, tagged, fresh, tag=True)
     with store.session() as session:
         fresh_id = session.scalar(select(Conversation.id).where(Conversation.external_id == "f"))
     assert fresh_id is not None
-    [evaluated] = on_conversations_ingested(
-        store, workspace_id=tagged.workspace_id, conversation_ids=[fresh_id]
-    )
+    [evaluated] = on_conversations_ingested(store, ConversationsIngested(tagged.workspace_id, (fresh_id,)))
     assert (evaluated.tag_id, evaluated.spike.observed, evaluated.spike.fired) == (tagged.tag_id, 1, False)
 
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from frontdoor.cli import cli
 from frontdoor.core.config import load_settings
-from frontdoor.core.store import open_store
+from frontdoor.db.store import open_store
 from frontdoor.demo import names
 from frontdoor.web.app import create_app
 

@@ -56,17 +56,17 @@ def test_batches_keep_their_order_counts_and_events(store: Store, workspace: Wor
     seen: list[list[int]] = []
     progress: list[int] = []
 
-    def handler(_store: Store, *, workspace_id: int, conversation_ids: list[int]) -> None:
-        seen.append(conversation_ids)
+    def handler(_store: Store, event: events.ConversationsIngested) -> None:
+        seen.append(list(event.conversation_ids))
 
-    events.subscribe(events.CONVERSATIONS_INGESTED, handler)
+    events.subscribe(events.ConversationsIngested, handler)
     try:
         first = ingest_records(
             store, workspace_id=workspace.id, source_id=src, records=records, progress=progress.append
         )
         again = ingest_records(store, workspace_id=workspace.id, source_id=src, records=records)
     finally:
-        events.unsubscribe(events.CONVERSATIONS_INGESTED, handler)
+        events.unsubscribe(events.ConversationsIngested, handler)
     assert progress == [3, 3, 3, 1]
     assert first.conversations.to_dict() == {"new": 9, "updated": 0, "unchanged": 1}
     assert first.messages.to_dict() == {"new": 10, "updated": 0, "unchanged": 1}

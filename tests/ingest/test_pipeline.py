@@ -204,17 +204,17 @@ def test_event_fires_with_changed_conversations(store: Store, workspace: Workspa
     src = _source(store, workspace)
     seen: list[list[int]] = []
 
-    def handler(_store: Store, *, workspace_id: int, conversation_ids: list[int]) -> None:
-        assert workspace_id == workspace.id
-        seen.append(conversation_ids)
+    def handler(_store: Store, event: events.ConversationsIngested) -> None:
+        assert event.workspace_id == workspace.id
+        seen.append(list(event.conversation_ids))
 
-    events.subscribe(events.CONVERSATIONS_INGESTED, handler)
+    events.subscribe(events.ConversationsIngested, handler)
     try:
         records = [_conv("c1", ("m1", "a")), _conv("c2", ("m2", "b"))]
         ingest_records(store, workspace_id=workspace.id, source_id=src, records=records)
         ingest_records(store, workspace_id=workspace.id, source_id=src, records=records)
     finally:
-        events.unsubscribe(events.CONVERSATIONS_INGESTED, handler)
+        events.unsubscribe(events.ConversationsIngested, handler)
     assert len(seen) == 1 and len(seen[0]) == 2
 
 

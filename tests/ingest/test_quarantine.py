@@ -25,8 +25,6 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def _import(store: Store, ws: Workspace, kind: str, path: Path) -> None:
-    import frontdoor.integrations  # noqa: F401
-
     with store.session() as s:
         src = get_or_create_source(s, workspace_id=ws.id, kind=kind).id
     ingest_records(

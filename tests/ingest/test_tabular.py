@@ -45,8 +45,6 @@ def _count(store: Store, model: Any) -> int:
 
 
 def test_registry_has_csv_and_jsonl() -> None:
-    import frontdoor.integrations  # noqa: F401
-
     assert isinstance(get_adapter("csv"), CsvAdapter)
     assert isinstance(get_adapter("jsonl"), JsonlAdapter)
 

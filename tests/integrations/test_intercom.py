@@ -16,8 +16,8 @@ from frontdoor.core.errors import AdapterError
 from frontdoor.integrations._common import html_to_text
 from frontdoor.integrations.base import BadRecord, ConversationRecord, Record, SurveyRecord
 from frontdoor.integrations.intercom import IntercomExport, IntercomWebhook
-from frontdoor.integrations.registry import get_adapter
-from frontdoor.integrations.webhooks import WebhookHandler, get_webhook_handler
+from frontdoor.integrations.registry import get_adapter, get_webhook_handler
+from frontdoor.integrations.webhooks import WebhookHandler
 from frontdoor.models import AuthorKind, ConversationStatus, SurveyKind
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "intercom"

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from frontdoor.core.errors import AdapterError, RecordError, ValidationError
 from frontdoor.integrations import slack
 from frontdoor.integrations.base import BadRecord, ConversationRecord, Record
-from frontdoor.integrations.registry import get_adapter
+from frontdoor.integrations.registry import get_adapter, get_webhook_handler
 from frontdoor.integrations.slack import SlackExport, SlackWebhook, parse_ts, ts_text
-from frontdoor.integrations.webhooks import WebhookHandler, get_webhook_handler
+from frontdoor.integrations.webhooks import WebhookHandler
 from frontdoor.models import AuthorKind, Channel
 
 EXPORT = Path(__file__).parent.parent / "fixtures" / "slack" / "export"

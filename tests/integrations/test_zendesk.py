@@ -13,8 +13,8 @@ import pytest
 
 from frontdoor.core.errors import AdapterError
 from frontdoor.integrations.base import BadRecord, ConversationRecord, Record, SurveyRecord
-from frontdoor.integrations.registry import get_adapter
-from frontdoor.integrations.webhooks import WebhookHandler, get_webhook_handler
+from frontdoor.integrations.registry import get_adapter, get_webhook_handler
+from frontdoor.integrations.webhooks import WebhookHandler
 from frontdoor.integrations.zendesk import ZendeskExport, ZendeskWebhook
 from frontdoor.models import AuthorKind, ConversationStatus, SurveyKind
 

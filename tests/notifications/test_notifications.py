@@ -10,9 +10,8 @@ from sqlalchemy import func, select, update
 
 from frontdoor.core.errors import ValidationError
 from frontdoor.core.store import Store
-from frontdoor.core.tasks import RetryLater
+from frontdoor.core.tasks import RetryLater, due_work
 from frontdoor.db.base import utcnow
-from frontdoor.ingest.deliveries import due_work
 from frontdoor.integrations.outbound import email_payload, slack_payload
 from frontdoor.models import Notification, NotificationStatus, Workspace
 from frontdoor.notifications import send as notifications

@@ -426,7 +426,7 @@ def test_digest_by_email_while_email_is_off_is_refused_and_claims_nothing(store:
 
 
 def test_the_sweep_sends_last_weeks_digest_once(queue_store: Store, team: Team) -> None:
-    from frontdoor.ingest.deliveries import due_work
+    from frontdoor.core.tasks import due_work
 
     store = queue_store
     task = ("send_oncall_digest", {"workspace_id": team.workspace_id})

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 
+from frontdoor import bootstrap
 from frontdoor.core.errors import PermissionDenied, ValidationError
 from frontdoor.core.store import Store
 from frontdoor.models import (
@@ -322,6 +323,8 @@ def test_export_cells_cannot_become_spreadsheet_formulas(store: Store, loop: Loo
 def test_marking_shipped_on_the_roadmap_drafts_once(store: Store, loop: Loop) -> None:
     from frontdoor.roadmap import items as roadmap
 
+    # The roadmap announces RoadmapItemShipped; close the loop drafts as bootstrap wires it.
+    bootstrap.register_event_handlers()
     admin = _admin(store, loop.workspace_id)
     with store.session() as s:
         item = s.get(RoadmapItem, loop.item_id)

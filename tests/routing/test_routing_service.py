@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from tests.routing.conftest import conversation, run_deferred
 
+from frontdoor import bootstrap
 from frontdoor.core import events
 from frontdoor.core.store import Store
 from frontdoor.models import (
@@ -271,11 +272,12 @@ def test_routes_on_arrival_after_tagging_with_tag_rules(
             s, workspace_id=ws, user=admin, rule={"team": "billing", "tags": ["area/billing"]}
         )
         cid = conversation(s, ws, "결제 오류가 났어요").id
-    tagging.register_event_handlers()
-    routing.register_event_handlers()
-    handlers = events.subscribers(events.CONVERSATIONS_INGESTED)
-    assert handlers.index(routing._on_ingested) > handlers.index(tagging._on_ingested)
-    events.on_conversations_ingested(store, ws, [cid])
+    bootstrap.register_event_handlers()
+    handlers = events.subscribers(events.ConversationsIngested)
+    assert handlers.index(routing.on_conversations_ingested) > handlers.index(
+        tagging.on_conversations_ingested
+    )
+    events.emit(store, events.ConversationsIngested(ws, (cid,)))
     route, reason, confirmed = _route(store, ws, cid)
     assert (route, confirmed) == ("billing", False)
     assert reason is not None and reason.endswith(": tag area/billing")

@@ -225,11 +225,8 @@ def test_ingest_event_tags_new_conversations(store: Store, workspace: Workspace)
         tx.create_dimension(s, workspace_id=workspace.id, key="area")
         tx.create_tag(s, workspace_id=workspace.id, path="area/refund", keywords=["환불"])
         c = conversation(s, workspace.id, "환불은 언제 되나요").id
-    svc.register_event_handlers()
-    try:
-        events.on_conversations_ingested(store, workspace.id, [c])
-    finally:
-        events.unsubscribe(events.CONVERSATIONS_INGESTED, svc._on_ingested)
+    events.subscribe(events.ConversationsIngested, svc.on_conversations_ingested)
+    events.emit(store, events.ConversationsIngested(workspace.id, (c,)))
     with store.session() as s:
         (info,) = asg.list_assignments(s, workspace_id=workspace.id, conversation_id=c)
         assert (info.path, info.origin, info.status) == ("area/refund", "rule", "suggested")

@@ -10,19 +10,21 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, update
 
+from frontdoor import models
 from frontdoor.cli import cli
 from frontdoor.core.config import Settings
 from frontdoor.core.errors import ValidationError
 from frontdoor.core.store import Store
-from frontdoor.core.tasks import RetryLater, background_worker, enqueue, start_background, stop_background
-from frontdoor.db.base import utcnow
-from frontdoor.ingest.deliveries import (
-    LEASE,
-    MAX_ATTEMPTS,
-    claim_delivery,
+from frontdoor.core.tasks import (
+    RetryLater,
+    background_worker,
     due_work,
-    process_webhook_delivery,
+    enqueue,
+    start_background,
+    stop_background,
 )
+from frontdoor.db.base import utcnow
+from frontdoor.ingest.deliveries import LEASE, MAX_ATTEMPTS, claim_delivery, process_webhook_delivery
 from frontdoor.ingest.sources import get_or_create_source
 from frontdoor.ingest.webhooks import decode_body, encode_body, record_delivery, retry_delivery
 from frontdoor.models import DeliveryStatus, QuarantinedRecord, Source, WebhookDelivery, Workspace
@@ -250,7 +252,6 @@ def test_db_upgrade_sets_up_the_queue_schema_idempotently_without_drift(
         pytest.skip("the procrastinate queue is the PostgreSQL backend")
     from sqlalchemy import text
 
-    from frontdoor.core.store import upgrade_store
     from frontdoor.core.tasks.pg import (
         current_schema,
         drop_queue_schema,
@@ -258,6 +259,7 @@ def test_db_upgrade_sets_up_the_queue_schema_idempotently_without_drift(
         queue_schema_name,
     )
     from frontdoor.db import migrate
+    from frontdoor.db.store import upgrade_store
 
     request.getfixturevalue("_queue_schemas").append(settings.database_url)
     drop_queue_schema(store.engine)
@@ -269,7 +271,7 @@ def test_db_upgrade_sets_up_the_queue_schema_idempotently_without_drift(
         found = conn.execute(text("SELECT to_regclass(:n)"), {"n": f'"{schema}".procrastinate_jobs'}).scalar()
     assert found is not None
     # The queue's tables live beside frontdoor's schema, so the drift check never sees them.
-    assert migrate.drift(store.engine) == []
+    assert migrate.drift(store.engine, models.metadata) == []
 
 
 def test_postgresql_queue_reschedules_a_failed_attempt_with_backoff(
@@ -301,20 +303,3 @@ def test_postgresql_queue_reschedules_a_failed_attempt_with_backoff(
         ).one()
     # Procrastinate holds the job back until the delivery's own backoff has passed.
     assert (status, attempts, later) == ("todo", 1, True)
-
-
-def test_a_store_finalizer_may_run_while_the_task_registry_is_locked() -> None:
-    # Garbage collection can run a dead store's finalizer inside an allocation made under
-    # the registry lock, in the same thread (seen as a hung TestClient start-up).
-    import threading
-
-    import frontdoor.core.tasks as tasks
-
-    def locked_forget() -> None:
-        with tasks._lock:
-            tasks._forget(-1)
-
-    thread = threading.Thread(target=locked_forget, daemon=True)
-    thread.start()
-    thread.join(10)
-    assert not thread.is_alive(), "the finalizer deadlocked on the registry lock"

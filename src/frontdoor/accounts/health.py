@@ -358,7 +358,7 @@ SNAPSHOT_TASK = "snapshot_account_health"
 def due_snapshots(store: Store) -> list[tuple[str, dict[str, Any]]]:
     """Workspaces with accounts but no health snapshot for today (UTC) yet.
 
-    Part of the workers' periodic sweep (:func:`frontdoor.ingest.deliveries.due_work`), so
+    The periodic sweep ``account_health`` (registered by :mod:`frontdoor.bootstrap`), so
     every account gets one snapshot a day, and its change reasons a day to compare with,
     without anyone running ``frontdoor accounts health``. :func:`take_snapshots` covers
     every account at once, so the workspace's first account stands for all of them (one

@@ -1,8 +1,8 @@
 """Spike alerts: evaluate tags as conversations arrive, record an alert once, deliver it.
 
-Flow: ingest commits a batch and emits ``CONVERSATIONS_INGESTED``; tagging (subscribed
+Flow: ingest commits a batch and emits ``ConversationsIngested``; tagging (subscribed
 first) tags the new conversations; :func:`on_conversations_ingested` (subscribed after
-it by :func:`register_event_handlers`) evaluates only the tags those conversations
+it by :mod:`frontdoor.bootstrap`) evaluates only the tags those conversations
 carry, with :mod:`frontdoor.alerts.spikes`, at the current time. A spike becomes an
 :class:`~frontdoor.models.Alert` row, unique per tag and window (the window's start is
 aligned to the hour) and held back for ``cooldown_hours`` after the tag's previous alert;
@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from frontdoor.alerts.spikes import Spike, Thresholds, evaluate, window_counts
 from frontdoor.core.errors import NotFound, ValidationError
+from frontdoor.core.events import ConversationsIngested
 from frontdoor.core.store import Store
 from frontdoor.db.base import utcnow
 from frontdoor.integrations.outbound.email import email_payload
@@ -67,7 +68,6 @@ __all__ = [
     "deliver_alert",
     "list_alerts",
     "on_conversations_ingested",
-    "register_event_handlers",
     "update_alert_settings",
 ]
 
@@ -405,10 +405,9 @@ def _record(
         return None, "already recorded"
 
 
-def on_conversations_ingested(
-    store: Store, *, workspace_id: int, conversation_ids: Sequence[int], **_: Any
-) -> list[Evaluated]:
+def on_conversations_ingested(store: Store, event: ConversationsIngested) -> list[Evaluated]:
     """Evaluate the tags of newly ingested (and just tagged) conversations."""
+    workspace_id, conversation_ids = event.workspace_id, event.conversation_ids
     if not conversation_ids:
         return []
     with store.session() as session:
@@ -437,17 +436,6 @@ def on_conversations_ingested(
     if not tag_ids:
         return []
     return check_tags(store, workspace_id=workspace_id, tag_ids=tag_ids)
-
-
-def register_event_handlers() -> None:
-    """Subscribe alerts to the ingest event (idempotent).
-
-    Call it after :func:`frontdoor.tagging.autotag.register_event_handlers`, so handlers
-    run in that order and the new conversations are tagged before they are counted.
-    """
-    from frontdoor.core import events
-
-    events.subscribe(events.CONVERSATIONS_INGESTED, on_conversations_ingested)
 
 
 # --------------------------------------------------------------------- delivery

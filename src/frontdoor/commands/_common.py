@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 import click
 
 from frontdoor.core.config import Settings, load_settings
-from frontdoor.core.store import Store, open_store
+from frontdoor.core.store import Store
+from frontdoor.db.store import open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
 

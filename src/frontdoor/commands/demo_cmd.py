@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from frontdoor.commands._common import settings_from, store_from
-from frontdoor.core.store import upgrade_store
+from frontdoor.db.store import upgrade_store
 
 
 @click.command("demo")

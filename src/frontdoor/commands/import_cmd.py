@@ -173,13 +173,11 @@ class ImportGroup(click.Group):
     """Subcommands built from the adapter registry on demand."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        import frontdoor.integrations  # noqa: F401  (registers the kinds)
         from frontdoor.integrations.registry import kinds
 
         return kinds()
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        import frontdoor.integrations  # noqa: F401
         from frontdoor.integrations.registry import ADAPTERS
 
         if cmd_name not in ADAPTERS:

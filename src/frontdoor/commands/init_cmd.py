@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
+from frontdoor import models
 from frontdoor.commands._common import settings_from, store_from
-from frontdoor.core.store import upgrade_store
 from frontdoor.db import migrate
+from frontdoor.db.store import upgrade_store
 from frontdoor.workspace.setup import init_workspace
 
 
@@ -72,7 +73,7 @@ def db_current(ctx: click.Context) -> None:
 def db_check(ctx: click.Context) -> None:
     """Fail when the migrated schema and the models differ (drift)."""
     store = store_from(ctx)
-    diffs = migrate.drift(store.engine)
+    diffs = migrate.drift(store.engine, models.metadata)
     if diffs:
         for diff in diffs:
             click.echo(f"drift: {diff}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from frontdoor import bootstrap
 from frontdoor.commands._common import store_from
 
 
@@ -13,6 +14,7 @@ from frontdoor.commands._common import store_from
 @click.pass_context
 def serve_command(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Start the web app and API."""
+    bootstrap.wire()  # this process's wiring (create_app repeats it: wiring is idempotent)
     store = store_from(ctx)
     run_server(store, host=host, port=port)
 

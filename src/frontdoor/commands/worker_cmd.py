@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from frontdoor import bootstrap
 from frontdoor.commands._common import store_from
 
 
@@ -26,6 +27,7 @@ def worker_command(ctx: click.Context, concurrency: int, burst: bool) -> None:
     behind. On SQLite `frontdoor serve` already works in the background; this command
     processes pending deliveries when the web app is not running.
     """
+    bootstrap.wire()  # the tasks and sweeps it runs
     store = store_from(ctx)
     if store.dialect == "postgresql":
         from frontdoor.core.tasks.pg import run_worker

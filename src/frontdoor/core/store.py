@@ -1,32 +1,49 @@
-"""The store: settings, engine and session factory that one process shares."""
+"""The store: settings, engine, session factory and task queue that one process shares.
+
+Opening one (connecting, checking the schema) and upgrading its schema are the
+database's business: :func:`frontdoor.db.store.open_store` and
+:func:`frontdoor.db.store.upgrade_store`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor.core.config import Settings
-from frontdoor.db import migrate
-from frontdoor.db.engine import check_connection, make_engine, make_session_factory, session_scope
+from frontdoor.core.tasks.queue import TaskQueue
+
+__all__ = ["Store"]
 
 
-@dataclass
+@dataclass(eq=False)
 class Store:
-    """Everything a process needs to reach the database."""
+    """Everything a process needs to reach the database, and the queue of its background tasks."""
 
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    tasks: TaskQueue = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.tasks = TaskQueue(self)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: commits when the block succeeds, rolls back otherwise."""
-        with session_scope(self.sessions) as session:
+        session = self.sessions()
+        try:
             yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
 
     @property
     def dialect(self) -> str:
@@ -34,52 +51,6 @@ class Store:
         return self.engine.dialect.name
 
     def close(self) -> None:
-        """Release pooled connections."""
+        """Stop background work started for this store and release pooled connections."""
+        self.tasks.stop_background()
         self.engine.dispose()
-
-
-def open_store(settings: Settings, *, require_schema: bool = True) -> Store:
-    """Connect to the configured database.
-
-    Parameters
-    ----------
-    settings : Settings
-        Resolved settings.
-    require_schema : bool
-        Raise :class:`~frontdoor.core.errors.MigrationRequired` unless the schema is current.
-
-    Raises
-    ------
-    DatabaseUnavailable
-        When the database cannot be reached or opened.
-    """
-    engine = make_engine(settings.database_url)
-    check_connection(engine)
-    if require_schema:
-        migrate.require_current(engine)
-    return Store(settings=settings, engine=engine, sessions=make_session_factory(engine))
-
-
-def upgrade_store(settings: Settings) -> tuple[str | None, str]:
-    """Migrate the configured database to the newest schema.
-
-    On PostgreSQL this also sets up the task queue's schema when it is missing.
-
-    Returns
-    -------
-    (before, after) : tuple
-        The revision before and after the upgrade.
-    """
-    engine = make_engine(settings.database_url)
-    try:
-        check_connection(engine)
-        before = migrate.current_revision(engine)
-        migrate.upgrade(engine)
-        if engine.dialect.name == "postgresql":
-            # The task queue (procrastinate) keeps its tables in a schema of its own.
-            from frontdoor.core.tasks.pg import ensure_queue_schema
-
-            ensure_queue_schema(engine)
-        return before, migrate.head_revision()
-    finally:
-        engine.dispose()

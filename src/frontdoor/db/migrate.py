@@ -10,10 +10,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, MetaData
 
 from frontdoor.core.errors import MigrationRequired
-from frontdoor.db.base import Base
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -54,13 +53,15 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(cfg, revision)
 
 
-def drift(engine: Engine) -> list[Any]:
-    """Differences between the migrated schema and the ORM models (empty when in sync)."""
-    import frontdoor.models  # noqa: F401
+def drift(engine: Engine, metadata: MetaData) -> list[Any]:
+    """Differences between the migrated schema and ``metadata`` (empty when in sync).
 
+    Pass :data:`frontdoor.models.metadata`: the models sit above the database layer, so
+    the caller, not this module, imports them (which registers every table).
+    """
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
-        return list(compare_metadata(ctx, Base.metadata))
+        return list(compare_metadata(ctx, metadata))
 
 
 def require_current(engine: Engine) -> None:

@@ -6,23 +6,25 @@ machines can race for it and exactly one wins), parsed by the source kind's
 ingest pipeline like any import. Failures are recorded on the delivery with the reason;
 transient ones are retried with backoff, a body the handler cannot read at all goes to
 quarantine, and a delivery that failed :data:`MAX_ATTEMPTS` times is given up (and
-quarantined, so nothing is lost).
+quarantined, so nothing is lost). The lease, claim and backoff are the shared
+:class:`~frontdoor.core.outbox.Outbox` rules; :func:`due_deliveries` is the sweep that
+finds deliveries to take.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql.elements import ColumnElement
 
+from frontdoor.core.outbox import LEASE, Outbox
 from frontdoor.core.tasks.registry import RetryLater
 from frontdoor.db.base import utcnow
+from frontdoor.ingest.pipeline import ingest_records
 from frontdoor.ingest.webhooks import decode_body
+from frontdoor.integrations.registry import get_webhook_handler
 from frontdoor.models import DeliveryStatus, QuarantinedRecord, Source, WebhookDelivery
 
 if TYPE_CHECKING:
@@ -30,71 +32,45 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+__all__ = [
+    "LEASE",
+    "MAX_ATTEMPTS",
+    "TASK",
+    "backoff",
+    "claim_delivery",
+    "due_deliveries",
+    "process_webhook_delivery",
+]
+
+TASK = "process_webhook_delivery"
 MAX_ATTEMPTS = 5
-# A claim older than this is taken to belong to a worker that died mid-way.
-LEASE = dt.timedelta(minutes=5)
-# Clocks of the machines that schedule and run a retry may differ a little.
-CLOCK_SLACK = dt.timedelta(seconds=5)
+# Retries after 10 s, 40 s, 160 s, ... (at most an hour).
+OUTBOX: Outbox[WebhookDelivery] = Outbox(
+    WebhookDelivery,
+    pending=DeliveryStatus.PENDING,
+    working=DeliveryStatus.PROCESSING,
+    failed=DeliveryStatus.FAILED,
+    max_attempts=MAX_ATTEMPTS,
+    first_delay=10,
+    max_delay=3600,
+    give_up_stamp="processed_at",
+)
 # Immediate re-runs of ingest after losing a unique-key race to a concurrent delivery.
 RACE_RETRIES = 3
 
 
 def backoff(attempts: int) -> float:
     """Seconds before the next try after ``attempts`` failed ones: 10 s, 40 s, 160 s, ..."""
-    return float(min(3600, 10 * 4 ** max(0, attempts - 1)))
-
-
-def _claimable(now: dt.datetime) -> ColumnElement[bool]:
-    d = WebhookDelivery
-    return or_(
-        d.status == DeliveryStatus.PENDING,
-        and_(
-            d.status == DeliveryStatus.FAILED,
-            d.next_attempt_at.is_not(None),
-            d.next_attempt_at <= now + CLOCK_SLACK,
-        ),
-        and_(
-            d.status == DeliveryStatus.PROCESSING,
-            d.claimed_at < now - LEASE,
-            d.attempts < MAX_ATTEMPTS,
-        ),
-    )
+    return OUTBOX.backoff(attempts)
 
 
 def claim_delivery(store: Store, *, delivery_id: int) -> WebhookDelivery | None:
     """Take a delivery for processing; ``None`` when it is done, taken or not yet due."""
-    now = utcnow()
-    with store.session() as session:
-        result = session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.id == delivery_id, _claimable(now))
-            .values(
-                status=DeliveryStatus.PROCESSING,
-                claimed_at=now,
-                attempts=WebhookDelivery.attempts + 1,
-                next_attempt_at=None,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(result, "rowcount", 0) != 1:
-            return None
-        delivery = session.get(WebhookDelivery, delivery_id)
-        return delivery
+    return OUTBOX.claim(store, delivery_id)
 
 
 def _finish(store: Store, delivery: WebhookDelivery, **values: Any) -> None:
-    """Update our claimed delivery; ``claimed_at`` fences off a worker that lost its lease."""
-    with store.session() as session:
-        session.execute(
-            update(WebhookDelivery)
-            .where(
-                WebhookDelivery.id == delivery.id,
-                WebhookDelivery.status == DeliveryStatus.PROCESSING,
-                WebhookDelivery.claimed_at == delivery.claimed_at,
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+    OUTBOX.finish(store, delivery, **values)
 
 
 def _quarantine(store: Store, delivery: WebhookDelivery, *, kind: str, body: bytes, reason: str) -> None:
@@ -140,8 +116,6 @@ def process_webhook_delivery(store: Store, *, delivery_id: int) -> str:
         When the attempt failed and may succeed later (the delivery is ``failed`` with
         ``next_attempt_at`` set; any worker's sweep also picks it up).
     """
-    from frontdoor.integrations.webhooks import get_webhook_handler
-
     delivery = claim_delivery(store, delivery_id=delivery_id)
     if delivery is None:
         return "skipped"
@@ -185,8 +159,6 @@ def _ingest(store: Store, delivery: WebhookDelivery, records: list[Any]) -> obje
     to create it; the loser's second run finds it and adds its message. Ingest is
     idempotent, so running again after a partial commit changes nothing twice.
     """
-    from frontdoor.ingest.pipeline import ingest_records
-
     for attempt in range(RACE_RETRIES + 1):
         try:
             return ingest_records(
@@ -206,13 +178,7 @@ def _ingest(store: Store, delivery: WebhookDelivery, records: list[Any]) -> obje
 def _failed(store: Store, delivery: WebhookDelivery, *, kind: str, body: bytes, reason: str) -> str:
     if delivery.attempts < MAX_ATTEMPTS:
         delay = backoff(delivery.attempts)
-        _finish(
-            store,
-            delivery,
-            status=DeliveryStatus.FAILED,
-            last_error=reason,
-            next_attempt_at=utcnow() + dt.timedelta(seconds=delay),
-        )
+        OUTBOX.retry_later(store, delivery, reason=reason, delay=delay)
         raise RetryLater(f"webhook delivery {delivery.id} attempt {delivery.attempts} failed", delay=delay)
     reason = f"given up after {delivery.attempts} attempts: {reason}"[:1000]
     _quarantine(store, delivery, kind=kind, body=body, reason=reason)
@@ -221,47 +187,9 @@ def _failed(store: Store, delivery: WebhookDelivery, *, kind: str, body: bytes, 
     return "given up"
 
 
-def due_work(store: Store, *, limit: int = 500) -> list[tuple[str, dict[str, Any]]]:
-    """Work a worker should take now: deliveries pending, due for retry or abandoned; due notifications
-    and weekly on-call digests.
+def due_deliveries(store: Store, *, limit: int = 500) -> list[tuple[str, dict[str, Any]]]:
+    """The sweep of webhook deliveries: pending, due for retry, or abandoned by a dead worker.
 
     Also gives up deliveries whose worker died on the last allowed attempt.
     """
-    now = utcnow()
-    with store.session() as session:
-        session.execute(
-            update(WebhookDelivery)
-            .where(
-                WebhookDelivery.status == DeliveryStatus.PROCESSING,
-                WebhookDelivery.claimed_at < now - LEASE,
-                WebhookDelivery.attempts >= MAX_ATTEMPTS,
-            )
-            .values(
-                status=DeliveryStatus.FAILED,
-                last_error=f"worker stopped during the last of {MAX_ATTEMPTS} attempts",
-                processed_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        ids = session.scalars(
-            select(WebhookDelivery.id).where(_claimable(now)).order_by(WebhookDelivery.id).limit(limit)
-        ).all()
-    work: list[tuple[str, dict[str, Any]]] = [
-        ("process_webhook_delivery", {"delivery_id": int(i)}) for i in ids
-    ]
-    # Outbound notifications are durable work too; one sweep serves both.
-    from frontdoor.accounts.health import due_snapshots
-    from frontdoor.notifications.send import due_notifications
-    from frontdoor.oncall.rotation import due_digests
-
-    return work + due_notifications(store, limit=limit) + due_digests(store) + due_snapshots(store)
-
-
-def sweep_webhook_deliveries(store: Store, **_: Any) -> int:
-    """Enqueue every due delivery (run periodically by workers); returns how many."""
-    from frontdoor.core.tasks import enqueue
-
-    due = due_work(store)
-    for name, kwargs in due:
-        enqueue(store, name, **kwargs)
-    return len(due)
+    return [(TASK, {"delivery_id": i}) for i in OUTBOX.due_ids(store, limit=limit)]

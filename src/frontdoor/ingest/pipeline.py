@@ -20,7 +20,7 @@ stays flat however large the input is):
 4. **quarantine** :class:`~frontdoor.integrations.base.BadRecord` and records the pipeline
    cannot store (with source, file, position, bounded raw payload and reason), while the
    rest of the batch goes on;
-5. after each commit, emit :data:`~frontdoor.core.events.CONVERSATIONS_INGESTED` with
+5. after each commit, emit :class:`~frontdoor.core.events.ConversationsIngested` with
    the ids of the conversations created or changed.
 
 Everything is Core SQL: bulk selects of existing rows and executemany updates. New rows
@@ -539,7 +539,8 @@ class _Pipeline:
         if progress is not None:
             progress(batch.records)
         self._refresh_statistics(len(touched))
-        events.on_conversations_ingested(self.store, self.workspace_id, sorted(touched))
+        if touched:
+            events.emit(self.store, events.ConversationsIngested(self.workspace_id, tuple(sorted(touched))))
 
     def _refresh_statistics(self, touched: int) -> None:
         """ANALYZE the growing tables each time this import has multiplied their size.

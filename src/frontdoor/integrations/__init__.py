@@ -1,29 +1,6 @@
-"""Source adapters behind one narrow contract (:mod:`frontdoor.integrations.base`).
+"""Parsing and HTTP with outside systems: source adapters, webhook handlers, outbound Slack and email.
 
-Each kind is registered here by module path; modules import only when used.
+No database here: adapters turn files and payloads into records
+(:mod:`frontdoor.integrations.base`), the ingest feature stores them. Which class serves
+which source kind is listed in :mod:`frontdoor.integrations.registry`.
 """
-
-from frontdoor.integrations.registry import register
-from frontdoor.integrations.webhooks import register_webhook
-
-# File and API adapters: kind -> "module:Class".
-register("channeltalk", "frontdoor.integrations.channeltalk:ChannelTalkExport")
-register("zendesk", "frontdoor.integrations.zendesk:ZendeskExport")
-register("intercom", "frontdoor.integrations.intercom:IntercomExport")
-register("slack", "frontdoor.integrations.slack:SlackExport")
-register("mbox", "frontdoor.integrations.email:MboxAdapter")
-register("eml", "frontdoor.integrations.email:EmlAdapter")
-register("vtt", "frontdoor.integrations.transcripts:VttAdapter")
-register("srt", "frontdoor.integrations.transcripts:SrtAdapter")
-register("gong", "frontdoor.integrations.transcripts:GongAdapter")
-register("surveys", "frontdoor.integrations.surveys:SurveysAdapter")
-register("csv", "frontdoor.integrations.tabular:CsvAdapter")
-register("jsonl", "frontdoor.integrations.tabular:JsonlAdapter")
-
-# Webhook handlers: kind -> "module:Class".
-register_webhook("channeltalk", "frontdoor.integrations.channeltalk:ChannelTalkWebhook")
-register_webhook("zendesk", "frontdoor.integrations.zendesk:ZendeskWebhook")
-register_webhook("intercom", "frontdoor.integrations.intercom:IntercomWebhook")
-register_webhook("slack", "frontdoor.integrations.slack:SlackWebhook")
-
-__all__ = ["register", "register_webhook"]

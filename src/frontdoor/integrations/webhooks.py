@@ -2,16 +2,15 @@
 
 The HTTP endpoint (``POST /hooks/{source}``) stores a verified delivery durably, answers
 at once, and hands the body to the handler's :meth:`WebhookHandler.records` in the
-background; the records then go through the ingest pipeline like any import.
+background; the records then go through the ingest pipeline like any import. Which
+handler serves which source kind is listed in :mod:`frontdoor.integrations.registry`.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from typing import ClassVar, Protocol, runtime_checkable
 
-from frontdoor.core.errors import ValidationError
 from frontdoor.integrations.base import Record
 
 
@@ -43,28 +42,3 @@ class WebhookHandler(Protocol):
     def records(self, body: bytes) -> list[Record]:
         """Parse a verified body into records; unparseable parts come back as BadRecord."""
         ...
-
-
-# kind -> "module:Class"; modules import lazily.
-WEBHOOK_HANDLERS: dict[str, str] = {}
-
-
-def register_webhook(kind: str, target: str) -> None:
-    """Register a handler ("module:Class") for ``kind``."""
-    WEBHOOK_HANDLERS[kind] = target
-
-
-def get_webhook_handler(kind: str) -> WebhookHandler:
-    """Instantiate the webhook handler for ``kind``.
-
-    Raises
-    ------
-    ValidationError
-        When the kind has no webhook handler.
-    """
-    target = WEBHOOK_HANDLERS.get(kind)
-    if target is None:
-        raise ValidationError(f"source kind {kind!r} takes no webhooks")
-    module_name, _, cls_name = target.partition(":")
-    handler: WebhookHandler = getattr(importlib.import_module(module_name), cls_name)()
-    return handler

@@ -1,5 +1,6 @@
 """ORM models, one module per aggregate; importing this registers them all."""
 
+from frontdoor.db.base import Base
 from frontdoor.models.account import (
     Account,
     AccountDomain,
@@ -36,6 +37,9 @@ from frontdoor.models.tag import (
 )
 from frontdoor.models.webhook import DeliveryStatus, WebhookDelivery
 from frontdoor.models.workspace import ApiToken, Role, User, Workspace
+
+# Every table (importing this package registered them): what migrations must match.
+metadata = Base.metadata
 
 __all__ = [
     "Account",
@@ -83,5 +87,6 @@ __all__ = [
     "User",
     "WebhookDelivery",
     "Workspace",
+    "metadata",
     "roadmap_item_tag",
 ]

@@ -34,18 +34,17 @@ The contract others build on (see also :mod:`frontdoor.integrations.outbound`)::
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql.elements import ColumnElement
 
 from frontdoor.core.errors import NotFound, ValidationError
+from frontdoor.core.outbox import Outbox
 from frontdoor.core.store import Store
-from frontdoor.core.tasks.registry import RetryLater
+from frontdoor.core.tasks import RetryLater, enqueue
 from frontdoor.db.base import utcnow
 from frontdoor.integrations.outbound.base import DeliveryError
 from frontdoor.integrations.outbound.email import SmtpConfig, message_id_for, send_email
@@ -66,9 +65,16 @@ __all__ = [
 
 TASK = "deliver_notification"
 MAX_ATTEMPTS = 6
-# A claim older than this belongs to a worker that died mid-send.
-LEASE = dt.timedelta(minutes=5)
-CLOCK_SLACK = dt.timedelta(seconds=5)
+# Retries after 30 s, 2 min, 8 min, ... (at most six hours), or the server's Retry-After.
+OUTBOX: Outbox[Notification] = Outbox(
+    Notification,
+    pending=NotificationStatus.PENDING,
+    working=NotificationStatus.SENDING,
+    failed=NotificationStatus.FAILED,
+    max_attempts=MAX_ATTEMPTS,
+    first_delay=30,
+    max_delay=6 * 3600,
+)
 # Tries inside one attempt (short waits; longer ones go through the queue).
 INLINE_TRIES = 3
 INLINE_BACKOFF = 1.0
@@ -85,7 +91,7 @@ class Recorded:
 
 def backoff(attempts: int) -> float:
     """Seconds before the next attempt after ``attempts`` failed ones: 30 s, 2 min, 8 min, ..."""
-    return float(min(6 * 3600, 30 * 4 ** max(0, attempts - 1)))
+    return OUTBOX.backoff(attempts)
 
 
 def _validate(key: str, channel: str, target: str, payload: dict[str, Any]) -> NotificationChannel:
@@ -171,63 +177,11 @@ def send_once(
         if existing is None:  # not a duplicate key after all (e.g. the workspace is gone)
             raise
         return Recorded(id=int(existing[0]), created=False, status=str(existing[1]))
-    from frontdoor.core.tasks import enqueue
-
     try:
         enqueue(store, TASK, notification_id=new_id)
     except Exception:  # recorded durably: a worker's sweep will send it
         log.exception("queueing notification %s failed; the sweep will pick it up", new_id)
     return Recorded(id=new_id, created=True, status=NotificationStatus.PENDING.value)
-
-
-def _claimable(now: dt.datetime) -> ColumnElement[bool]:
-    n = Notification
-    return or_(
-        n.status == NotificationStatus.PENDING,
-        and_(
-            n.status == NotificationStatus.FAILED,
-            n.next_attempt_at.is_not(None),
-            n.next_attempt_at <= now + CLOCK_SLACK,
-        ),
-        and_(n.status == NotificationStatus.SENDING, n.claimed_at < now - LEASE, n.attempts < MAX_ATTEMPTS),
-    )
-
-
-def _claim(store: Store, notification_id: int) -> Notification | None:
-    now = utcnow()
-    with store.session() as session:
-        result = session.execute(
-            update(Notification)
-            .where(Notification.id == notification_id, _claimable(now))
-            .values(
-                status=NotificationStatus.SENDING,
-                claimed_at=now,
-                attempts=Notification.attempts + 1,
-                next_attempt_at=None,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(result, "rowcount", 0) != 1:
-            return None
-        row = session.get(Notification, notification_id)
-        if row is not None:
-            session.expunge(row)
-        return row
-
-
-def _finish(store: Store, row: Notification, **values: Any) -> None:
-    # claimed_at fences off a worker whose lease ran out and whose row was re-claimed.
-    with store.session() as session:
-        session.execute(
-            update(Notification)
-            .where(
-                Notification.id == row.id,
-                Notification.status == NotificationStatus.SENDING,
-                Notification.claimed_at == row.claimed_at,
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
 
 
 def _send(store: Store, row: Notification) -> None:
@@ -264,7 +218,7 @@ def deliver_notification(store: Store, *, notification_id: int) -> str:
     RetryLater
         After a transient failure; the row is ``failed`` with ``next_attempt_at`` set.
     """
-    row = _claim(store, notification_id)
+    row = OUTBOX.claim(store, notification_id)
     if row is None:
         return "skipped"
     try:
@@ -274,47 +228,23 @@ def deliver_notification(store: Store, *, notification_id: int) -> str:
         reason = (str(exc).strip() or type(exc).__name__)[:1000]
         if transient and row.attempts < MAX_ATTEMPTS:
             delay = max(backoff(row.attempts), float(getattr(exc, "retry_after", None) or 0.0))
-            _finish(
-                store,
-                row,
-                status=NotificationStatus.FAILED,
-                last_error=reason,
-                next_attempt_at=utcnow() + dt.timedelta(seconds=delay),
-            )
+            OUTBOX.retry_later(store, row, reason=reason, delay=delay)
             raise RetryLater(f"notification {row.id} attempt {row.attempts} failed", delay=delay) from None
         if transient:
             reason = f"given up after {row.attempts} attempts: {reason}"[:1000]
-        _finish(store, row, status=NotificationStatus.FAILED, last_error=reason, next_attempt_at=None)
+        OUTBOX.finish(store, row, status=NotificationStatus.FAILED, last_error=reason, next_attempt_at=None)
         log.warning("notification %s given up: %s", row.id, reason)
         return "given up"
-    _finish(store, row, status=NotificationStatus.SENT, sent_at=utcnow(), last_error=None)
+    OUTBOX.finish(store, row, status=NotificationStatus.SENT, sent_at=utcnow(), last_error=None)
     return "sent"
 
 
 def due_notifications(store: Store, *, limit: int = 500) -> list[tuple[str, dict[str, Any]]]:
-    """Notifications a worker should send now (pending, retries due, abandoned claims).
+    """The sweep of notifications: pending, due for retry, or abandoned by a dead worker.
 
     Also gives up rows whose worker died during the last allowed attempt.
     """
-    now = utcnow()
-    with store.session() as session:
-        session.execute(
-            update(Notification)
-            .where(
-                Notification.status == NotificationStatus.SENDING,
-                Notification.claimed_at < now - LEASE,
-                Notification.attempts >= MAX_ATTEMPTS,
-            )
-            .values(
-                status=NotificationStatus.FAILED,
-                last_error=f"worker stopped during the last of {MAX_ATTEMPTS} attempts",
-            )
-            .execution_options(synchronize_session=False)
-        )
-        ids = session.scalars(
-            select(Notification.id).where(_claimable(now)).order_by(Notification.id).limit(limit)
-        ).all()
-    return [(TASK, {"notification_id": int(i)}) for i in ids]
+    return [(TASK, {"notification_id": i}) for i in OUTBOX.due_ids(store, limit=limit)]
 
 
 def list_notifications(
@@ -352,6 +282,4 @@ def retry_notification(store: Store, *, workspace_id: int, notification_id: int)
         )
         if getattr(result, "rowcount", 0) != 1:
             raise NotFound(f"no failed notification {notification_id}")
-    from frontdoor.core.tasks import enqueue
-
     enqueue(store, TASK, notification_id=notification_id)

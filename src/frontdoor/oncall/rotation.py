@@ -1012,7 +1012,7 @@ def send_digest(
 def due_digests(store: Store) -> list[tuple[str, dict[str, Any]]]:
     """Workspaces whose last complete week has no digest yet and that can send one.
 
-    Part of the workers' periodic sweep (:func:`frontdoor.ingest.deliveries.due_work`), so
+    The periodic sweep ``oncall_digests`` (registered by :mod:`frontdoor.bootstrap`), so
     the digest goes out soon after each week ends. A workspace opts out with
     ``settings["oncall"]["auto_digest"] = false``; one without a rotation, recipients or
     a way to send (SMTP or a Slack webhook) is skipped.

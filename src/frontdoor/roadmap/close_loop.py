@@ -4,7 +4,10 @@ The flow, and the guarantee that nobody is told twice::
 
     mark_shipped / draft   one ``loop_notification`` row per (item, contact) who asked,
                            with the message rendered from the workspace's template in the
-                           contact's language; the unique key makes a second draft a no-op
+                           contact's language; the unique key makes a second draft a no-op.
+                           Saving an item as shipped on the roadmap emits
+                           :class:`~frontdoor.core.events.RoadmapItemShipped`, and
+                           :func:`on_roadmap_item_shipped` drafts in that same transaction
     send                   each drafted row with an email address goes to
                            :func:`frontdoor.notifications.send.send_once` under the key
                            ``loop:<item>:<contact>`` (recorded once, delivered by the task
@@ -39,6 +42,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from frontdoor.core.errors import NotFound, ValidationError
+from frontdoor.core.events import RoadmapItemShipped
 from frontdoor.core.store import Store
 from frontdoor.db.base import utcnow
 from frontdoor.models import (
@@ -75,6 +79,7 @@ __all__ = [
     "loop_view",
     "mark_shipped",
     "notification_key",
+    "on_roadmap_item_shipped",
     "recipients",
     "render_template",
     "retry_failed",
@@ -445,6 +450,11 @@ def draft(session: Session, *, workspace_id: int, item_id: int) -> DraftResult:
         already=len(found) - created,
         without_email=sum(1 for r in found if not r.email),
     )
+
+
+def on_roadmap_item_shipped(session: Session, event: RoadmapItemShipped) -> None:
+    """Draft the messages of an item saved as shipped, in the same transaction (see :func:`draft`)."""
+    draft(session, workspace_id=event.workspace_id, item_id=event.item_id)
 
 
 def mark_shipped(session: Session, *, workspace_id: int, item_id: int, user: User | None) -> DraftResult:

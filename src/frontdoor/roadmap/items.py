@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from frontdoor.conversations.listing import ConversationFilters, decode_cursor, encode_cursor, filtered_query
 from frontdoor.core.errors import NotFound, ValidationError
+from frontdoor.core.events import RoadmapItemShipped, emit_in_session
 from frontdoor.insights.aggregates import (
     BASELINE_WEEKS,
     RECENT_WEEKS,
@@ -182,7 +183,7 @@ def create_item(session: Session, *, user: User, data: ItemInput) -> RoadmapItem
     item.tags = tags
     session.add(item)
     session.flush()
-    _draft_loop(session, item)
+    _announce_shipped(session, item)
     return item
 
 
@@ -226,16 +227,15 @@ def update_item(session: Session, *, user: User, item_id: int, data: ItemInput) 
         )
     session.flush()
     session.expire(item, ["tags"])
-    _draft_loop(session, item)
+    _announce_shipped(session, item)
     return item
 
 
-def _draft_loop(session: Session, item: RoadmapItem) -> None:
-    """Shipping drafts one close-the-loop message per contact who asked (nobody twice)."""
+def _announce_shipped(session: Session, item: RoadmapItem) -> None:
+    """A shipped item tells its subscribers in this transaction (close the loop drafts its messages)."""
     if item.status == RoadmapStatus.SHIPPED:
-        from frontdoor.roadmap.close_loop import draft
-
-        draft(session, workspace_id=item.workspace_id, item_id=item.id)
+        shipped = RoadmapItemShipped(item.workspace_id, item.id, shipped_at=item.shipped_at)
+        emit_in_session(session, shipped)
 
 
 @dataclass(frozen=True)

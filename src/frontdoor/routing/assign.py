@@ -56,6 +56,7 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from frontdoor.core.errors import NotFound, ValidationError
+from frontdoor.core.events import ConversationsIngested
 from frontdoor.models import (
     Account,
     AssignmentStatus,
@@ -75,7 +76,7 @@ from frontdoor.routing.config import (
     workspace_row,
 )
 from frontdoor.routing.delivery import dispatch
-from frontdoor.routing.model import DIMENSION, MIN_TRAIN, current_model
+from frontdoor.routing.model import DIMENSION, MIN_TRAIN, RETRAIN_TASK, current_model
 from frontdoor.routing.rules import RouteFacts, first_match
 from frontdoor.workspace.permissions import Action, require
 
@@ -90,7 +91,7 @@ __all__ = [
     "RouteResult",
     "after_human_route",
     "decide_routes",
-    "register_event_handlers",
+    "on_conversations_ingested",
     "route_conversations",
     "route_facts",
     "route_unconfirmed",
@@ -420,18 +421,9 @@ def route_unconfirmed(store: Store, *, workspace_id: int, since: dt.datetime | N
     return route_conversations(store, workspace_id=workspace_id, conversation_ids=ids, notify=False)
 
 
-def _on_ingested(store: Store, *, workspace_id: int, conversation_ids: Sequence[int], **_: Any) -> None:
-    route_conversations(store, workspace_id=workspace_id, conversation_ids=conversation_ids)
-
-
-def register_event_handlers() -> None:
-    """Subscribe routing to the ingest event (idempotent); call after tagging subscribes.
-
-    Routing runs after tagging so that rules on tags see the tags of new conversations.
-    """
-    from frontdoor.core import events
-
-    events.subscribe(events.CONVERSATIONS_INGESTED, _on_ingested)
+def on_conversations_ingested(store: Store, event: ConversationsIngested) -> None:
+    """Route the conversations of an ingest batch (subscribed after tagging: rules on tags see them)."""
+    route_conversations(store, workspace_id=event.workspace_id, conversation_ids=event.conversation_ids)
 
 
 # --- human decisions --------------------------------------------------------------------
@@ -551,19 +543,5 @@ def after_human_route(store: Store, *, workspace_id: int, event_id: int | None =
         return "too-few"
     if total > RETRAIN_EACH_UP_TO and model.get("decisions_since", 0) < RETRAIN_BATCH and raw.get("model"):
         return "deferred"
-    tasks.enqueue(store, "routing_retrain", workspace_id=workspace_id)
+    tasks.enqueue(store, RETRAIN_TASK, workspace_id=workspace_id)
     return "queued"
-
-
-def _register_tasks() -> None:
-    from frontdoor.core.tasks import register_task
-
-    register_task(
-        "routing_assign_channeltalk",
-        "frontdoor.routing.delivery:assign_channeltalk_task",
-        dedupe_by=("event_id",),
-    )
-    register_task("routing_retrain", "frontdoor.routing.model:retrain_task", dedupe_by=("workspace_id",))
-
-
-_register_tasks()

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 #: Arrivals are announced only for open conversations active within this window.
 LIVE_WINDOW = dt.timedelta(hours=24)
+# The task that sets a chat's team in Channel Talk (registered by frontdoor.bootstrap).
+ASSIGN_TASK = "routing_assign_channeltalk"
 
 
 def slack_escape(text: str) -> str:
@@ -156,7 +158,7 @@ def dispatch(
             except ValidationError as exc:
                 log.warning("route %s: Slack notification not recorded: %s", event_id, exc)
         if ct:
-            tasks.enqueue(store, "routing_assign_channeltalk", workspace_id=workspace_id, event_id=event_id)
+            tasks.enqueue(store, ASSIGN_TASK, workspace_id=workspace_id, event_id=event_id)
             counts["channeltalk"] += 1
     return counts
 

@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 DIMENSION = "route"
 MIN_TRAIN = 6
 KEEP_MODELS = 3
+# The task that retrains the routing model (registered by frontdoor.bootstrap).
+RETRAIN_TASK = "routing_retrain"
 
 
 def _model_dir(store: Store, slug: str) -> Path:

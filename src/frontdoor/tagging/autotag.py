@@ -11,7 +11,8 @@
   candidate is stored as a suggestion marked ``needs_human`` so the review queue can ask.
   Decided rows (confirmed or rejected) are never touched.
 * :func:`tag_new_conversations` runs rules and the model on conversations as they arrive;
-  it is subscribed to :data:`frontdoor.core.events.CONVERSATIONS_INGESTED`.
+  :func:`on_conversations_ingested` is subscribed to
+  :class:`~frontdoor.core.events.ConversationsIngested` by :mod:`frontdoor.bootstrap`.
 * :func:`quality_report` cross-validates the tagger on the workspace's own confirmed tags.
 
 Only customer messages count as the conversation's text (agents, bots, system messages
@@ -36,6 +37,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from frontdoor.core.errors import NotFound, ValidationError
+from frontdoor.core.events import ConversationsIngested
 from frontdoor.db.base import utcnow
 from frontdoor.models import (
     AssignmentStatus,
@@ -68,8 +70,8 @@ __all__ = [
     "last_quality_report",
     "load_model",
     "model_info",
+    "on_conversations_ingested",
     "quality_report",
-    "register_event_handlers",
     "rule_set",
     "tag_new_conversations",
     "train",
@@ -650,15 +652,9 @@ def tag_new_conversations(store: Store, workspace_id: int, conversation_ids: Seq
     )
 
 
-def _on_ingested(store: Store, *, workspace_id: int, conversation_ids: Sequence[int], **_: Any) -> None:
-    tag_new_conversations(store, workspace_id, conversation_ids)
-
-
-def register_event_handlers() -> None:
-    """Subscribe :func:`tag_new_conversations` to the ingest event (idempotent)."""
-    from frontdoor.core import events
-
-    events.subscribe(events.CONVERSATIONS_INGESTED, _on_ingested)
+def on_conversations_ingested(store: Store, event: ConversationsIngested) -> None:
+    """Tag the conversations of an ingest batch (subscribed first: routing and alerts see the tags)."""
+    tag_new_conversations(store, event.workspace_id, event.conversation_ids)
 
 
 # --- quality --------------------------------------------------------------------------

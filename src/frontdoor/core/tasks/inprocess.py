@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from frontdoor.core.tasks.registry import RetryLater, dedupe_key, get_task
+from frontdoor.core.tasks.sweeps import Work, due_work
 
 if TYPE_CHECKING:
     from frontdoor.core.store import Store
@@ -73,10 +74,11 @@ class InProcessWorker:
     store : Store
         The store the tasks get as their first argument.
     sweep_interval : float
-        Seconds between sweeps for durable work (pending or due webhook deliveries).
+        Seconds between sweeps for durable work (deliveries, notifications, ...).
     sweep : callable or None
         ``sweep(store)`` run on start and every ``sweep_interval``; it returns the due
-        work as ``(task name, kwargs)`` pairs. ``None`` uses the webhook delivery sweep.
+        work as ``(task name, kwargs)`` pairs. ``None`` runs every registered sweep
+        (:func:`frontdoor.core.tasks.sweeps.due_work`).
     """
 
     def __init__(
@@ -84,7 +86,7 @@ class InProcessWorker:
         store: Store,
         *,
         sweep_interval: float = 5.0,
-        sweep: Callable[[Store], list[tuple[str, dict[str, Any]]]] | None = None,
+        sweep: Callable[[Store], list[Work]] | None = None,
     ) -> None:
         self.store = store
         self.sweep_interval = sweep_interval
@@ -142,12 +144,7 @@ class InProcessWorker:
 
     def _sweep(self) -> None:
         try:
-            if self.sweep is not None:
-                due = self.sweep(self.store)
-            else:
-                from frontdoor.ingest.deliveries import due_work
-
-                due = due_work(self.store)
+            due = (self.sweep or due_work)(self.store)
             for name, kwargs in due:
                 self.submit(name, kwargs)
         except Exception:  # the sweep runs again; a broken database must not kill the thread
@@ -232,8 +229,6 @@ def work_loop(
     int
         Tasks run.
     """
-    from frontdoor.ingest.deliveries import due_work
-
     stop = stop or threading.Event()
     ran = 0
     while not stop.is_set():

@@ -10,6 +10,7 @@ advisory lock).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import re
@@ -25,6 +26,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL, make_url
 
 from frontdoor.core.tasks.registry import TASKS, RetryLater, dedupe_key, get_task
+from frontdoor.core.tasks.sweeps import due_work, run_sweeps
 
 if TYPE_CHECKING:
     from frontdoor.core.store import Store
@@ -33,6 +35,8 @@ log = logging.getLogger(__name__)
 
 QUEUE = "frontdoor"
 TASK_PREFIX = "frontdoor."
+# The periodic job that runs every registered sweep (frontdoor.core.tasks.sweeps).
+SWEEP_TASK = TASK_PREFIX + "sweep"
 # Any constant works; it serialises concurrent schema set-ups on one database.
 _SCHEMA_LOCK = 0x6664_7175
 _SEARCH_PATH = re.compile(r"-c\s*search_path\s*=\s*\S+")
@@ -140,10 +144,16 @@ def build_app(store: Store, *, sync: bool = False) -> procrastinate.App:
     retry = _RetryLaterStrategy()
     for name in TASKS:
         app.task(name=TASK_PREFIX + name, queue=QUEUE, retry=retry)(_runner(store, name))
-    # Every minute one worker sweeps for deliveries whose retry came due or whose
-    # enqueue was lost (the web process died between commit and defer).
-    sweep = app.tasks[TASK_PREFIX + "sweep_webhook_deliveries"]
-    app.periodic(cron="* * * * *", periodic_id="sweep")(sweep)
+    # Every minute one worker runs the sweeps: deliveries whose retry came due or whose
+    # enqueue was lost (the web process died between commit and defer), notifications,
+    # digests and snapshots that are due.
+
+    def sweep(timestamp: int = 0) -> int:  # procrastinate passes the periodic timestamp
+        return run_sweeps(store)
+
+    sweep.__name__ = "sweep"
+    task = app.task(name=SWEEP_TASK, queue=QUEUE)(sweep)
+    app.periodic(cron="* * * * *", periodic_id="sweep")(task)
     return app
 
 
@@ -277,7 +287,7 @@ def run_worker(
 ) -> None:
     """Run a procrastinate worker for frontdoor's queue until stopped.
 
-    It applies the queue schema when missing and sweeps for due deliveries first.
+    It applies the queue schema when missing and runs every registered sweep first.
 
     Parameters
     ----------
@@ -292,10 +302,6 @@ def run_worker(
     name : str or None
         Worker name in procrastinate's logs.
     """
-    import asyncio
-
-    from frontdoor.ingest.deliveries import due_work
-
     ensure_queue_schema(store.engine)
     deferrer = Deferrer(store)
     try:

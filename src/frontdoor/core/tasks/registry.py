@@ -1,13 +1,21 @@
-"""The task registry: task name -> ``module:function``, imported when first run."""
+"""The task registry: task name -> the function that runs it.
+
+Nothing registers here at import time: :mod:`frontdoor.bootstrap` registers every task
+by importing its function (the one place a reader or a tool sees which code a job runs).
+"""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from frontdoor.core.errors import ValidationError
+
+__all__ = ["TASKS", "RetryLater", "TaskFn", "TaskSpec", "dedupe_key", "get_task", "register_task"]
+
+# A task is ``fn(store, **kwargs)``; kwargs must be JSON values.
+TaskFn = Callable[..., Any]
 
 
 class RetryLater(Exception):
@@ -37,43 +45,25 @@ class TaskSpec:
     so a web process may hand the enqueue to a background thread (a crash loses nothing).
     """
 
-    target: str
+    fn: TaskFn
     dedupe_by: tuple[str, ...] = ()
     swept: bool = False
 
 
-# name -> spec. A task is ``fn(store, **kwargs)``; kwargs must be JSON values.
-TASKS: dict[str, TaskSpec] = {
-    "process_webhook_delivery": TaskSpec(
-        "frontdoor.ingest.deliveries:process_webhook_delivery", dedupe_by=("delivery_id",), swept=True
-    ),
-    "sweep_webhook_deliveries": TaskSpec("frontdoor.ingest.deliveries:sweep_webhook_deliveries"),
-    # Outbound Slack/email; durable in the notification table, swept with deliveries.
-    "deliver_notification": TaskSpec(
-        "frontdoor.notifications.send:deliver_notification", dedupe_by=("notification_id",), swept=True
-    ),
-    # The weekly on-call digest; the sweep finds weeks without one (services.oncall.due_digests).
-    "send_oncall_digest": TaskSpec(
-        "frontdoor.oncall.rotation:send_digest_task", dedupe_by=("workspace_id",), swept=True
-    ),
-    # Daily account health snapshots; the sweep finds workspaces without today's
-    # (services.health.due_snapshots).
-    "snapshot_account_health": TaskSpec(
-        "frontdoor.accounts.health:snapshot_task", dedupe_by=("workspace_id",), swept=True
-    ),
-}
+# name -> spec, filled by frontdoor.bootstrap.
+TASKS: dict[str, TaskSpec] = {}
 
 
-def register_task(name: str, target: str, *, dedupe_by: tuple[str, ...] = ()) -> None:
-    """Register ``target`` (``"module:function"``) under ``name``.
+def register_task(name: str, fn: TaskFn, *, dedupe_by: tuple[str, ...] = (), swept: bool = False) -> None:
+    """Register ``fn`` under ``name`` (registering the same again changes nothing).
 
     The function is called as ``fn(store, **kwargs)`` in a worker; it may raise
     :class:`RetryLater` to be run again after a delay.
     """
-    TASKS[name] = TaskSpec(target, dedupe_by=dedupe_by)
+    TASKS[name] = TaskSpec(fn, dedupe_by=dedupe_by, swept=swept)
 
 
-def get_task(name: str) -> Callable[..., Any]:
+def get_task(name: str) -> TaskFn:
     """The function registered under ``name``.
 
     Raises
@@ -84,9 +74,7 @@ def get_task(name: str) -> Callable[..., Any]:
     spec = TASKS.get(name)
     if spec is None:
         raise ValidationError(f"unknown task {name!r}")
-    module_name, _, attr = spec.target.partition(":")
-    fn: Callable[..., Any] = getattr(importlib.import_module(module_name), attr)
-    return fn
+    return spec.fn
 
 
 def dedupe_key(name: str, kwargs: dict[str, Any]) -> str | None:

@@ -34,7 +34,8 @@ from frontdoor.ingest.webhooks import (
     find_webhook_source,
     record_delivery,
 )
-from frontdoor.integrations.webhooks import WebhookHandler, get_webhook_handler
+from frontdoor.integrations.registry import get_webhook_handler
+from frontdoor.integrations.webhooks import WebhookHandler
 from frontdoor.web.deps import get_store
 
 log = logging.getLogger(__name__)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -18,6 +17,7 @@ from frontdoor.tagging.taxonomy.views import (
     tag_stats,
     tag_tree,
 )
+from frontdoor.tagging.theme_discovery import list_themes
 from frontdoor.web.cache import stats_cache, tags_changed
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep
 from frontdoor.web.templating import render
@@ -100,22 +100,8 @@ def review(request: Request, session: SessionDep, user: CurrentUser) -> Response
     return render(request, "review.html", ctx, user=user)
 
 
-def _themes(session: Any, workspace_id: int) -> list[Any]:
-    # Themes come from the themes engineer's service when it is installed.
-    try:
-        module = importlib.import_module("frontdoor.tagging.theme_discovery")
-    except ImportError:
-        return []
-    lister = getattr(module, "list_themes", None)
-    if lister is None:
-        return []
-    try:
-        return list(lister(session, workspace_id=workspace_id))
-    except TypeError:
-        return []
-
-
 @router.get("/taxonomy/themes", include_in_schema=False)
 def themes(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """Emerging themes found in untagged conversations."""
-    return render(request, "themes.html", {"themes": _themes(session, user.workspace_id)}, user=user)
+    proposals = list_themes(session, workspace_id=user.workspace_id)
+    return render(request, "themes.html", {"themes": proposals}, user=user)
