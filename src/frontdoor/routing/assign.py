@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from frontdoor.core import tasks
 from frontdoor.core.errors import NotFound, ValidationError
 from frontdoor.core.events import ConversationsIngested
 from frontdoor.models import (
@@ -513,8 +514,6 @@ def after_human_route(store: Store, *, workspace_id: int, event_id: int | None =
         ``"queued"``, ``"deferred"`` (batch not full yet) or ``"too-few"`` (not enough
         confirmed routes or teams to train).
     """
-    from frontdoor.core import tasks
-
     with store.session() as session:
         ws = workspace_row(session, workspace_id)
         raw = routing_settings(ws)

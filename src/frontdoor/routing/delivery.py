@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from frontdoor.core import tasks
 from frontdoor.core.errors import ValidationError
 from frontdoor.db.base import utcnow
 from frontdoor.models import Conversation, ConversationStatus, RouteEvent, Source
@@ -91,7 +92,6 @@ def dispatch(
     dict
         ``{"slack": n, "channeltalk": n}`` - how many were queued.
     """
-    from frontdoor.core import tasks
     from frontdoor.notifications.send import send_once
 
     counts = {"slack": 0, "channeltalk": 0}

@@ -27,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from frontdoor.core.errors import NotFound, ValidationError
 from frontdoor.core.store import Store
+from frontdoor.core.tasks import enqueue
 from frontdoor.core.tasks.inprocess import foreground
 from frontdoor.ingest.webhooks import (
     MAX_BODY_BYTES,
@@ -89,8 +90,6 @@ def accept_delivery(
     body : bytes
         The raw body, at most :data:`MAX_BODY_BYTES`.
     """
-    from frontdoor.core.tasks import enqueue
-
     with store.session() as session:
         try:
             source = find_webhook_source(session, source_id=source_id)
