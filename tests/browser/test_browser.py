@@ -78,7 +78,10 @@ def test_filter_and_search_in_korean(page: Any, live_app: LiveApp) -> None:
     page.wait_for_url(f"**/conversations/{live_app.ids.refund_conversation_id}")
     # The interface in Korean, switched per user.
     page.click("form.lang button")
-    assert page.locator("nav a[href='/conversations']").inner_text() == "대화"
+    # The click reloads the page: wait for the new one rather than reading the old nav.
+    korean_nav = page.locator("nav a[href='/conversations']", has_text="대화")
+    korean_nav.wait_for()
+    assert korean_nav.inner_text() == "대화"
 
 
 def test_confirm_suggestion_updates_taxonomy_count_and_quotes(page: Any, live_app: LiveApp) -> None:
