@@ -36,7 +36,6 @@ For bulk imports, :class:`IdentityResolver` keeps per-import caches and
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -45,92 +44,17 @@ from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from frontdoor.core.text.email import email_domain, is_free_mail, normalize_domain, normalize_email
 from frontdoor.integrations.base import AccountRef, ContactRef
 from frontdoor.models import Account, AccountDomain, Contact, Identity, IdentityKind
 
-__all__ = [
-    "FREE_MAIL_DOMAINS",
-    "IdentityResolver",
-    "Resolved",
-    "email_domain",
-    "insert_ignore",
-    "is_free_mail",
-    "normalize_domain",
-    "normalize_email",
-    "resolve_identity",
-]
-
-FREE_MAIL_DOMAINS: frozenset[str] = frozenset(
-    {
-        "gmail.com",
-        "googlemail.com",
-        "naver.com",
-        "daum.net",
-        "hanmail.net",
-        "kakao.com",
-        "nate.com",
-        "hotmail.com",
-        "outlook.com",
-        "live.com",
-        "msn.com",
-        "yahoo.com",
-        "yahoo.co.kr",
-        "icloud.com",
-        "me.com",
-        "aol.com",
-        "proton.me",
-        "protonmail.com",
-        "korea.com",
-        "hanmir.com",
-        "empas.com",
-        "paran.com",
-        "dreamwiz.com",
-    }
-)
+__all__ = ["IdentityResolver", "Resolved", "insert_ignore", "resolve_identity"]
 
 _CHUNK = 500
 _IDENTITY = cast(Table, Identity.__table__)
 _DOMAIN = cast(Table, AccountDomain.__table__)
 _CONTACT = cast(Table, Contact.__table__)
 _ACCOUNT = cast(Table, Account.__table__)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def normalize_email(email: str | None) -> str | None:
-    """Lower-cased, trimmed email, or ``None`` when it is not an address."""
-    if not email:
-        return None
-    email = email.strip().strip("<>").lower()
-    if len(email) > 320 or not _EMAIL.match(email):
-        return None
-    return email
-
-
-def normalize_domain(domain: str | None) -> str | None:
-    """A bare lower-case host from a domain or URL (``https://www.Acme.co.kr/`` -> ``acme.co.kr``)."""
-    if not domain:
-        return None
-    d = domain.strip().lower()
-    if "://" in d:
-        d = d.split("://", 1)[1]
-    d = d.split("/", 1)[0].split("@")[-1].split(":", 1)[0].strip(".")
-    if d.startswith("www."):
-        d = d[4:]
-    if "." not in d or len(d) > 253 or not re.match(r"^[a-z0-9.\-\u00a1-\uffff]+$", d):
-        return None
-    return d
-
-
-def email_domain(email: str | None) -> str | None:
-    """The domain part of a normalized email."""
-    if not email or "@" not in email:
-        return None
-    return normalize_domain(email.rsplit("@", 1)[1])
-
-
-def is_free_mail(domain: str | None) -> bool:
-    """Whether ``domain`` is a free-mail provider (never a company's domain)."""
-    return bool(domain) and domain in FREE_MAIL_DOMAINS
 
 
 _STATEMENTS: dict[tuple[str, str, str, bool], Any] = {}

@@ -34,12 +34,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from frontdoor.core.errors import AdapterError
+from frontdoor.core.text.email import email_domain
 from frontdoor.integrations._fileutil import (
     account_for,
     bounded_id,
     check_options,
     content_hash,
-    email_domain,
     iter_files,
     safe_raw,
     split_list,

@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 from frontdoor.core.errors import AdapterError, RecordError, ValidationError
+from frontdoor.core.text.email import email_domain
 from frontdoor.integrations._common import (
     EPOCH,
     body_hash,
@@ -104,12 +105,6 @@ def _dump(value: object) -> str:
         return repr(value)
 
 
-def _domain(email: str | None) -> str | None:
-    if not email or "@" not in email:
-        return None
-    return email.rsplit("@", 1)[1].strip().lower() or None
-
-
 @dataclass
 class People:
     """Who is who in one export: users by id, the home team and the internal domains."""
@@ -179,7 +174,7 @@ class People:
             return AuthorKind.BOT
         if not user_id and message.get("bot_id"):
             return AuthorKind.BOT
-        domain = _domain(text_or_none(self.profile(user_id, message).get("email")))
+        domain = email_domain(text_or_none(self.profile(user_id, message).get("email")))
         if self.internal_domains and domain:
             return AuthorKind.AGENT if domain in self.internal_domains else AuthorKind.CUSTOMER
         if user.get("is_restricted") or user.get("is_ultra_restricted"):
@@ -201,12 +196,12 @@ class People:
         account = None
         if team and team != self.home_team:
             # Exports carry no team names; the domain (if any) names the account better.
-            domain = _domain(email)
+            domain = email_domain(email)
             account = AccountRef(
                 external_id=team, domain=domain, name=None if domain else f"Slack team {team}"
             )
-        elif self.internal_domains and _domain(email):
-            account = AccountRef(domain=_domain(email))
+        elif self.internal_domains and email_domain(email):
+            account = AccountRef(domain=email_domain(email))
         return ContactRef(
             external_id=user_id,
             email=email,

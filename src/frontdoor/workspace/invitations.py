@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from frontdoor.core.errors import Conflict, NotFound, ValidationError
 from frontdoor.db.base import utcnow
 from frontdoor.models import Invitation, Role, User
-from frontdoor.workspace.users import MIN_PASSWORD, create_user, normalize_email
+from frontdoor.workspace.users import MIN_PASSWORD, create_user, login_email
 
 DEFAULT_TTL = dt.timedelta(days=7)
 
@@ -39,7 +39,7 @@ def create_invitation(
     Conflict
         The email is already a member of the workspace.
     """
-    email = normalize_email(email)
+    email = login_email(email)
     try:
         role = Role(role)
     except ValueError:
