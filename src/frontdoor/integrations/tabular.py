@@ -247,17 +247,6 @@ def _author_kind(value: str) -> AuthorKind:
     return kind
 
 
-class _Conversation:
-    """A conversation being assembled from consecutive rows."""
-
-    __slots__ = ("key", "messages", "opened_at", "record")
-
-    def __init__(self, key: str, record: ConversationRecord) -> None:
-        self.key = key
-        self.record = record
-        self.messages: list[MessageRecord] = []
-
-
 class _RowReader:
     """Turns message rows into conversation records, grouping consecutive rows."""
 

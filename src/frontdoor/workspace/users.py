@@ -93,14 +93,6 @@ def create_user(
     return user
 
 
-def set_password(session: Session, *, user: User, password: str) -> None:
-    """Replace a user's password."""
-    if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"password must be at least {MIN_PASSWORD} characters")
-    user.password_hash = hash_password(password)
-    session.flush()
-
-
 def authenticate(session: Session, *, email: str, password: str, workspace_id: int | None = None) -> User:
     """Return the active user with these credentials.
 
