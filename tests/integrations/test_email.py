@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from frontdoor.core.errors import AdapterError, ValidationError
 from frontdoor.core.store import Store
-from frontdoor.ingest.pipeline import ImportSummary, ingest_records
+from frontdoor.ingest.pipeline import ingest_records
 from frontdoor.ingest.quarantine import list_quarantined, retry_quarantined
 from frontdoor.ingest.sources import get_or_create_source
+from frontdoor.ingest.summary import ImportSummary
 from frontdoor.integrations.base import BadRecord, ConversationRecord, Record
 from frontdoor.integrations.email import (
     EmlAdapter,
