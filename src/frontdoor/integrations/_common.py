@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from frontdoor.core.errors import AdapterError, RecordError
+from frontdoor.integrations.base import BadRecord, raw_excerpt
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -105,6 +106,27 @@ def parse_json_bytes(raw: bytes, *, what: str) -> Any:
         raise AdapterError(f"{what} is not UTF-8 text (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise AdapterError(f"{what} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+
+
+def dump_json(value: object) -> str:
+    """``value`` as JSON text for a quarantined payload (``repr`` when it is not JSON-able)."""
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def bad_record(position: str, payload: object, reason: str) -> BadRecord:
+    """A :class:`BadRecord` whose raw form is ``payload`` as (bounded) JSON."""
+    return BadRecord(position=position, raw=raw_excerpt(dump_json(payload)), reason=reason)
+
+
+def json_or_none(body: bytes) -> Any:
+    """The JSON in ``body``, or ``None`` when it is not UTF-8 JSON (a lenient read, e.g. for ids)."""
+    try:
+        return json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
 
 
 def body_hash(body: bytes) -> str:

@@ -19,7 +19,6 @@ Times are epoch milliseconds, turned into aware UTC datetimes.
 from __future__ import annotations
 
 import email.utils
-import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -32,7 +31,7 @@ import httpx
 
 from frontdoor.core.errors import AdapterError, AuthenticationError, RecordError, ValidationError
 from frontdoor.integrations._common import (
-    body_hash,
+    bad_record,
     epoch_ms,
     ext_id,
     load_json,
@@ -42,13 +41,12 @@ from frontdoor.integrations._common import (
 )
 from frontdoor.integrations.base import (
     AccountRef,
-    BadRecord,
     ContactRef,
     ConversationRecord,
     MessageRecord,
     Record,
-    raw_excerpt,
 )
+from frontdoor.integrations.webhooks import JsonWebhook
 from frontdoor.models import AuthorKind, Channel, ConversationStatus
 
 log = logging.getLogger(__name__)
@@ -257,7 +255,7 @@ def chat_records(
         user_key = str(chat.get("userId")) if isinstance(chat, Mapping) else ""
         if users and user_key in users:
             bundle["user"] = users[user_key]
-        yield BadRecord(position=position, raw=raw_excerpt(_dump(bundle)), reason=str(exc))
+        yield bad_record(position, bundle, str(exc))
         return
     people = users or {}
     user_id = text_or_none(chat.get("userId"))
@@ -273,7 +271,7 @@ def chat_records(
         except RecordError as exc:
             label = message.get("id", index) if isinstance(message, Mapping) else index
             where = f"{position} message {label}".strip()
-            yield BadRecord(position=where, raw=raw_excerpt(_dump(message)), reason=str(exc))
+            yield bad_record(where, message, str(exc))
             continue
         if record is not None:
             records.append(record)
@@ -310,13 +308,6 @@ def chat_records(
     )
 
 
-def _dump(value: object) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        return repr(value)
-
-
 def _by_id(items: object) -> dict[str, Mapping[str, Any]]:
     """Index a list of objects by their ``id``; non-objects and id-less ones are ignored."""
     found: dict[str, Mapping[str, Any]] = {}
@@ -334,7 +325,7 @@ def _by_id(items: object) -> dict[str, Mapping[str, Any]]:
 # Webhooks
 
 
-class ChannelTalkWebhook:
+class ChannelTalkWebhook(JsonWebhook):
     """Channel Talk webhook deliveries: ``POST <url>?token=<token>`` with ``{event, type, entity, refers}``.
 
     Channel Talk signs nothing; the documented check is the shared ``token`` in the query
@@ -345,6 +336,7 @@ class ChannelTalkWebhook:
     """
 
     kind: ClassVar[str] = KIND
+    what: ClassVar[str] = "Channel Talk webhook body"
 
     def verify(
         self,
@@ -358,30 +350,18 @@ class ChannelTalkWebhook:
         """Whether the ``token`` query parameter equals the source's webhook secret."""
         return same(query.get("token"), secret)
 
-    def delivery_id(self, *, headers: Mapping[str, str], body: bytes) -> str:
-        """``message:<id>`` for message events (a retry is a duplicate), else a body hash."""
-        try:
-            payload = json.loads(body.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return body_hash(body)
+    def delivery_key(self, payload: Any) -> str | None:
+        """``message:<id>`` for message events (a retry is a duplicate); other events hash the body."""
         if isinstance(payload, dict) and payload.get("type") == "message":
             entity = payload.get("entity")
             if isinstance(entity, dict) and text_or_none(entity.get("id")):
                 return f"message:{entity['id']}"
-        return body_hash(body)
+        return None
 
-    def records(self, body: bytes) -> list[Record]:
-        """Records from one verified delivery; a malformed body is one :class:`BadRecord`."""
-        try:
-            payload = parse_json_bytes(body, what="Channel Talk webhook body")
-        except AdapterError as exc:
-            return [
-                BadRecord(
-                    position="webhook", raw=raw_excerpt(body.decode("utf-8", "replace")), reason=str(exc)
-                )
-            ]
+    def payload_records(self, payload: Any) -> list[Record]:
+        """Records from one parsed delivery; one without an entity object is a :class:`BadRecord`."""
         if not isinstance(payload, dict) or not isinstance(payload.get("entity"), dict):
-            return [BadRecord(position="webhook", raw=raw_excerpt(_dump(payload)), reason="no entity object")]
+            return [bad_record("webhook", payload, "no entity object")]
         entity: dict[str, Any] = payload["entity"]
         raw_refers = payload.get("refers")
         refers: Mapping[str, Any] = raw_refers if isinstance(raw_refers, Mapping) else {}
@@ -404,11 +384,7 @@ class ChannelTalkWebhook:
             raw_chat = refers.get("userChat")
             chat: dict[str, Any] = dict(raw_chat) if isinstance(raw_chat, Mapping) else {}
             if chat_id is None and text_or_none(chat.get("id")) is None:
-                return [
-                    BadRecord(
-                        position=position, raw=raw_excerpt(_dump(payload)), reason="message has no chatId"
-                    )
-                ]
+                return [bad_record(position, payload, "message has no chatId")]
             chat.setdefault("id", chat_id)
             chat.setdefault("createdAt", entity.get("createdAt"))
             if not chat.get("userId") and entity.get("personType") == "user":
@@ -527,26 +503,18 @@ class ChannelTalkExport:
             if chat_id and name:
                 tags.setdefault(chat_id, []).append(name)
             else:
-                yield BadRecord(
-                    position=f"UserChatTag[{index}]",
-                    raw=raw_excerpt(_dump(row)),
-                    reason="tag row without chat or name",
-                )
+                yield bad_record(f"UserChatTag[{index}]", row, "tag row without chat or name")
         messages: dict[str, list[Mapping[str, Any]]] = {}
         for index, row in enumerate(sheets.get("Message", [])):
             if not isinstance(row, Mapping):
-                yield BadRecord(
-                    position=f"Message[{index}]", raw=raw_excerpt(_dump(row)), reason="not an object"
-                )
+                yield bad_record(f"Message[{index}]", row, "not an object")
                 continue
             row = _unflatten(row)
             if row.get("chatType") not in (None, "", "userChat"):
                 continue  # team chat messages are internal conversation
             chat_id = _chat_id_of(row)
             if chat_id is None:
-                yield BadRecord(
-                    position=f"Message[{index}]", raw=raw_excerpt(_dump(row)), reason="message has no chatId"
-                )
+                yield bad_record(f"Message[{index}]", row, "message has no chatId")
                 continue
             messages.setdefault(chat_id, []).append(row)
         for index, row in enumerate(sheets["UserChat"]):
@@ -565,10 +533,10 @@ class ChannelTalkExport:
                 company_key=company_key,
             )
         for chat_id, rows in messages.items():
-            yield BadRecord(
-                position=f"Message chat {chat_id}",
-                raw=raw_excerpt(_dump(rows)),
-                reason=f"{len(rows)} message(s) of chat {chat_id}, which is not in the UserChat sheet",
+            yield bad_record(
+                f"Message chat {chat_id}",
+                rows,
+                f"{len(rows)} message(s) of chat {chat_id}, which is not in the UserChat sheet",
             )
 
     def parse_raw(self, raw: str, *, options: Mapping[str, str], position: str = "") -> Iterator[Record]:
@@ -890,9 +858,7 @@ class ChannelTalkClient:
         for chat in page.chats:
             chat_id = text_or_none(chat.get("id"))
             if chat_id is None:
-                yield BadRecord(
-                    position="api user-chats", raw=raw_excerpt(_dump(chat)), reason="chat has no id"
-                )
+                yield bad_record("api user-chats", chat, "chat has no id")
                 continue
             detail = self.chat_messages(chat_id)
             users = {**page.users, **detail.users}

@@ -18,14 +18,13 @@ Intercom does not embed companies in conversations, so the account comes only fr
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 from frontdoor.core.errors import AdapterError, RecordError, ValidationError
 from frontdoor.integrations._common import (
-    body_hash,
+    bad_record,
     epoch_s,
     ext_id,
     header,
@@ -38,14 +37,13 @@ from frontdoor.integrations._common import (
 )
 from frontdoor.integrations.base import (
     AccountRef,
-    BadRecord,
     ContactRef,
     ConversationRecord,
     MessageRecord,
     Record,
     SurveyRecord,
-    raw_excerpt,
 )
+from frontdoor.integrations.webhooks import JsonWebhook
 from frontdoor.models import AuthorKind, Channel, ConversationStatus, SurveyKind
 
 KIND = "intercom"
@@ -63,13 +61,6 @@ _STATUS = {
     "closed": ConversationStatus.CLOSED,
     "snoozed": ConversationStatus.SNOOZED,
 }
-
-
-def _dump(value: object) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        return repr(value)
 
 
 def _person(author: Mapping[str, Any]) -> ContactRef:
@@ -176,7 +167,7 @@ def conversation_records(conv: object, *, position: str) -> Iterator[Record]:
         conv_id = ext_id(conv.get("id"), field="conversation.id")
         opened_at = epoch_s(conv.get("created_at"), field=f"conversation {conv_id} created_at")
     except RecordError as exc:
-        yield BadRecord(position=position, raw=raw_excerpt(_dump(conv)), reason=str(exc))
+        yield bad_record(position, conv, str(exc))
         return
     raw_source = conv.get("source")
     source: Mapping[str, Any] = raw_source if isinstance(raw_source, Mapping) else {}
@@ -195,7 +186,7 @@ def conversation_records(conv: object, *, position: str) -> Iterator[Record]:
             if first is not None:
                 messages.append(first)
         except RecordError as exc:
-            yield BadRecord(position=f"{position} source", raw=raw_excerpt(_dump(source)), reason=str(exc))
+            yield bad_record(f"{position} source", source, str(exc))
     raw_parts = conv.get("conversation_parts")
     parts = raw_parts.get("conversation_parts") if isinstance(raw_parts, Mapping) else raw_parts
     for part in sorted(parts if isinstance(parts, list) else [], key=_part_key):
@@ -206,7 +197,7 @@ def conversation_records(conv: object, *, position: str) -> Iterator[Record]:
             internal = str(part.get("part_type", "")).startswith("note")
             message = _message(part, external_id=part_id, internal=internal, contact=contact)
         except RecordError as exc:
-            yield BadRecord(position=f"{position} part", raw=raw_excerpt(_dump(part)), reason=str(exc))
+            yield bad_record(f"{position} part", part, str(exc))
             continue
         if message is not None:
             messages.append(message)
@@ -255,7 +246,7 @@ def conversation_records(conv: object, *, position: str) -> Iterator[Record]:
             when = rating.get("created_at")
             responded = epoch_s(when, field="conversation_rating.created_at") if when else opened_at
         except RecordError as exc:
-            yield BadRecord(position=f"{position} rating", raw=raw_excerpt(_dump(rating)), reason=str(exc))
+            yield bad_record(f"{position} rating", rating, str(exc))
             return
         teammate = rating.get("teammate")
         yield SurveyRecord(
@@ -334,7 +325,7 @@ class IntercomExport:
             yield from conversation_records(conv, position=position or f"quarantine[{index}]")
 
 
-class IntercomWebhook:
+class IntercomWebhook(JsonWebhook):
     """Intercom webhooks: ``{type: notification_event, topic, data{item}}`` signed with X-Hub-Signature.
 
     ``X-Hub-Signature`` is ``sha1=`` + hex(HMAC-SHA1(client secret, raw body)). Conversation
@@ -343,6 +334,7 @@ class IntercomWebhook:
     """
 
     kind: ClassVar[str] = KIND
+    what: ClassVar[str] = "Intercom webhook body"
 
     def verify(
         self,
@@ -359,28 +351,16 @@ class IntercomWebhook:
             return False
         return same(signature.strip(), "sha1=" + hmac_hex(secret, body, "sha1"))
 
-    def delivery_id(self, *, headers: Mapping[str, str], body: bytes) -> str:
-        """The notification's ``id`` (notif_...), else a hash of the body."""
-        try:
-            payload = json.loads(body.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return body_hash(body)
+    def delivery_key(self, payload: Any) -> str | None:
+        """``notification:<id>`` from the notification's ``id`` (notif_...)."""
         if isinstance(payload, dict) and text_or_none(payload.get("id")):
             return f"notification:{payload['id']}"
-        return body_hash(body)
+        return None
 
-    def records(self, body: bytes) -> list[Record]:
-        """Records from a verified notification; a malformed one is a BadRecord."""
-        try:
-            payload = parse_json_bytes(body, what="Intercom webhook body")
-        except AdapterError as exc:
-            return [
-                BadRecord(
-                    position="webhook", raw=raw_excerpt(body.decode("utf-8", "replace")), reason=str(exc)
-                )
-            ]
+    def payload_records(self, payload: Any) -> list[Record]:
+        """Records from a parsed notification; one without a data object is a BadRecord."""
         if not isinstance(payload, Mapping) or not isinstance(payload.get("data"), Mapping):
-            return [BadRecord(position="webhook", raw=raw_excerpt(_dump(payload)), reason="no data object")]
+            return [bad_record("webhook", payload, "no data object")]
         item = payload["data"].get("item")
         topic = str(payload.get("topic", ""))
         if not isinstance(item, Mapping) or item.get("type") != "conversation":

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import re
 import zipfile
 from collections import Counter
@@ -35,7 +34,7 @@ from frontdoor.core.errors import AdapterError, RecordError, ValidationError
 from frontdoor.core.text.email import email_domain
 from frontdoor.integrations._common import (
     EPOCH,
-    body_hash,
+    bad_record,
     header,
     hmac_hex,
     parse_json_bytes,
@@ -49,8 +48,8 @@ from frontdoor.integrations.base import (
     ConversationRecord,
     MessageRecord,
     Record,
-    raw_excerpt,
 )
+from frontdoor.integrations.webhooks import JsonWebhook
 from frontdoor.models import AuthorKind, Channel
 
 KIND = "slack"
@@ -96,13 +95,6 @@ def ts_time(ts: tuple[int, int]) -> dt.datetime:
 def ts_text(ts: tuple[int, int]) -> str:
     """The canonical "seconds.micros" text of a parsed ``ts`` (used in external ids)."""
     return f"{ts[0]}.{ts[1]:06d}"
-
-
-def _dump(value: object) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        return repr(value)
 
 
 @dataclass
@@ -429,9 +421,7 @@ class SlackExport:
                 yield BadRecord(position=rel, raw="", reason=str(exc))
                 continue
             if not isinstance(day, list):
-                yield BadRecord(
-                    position=rel, raw=raw_excerpt(_dump(day)), reason="day file is not a JSON array"
-                )
+                yield bad_record(rel, day, "day file is not a JSON array")
                 continue
             for index, message in enumerate(day):
                 position = f"{rel}[{index}]"
@@ -445,7 +435,7 @@ class SlackExport:
                     key = parse_ts(thread_raw) if thread_raw else ts
                     record = _message_record(channel_id, ts, message, people)
                 except RecordError as exc:
-                    yield BadRecord(position=position, raw=raw_excerpt(_dump(message)), reason=str(exc))
+                    yield bad_record(position, message, str(exc))
                     continue
                 if record is None:
                     continue
@@ -458,7 +448,7 @@ class SlackExport:
             yield _thread_record(channel_id, channel_name, threads[key])
 
 
-class SlackWebhook:
+class SlackWebhook(JsonWebhook):
     """Slack Events API deliveries, signed with the app's signing secret.
 
     ``X-Slack-Signature`` is ``v0=`` + hex(HMAC-SHA256(secret, "v0:" + timestamp + ":" +
@@ -470,6 +460,7 @@ class SlackWebhook:
     """
 
     kind: ClassVar[str] = KIND
+    what: ClassVar[str] = "Slack event body"
 
     def verify(
         self,
@@ -490,26 +481,14 @@ class SlackWebhook:
         base = b"v0:" + timestamp.strip().encode("ascii") + b":" + body
         return same(signature.strip(), "v0=" + hmac_hex(secret, base))
 
-    def delivery_id(self, *, headers: Mapping[str, str], body: bytes) -> str:
-        """The ``event_id`` (the same across Slack's retries), else a hash of the body."""
-        try:
-            payload = json.loads(body.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return body_hash(body)
+    def delivery_key(self, payload: Any) -> str | None:
+        """``event:<event_id>`` (the same across Slack's retries)."""
         if isinstance(payload, dict) and text_or_none(payload.get("event_id")):
             return f"event:{payload['event_id']}"
-        return body_hash(body)
+        return None
 
-    def records(self, body: bytes) -> list[Record]:
-        """Records from a verified delivery; a malformed message event is a BadRecord."""
-        try:
-            payload = parse_json_bytes(body, what="Slack event body")
-        except AdapterError as exc:
-            return [
-                BadRecord(
-                    position="webhook", raw=raw_excerpt(body.decode("utf-8", "replace")), reason=str(exc)
-                )
-            ]
+    def payload_records(self, payload: Any) -> list[Record]:
+        """Records from a parsed delivery; a malformed message event is a BadRecord."""
         if not isinstance(payload, Mapping) or payload.get("type") != "event_callback":
             return []  # url_verification, app_rate_limited ...
         event = payload.get("event")
@@ -520,11 +499,7 @@ class SlackWebhook:
         if event.get("subtype") == "message_changed":
             inner = event.get("message")
             if not isinstance(inner, Mapping):
-                return [
-                    BadRecord(
-                        position="webhook", raw=raw_excerpt(_dump(payload)), reason="edit without message"
-                    )
-                ]
+                return [bad_record("webhook", payload, "edit without message")]
             message = inner
         if message.get("subtype") in SKIP_SUBTYPES:
             return []
@@ -538,7 +513,7 @@ class SlackWebhook:
             key = parse_ts(thread_raw) if thread_raw else ts
             record = _message_record(channel_id, ts, message, people)
         except RecordError as exc:
-            return [BadRecord(position="webhook", raw=raw_excerpt(_dump(payload)), reason=str(exc))]
+            return [bad_record("webhook", payload, str(exc))]
         if record is None:
             return []
         thread = _Thread(key=key, messages={ts: record}, first_position="webhook")

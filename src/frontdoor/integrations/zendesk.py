@@ -23,13 +23,13 @@ external id, the requester the contact. Deleted tickets are skipped.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 from frontdoor.core.errors import AdapterError, RecordError, ValidationError
 from frontdoor.integrations._common import (
+    bad_record,
     body_hash,
     epoch_s,
     ext_id,
@@ -50,8 +50,8 @@ from frontdoor.integrations.base import (
     MessageRecord,
     Record,
     SurveyRecord,
-    raw_excerpt,
 )
+from frontdoor.integrations.webhooks import JsonWebhook
 from frontdoor.models import AuthorKind, Channel, ConversationStatus, SurveyKind
 
 KIND = "zendesk"
@@ -67,13 +67,6 @@ _STATUS = {
 _SCORES = {"good": 1.0, "bad": 0.0}
 # Zendesk's own system user (triggers, automations).
 _SYSTEM_AUTHOR = "-1"
-
-
-def _dump(value: object) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        return repr(value)
 
 
 def _time(value: object, *, field: str) -> Any:
@@ -123,7 +116,7 @@ class _Batch:
                     ticket.get("id") if isinstance(ticket, Mapping) else None, field="ticket.id"
                 )
             except RecordError as exc:
-                self.bad.append(BadRecord(position=position, raw=raw_excerpt(_dump(ticket)), reason=str(exc)))
+                self.bad.append(bad_record(position, ticket, str(exc)))
                 continue
             # An incremental export repeats a ticket each time it changed: the last one wins.
             self.tickets.pop(ticket_id, None)
@@ -140,9 +133,7 @@ class _Batch:
 
     def _add_event(self, event: object, *, position: str) -> None:
         if not isinstance(event, Mapping) or not text_or_none(event.get("ticket_id")):
-            self.bad.append(
-                BadRecord(position=position, raw=raw_excerpt(_dump(event)), reason="event without ticket_id")
-            )
+            self.bad.append(bad_record(position, event, "event without ticket_id"))
             return
         ticket_id = str(event["ticket_id"])
         children = event.get("child_events") or []
@@ -242,7 +233,7 @@ def _ticket_records(
     except RecordError as exc:
         # Comment events of the ticket go to quarantine with it, so nothing is dropped.
         bundle = {**ticket, "comments": list(comments.values())} if isinstance(ticket, Mapping) else ticket
-        yield BadRecord(position=position, raw=raw_excerpt(_dump(bundle)), reason=str(exc))
+        yield bad_record(position, bundle, str(exc))
         return
     status_text = str(ticket.get("status") or "open").lower()
     if status_text == "deleted":
@@ -267,10 +258,10 @@ def _ticket_records(
                 _comment_record(comment, requester_id=requester_id, users=batch.users, requester=requester)
             )
         except RecordError as exc:
-            yield BadRecord(
-                position=f"{position} ticket {ticket_id} comment",
-                raw=raw_excerpt(_dump(comment)),
-                reason=str(exc),
+            yield bad_record(
+                f"{position} ticket {ticket_id} comment",
+                comment,
+                str(exc),
             )
     if not comments and isinstance(ticket.get("description"), str) and ticket["description"].strip():
         messages.append(
@@ -312,8 +303,10 @@ def _ticket_records(
             when_raw = rating.get("updated_at") or rating.get("created_at")
             responded = _time(when_raw, field="satisfaction_rating.created_at") if when_raw else updated_at
         except RecordError as exc:
-            yield BadRecord(
-                position=f"{position} satisfaction_rating", raw=raw_excerpt(_dump(rating)), reason=str(exc)
+            yield bad_record(
+                f"{position} satisfaction_rating",
+                rating,
+                str(exc),
             )
             return
         rating_id = text_or_none(rating.get("id"))
@@ -339,10 +332,10 @@ def _batch_records(batch: _Batch) -> Iterator[Record]:
     for ticket_id, (position, ticket) in batch.tickets.items():
         yield from _ticket_records(ticket, batch.comments.pop(ticket_id, {}), batch=batch, position=position)
     for ticket_id, comments in batch.comments.items():
-        yield BadRecord(
-            position=f"ticket_events ticket {ticket_id}",
-            raw=raw_excerpt(_dump(list(comments.values()))),
-            reason=f"{len(comments)} comment(s) for ticket {ticket_id}, which is not in this import; "
+        yield bad_record(
+            f"ticket_events ticket {ticket_id}",
+            list(comments.values()),
+            f"{len(comments)} comment(s) for ticket {ticket_id}, which is not in this import; "
             "import the tickets export together with the ticket events",
         )
 
@@ -396,7 +389,7 @@ class ZendeskExport:
         yield from _batch_records(batch)
 
 
-class ZendeskWebhook:
+class ZendeskWebhook(JsonWebhook):
     """Zendesk webhooks, signed with ``X-Zendesk-Webhook-Signature``.
 
     The signature is base64(HMAC-SHA256(secret, timestamp + raw body)) with the timestamp
@@ -406,6 +399,7 @@ class ZendeskWebhook:
     """
 
     kind: ClassVar[str] = KIND
+    what: ClassVar[str] = "Zendesk webhook body"
 
     def verify(
         self,
@@ -428,15 +422,8 @@ class ZendeskWebhook:
         invocation = header(headers, "x-zendesk-webhook-invocation-id")
         return f"invocation:{invocation}" if invocation else body_hash(body)
 
-    def records(self, body: bytes) -> list[Record]:
-        """Records from a verified body; anything unparseable is one BadRecord."""
-        try:
-            batch = _Batch()
-            batch.add_document(parse_json_bytes(body, what="Zendesk webhook body"), where="webhook")
-        except AdapterError as exc:
-            return [
-                BadRecord(
-                    position="webhook", raw=raw_excerpt(body.decode("utf-8", "replace")), reason=str(exc)
-                )
-            ]
+    def payload_records(self, payload: Any) -> list[Record]:
+        """Records from a parsed body; one that is no Zendesk document is one BadRecord (the body)."""
+        batch = _Batch()
+        batch.add_document(payload, where="webhook")
         return list(_batch_records(batch))
