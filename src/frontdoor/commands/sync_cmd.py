@@ -60,7 +60,7 @@ def channeltalk_sync_command(
     from frontdoor.db.base import utcnow
     from frontdoor.ingest.pipeline import ingest_records
     from frontdoor.ingest.sources import get_or_create_source
-    from frontdoor.integrations.channeltalk import API_BASE, ChannelTalkClient
+    from frontdoor.integrations.channeltalk.api import API_BASE, ChannelTalkClient
     from frontdoor.models import Source
     from frontdoor.workspace.workspaces import default_workspace
 

@@ -7,7 +7,7 @@ from frontdoor.integrations.registry import register
 from frontdoor.integrations.webhooks import register_webhook
 
 # File and API adapters: kind -> "module:Class".
-register("channeltalk", "frontdoor.integrations.channeltalk:ChannelTalkExport")
+register("channeltalk", "frontdoor.integrations.channeltalk.export:ChannelTalkExport")
 register("zendesk", "frontdoor.integrations.zendesk:ZendeskExport")
 register("intercom", "frontdoor.integrations.intercom:IntercomExport")
 register("slack", "frontdoor.integrations.slack:SlackExport")
@@ -21,7 +21,7 @@ register("csv", "frontdoor.integrations.tabular:CsvAdapter")
 register("jsonl", "frontdoor.integrations.tabular:JsonlAdapter")
 
 # Webhook handlers: kind -> "module:Class".
-register_webhook("channeltalk", "frontdoor.integrations.channeltalk:ChannelTalkWebhook")
+register_webhook("channeltalk", "frontdoor.integrations.channeltalk.webhook:ChannelTalkWebhook")
 register_webhook("zendesk", "frontdoor.integrations.zendesk:ZendeskWebhook")
 register_webhook("intercom", "frontdoor.integrations.intercom:IntercomWebhook")
 register_webhook("slack", "frontdoor.integrations.slack:SlackWebhook")
