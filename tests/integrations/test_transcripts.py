@@ -19,7 +19,8 @@ from frontdoor.ingest.sources import get_or_create_source
 from frontdoor.ingest.summary import ImportSummary
 from frontdoor.integrations.base import BadRecord, ConversationRecord, Record
 from frontdoor.integrations.registry import get_adapter
-from frontdoor.integrations.transcripts import GongAdapter, SrtAdapter, VttAdapter, parse_cue_time
+from frontdoor.integrations.transcripts.cues import SrtAdapter, VttAdapter, parse_cue_time
+from frontdoor.integrations.transcripts.gong import GongAdapter
 from frontdoor.models import (
     Account,
     AuthorKind,
