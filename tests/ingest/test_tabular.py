@@ -15,7 +15,7 @@ from frontdoor.ingest.pipeline import ingest_records
 from frontdoor.ingest.sources import get_or_create_source
 from frontdoor.ingest.summary import ImportSummary
 from frontdoor.integrations.registry import get_adapter
-from frontdoor.integrations.tabular import CsvAdapter, JsonlAdapter
+from frontdoor.integrations.tabular.adapters import CsvAdapter, JsonlAdapter
 from frontdoor.models import (
     Account,
     AccountDomain,

@@ -17,8 +17,8 @@ register("vtt", "frontdoor.integrations.transcripts.cues:VttAdapter")
 register("srt", "frontdoor.integrations.transcripts.cues:SrtAdapter")
 register("gong", "frontdoor.integrations.transcripts.gong:GongAdapter")
 register("surveys", "frontdoor.integrations.surveys:SurveysAdapter")
-register("csv", "frontdoor.integrations.tabular:CsvAdapter")
-register("jsonl", "frontdoor.integrations.tabular:JsonlAdapter")
+register("csv", "frontdoor.integrations.tabular.adapters:CsvAdapter")
+register("jsonl", "frontdoor.integrations.tabular.adapters:JsonlAdapter")
 
 # Webhook handlers: kind -> "module:Class".
 register_webhook("channeltalk", "frontdoor.integrations.channeltalk.webhook:ChannelTalkWebhook")
