@@ -17,7 +17,8 @@ from frontdoor.ingest.sources import get_or_create_source
 from frontdoor.ingest.summary import ImportSummary
 from frontdoor.integrations.base import BadRecord, Record, SurveyRecord
 from frontdoor.integrations.registry import get_adapter
-from frontdoor.integrations.surveys import SurveysAdapter, parse_scale
+from frontdoor.integrations.surveys.adapter import SurveysAdapter
+from frontdoor.integrations.surveys.fields import parse_scale
 from frontdoor.models import (
     Account,
     Contact,

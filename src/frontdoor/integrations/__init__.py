@@ -16,7 +16,7 @@ register("eml", "frontdoor.integrations.email.adapters:EmlAdapter")
 register("vtt", "frontdoor.integrations.transcripts.cues:VttAdapter")
 register("srt", "frontdoor.integrations.transcripts.cues:SrtAdapter")
 register("gong", "frontdoor.integrations.transcripts.gong:GongAdapter")
-register("surveys", "frontdoor.integrations.surveys:SurveysAdapter")
+register("surveys", "frontdoor.integrations.surveys.adapter:SurveysAdapter")
 register("csv", "frontdoor.integrations.tabular.adapters:CsvAdapter")
 register("jsonl", "frontdoor.integrations.tabular.adapters:JsonlAdapter")
 
