@@ -10,7 +10,7 @@ from frontdoor.integrations.webhooks import register_webhook
 register("channeltalk", "frontdoor.integrations.channeltalk.export:ChannelTalkExport")
 register("zendesk", "frontdoor.integrations.zendesk:ZendeskExport")
 register("intercom", "frontdoor.integrations.intercom:IntercomExport")
-register("slack", "frontdoor.integrations.slack:SlackExport")
+register("slack", "frontdoor.integrations.slack.export:SlackExport")
 register("mbox", "frontdoor.integrations.email.adapters:MboxAdapter")
 register("eml", "frontdoor.integrations.email.adapters:EmlAdapter")
 register("vtt", "frontdoor.integrations.transcripts.cues:VttAdapter")
@@ -24,6 +24,6 @@ register("jsonl", "frontdoor.integrations.tabular.adapters:JsonlAdapter")
 register_webhook("channeltalk", "frontdoor.integrations.channeltalk.webhook:ChannelTalkWebhook")
 register_webhook("zendesk", "frontdoor.integrations.zendesk:ZendeskWebhook")
 register_webhook("intercom", "frontdoor.integrations.intercom:IntercomWebhook")
-register_webhook("slack", "frontdoor.integrations.slack:SlackWebhook")
+register_webhook("slack", "frontdoor.integrations.slack.webhook:SlackWebhook")
 
 __all__ = ["register", "register_webhook"]
