@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from frontdoor.core.errors import AdapterError, RecordError, ValidationError
+from frontdoor.core.errors import AdapterError, RecordError
 from frontdoor.integrations._common import (
     bad_record,
     epoch_s,
@@ -35,6 +35,7 @@ from frontdoor.integrations._common import (
     same,
     text_or_none,
 )
+from frontdoor.integrations._fileutil import check_options
 from frontdoor.integrations.base import (
     AccountRef,
     ContactRef,
@@ -301,8 +302,7 @@ class IntercomExport:
         AdapterError
             When a file is not Intercom conversation JSON.
         """
-        if options:
-            raise ValidationError(f"intercom: takes no options, got {', '.join(sorted(options))}")
+        check_options(options, (), KIND)
         files = sorted(p for p in path.glob("*.json") if p.is_file()) if path.is_dir() else [path]
         if not files:
             raise AdapterError(f"{path}: no *.json files in this folder")

@@ -6,8 +6,9 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from frontdoor.core.errors import AdapterError, ValidationError
+from frontdoor.core.errors import AdapterError
 from frontdoor.integrations._common import bad_record, load_json, parse_json_bytes, text_or_none
+from frontdoor.integrations._fileutil import check_options
 from frontdoor.integrations.base import Record
 from frontdoor.integrations.channeltalk.mapping import KIND, by_id, chat_id_of, chat_records
 from frontdoor.integrations.channeltalk.webhook import ChannelTalkWebhook
@@ -86,9 +87,7 @@ class ChannelTalkExport:
         AdapterError
             When the file is not a Channel Talk JSON export.
         """
-        unknown = sorted(set(options) - _OPTIONS)
-        if unknown:
-            raise ValidationError(f"channeltalk: unknown option(s) {', '.join(unknown)}; known: company_key")
+        check_options(options, _OPTIONS, KIND)
         company_key = options.get("company_key", "company") or "company"
         sheets = _load_sheets(path)
         users = by_id([_unflatten(r) for r in sheets.get("User", []) if isinstance(r, Mapping)])
