@@ -18,6 +18,7 @@ Intercom does not embed companies in conversations, so the account comes only fr
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -176,6 +177,37 @@ def conversation_records(conv: object, *, position: str) -> Iterator[Record]:
     source_author: Mapping[str, Any] = raw_author if isinstance(raw_author, Mapping) else {}
     contact = _conversation_contact(conv, source_author)
     messages: list[MessageRecord] = []
+    yield from _messages(conv, conv_id, source, contact, position, messages)
+    state = str(conv.get("state") or ("open" if conv.get("open", True) else "closed"))
+    status = _STATUS.get(state, ConversationStatus.OPEN)
+    subject = conv.get("title") or source.get("subject") or ""
+    yield ConversationRecord(
+        external_id=conv_id,
+        channel=Channel.CHAT,
+        opened_at=opened_at,
+        messages=messages,
+        subject=html_to_text(str(subject))[:500],
+        status=status,
+        closed_at=_closed_at(conv, messages) if status is ConversationStatus.CLOSED else None,
+        contact=contact,
+        account=contact.account if contact else None,
+        attributes=_attributes(conv, source),
+        position=position,
+    )
+    rating = conv.get("conversation_rating")
+    if isinstance(rating, Mapping) and rating.get("rating") is not None:
+        yield _rating(rating, conv_id, opened_at, contact, position)
+
+
+def _messages(
+    conv: Mapping[str, Any],
+    conv_id: str,
+    source: Mapping[str, Any],
+    contact: ContactRef | None,
+    position: str,
+    into: list[MessageRecord],
+) -> Iterator[Record]:
+    """Collect the source message, then the parts by ``(created_at, id)``; yield the bad ones."""
     if source:
         try:
             first = _message(
@@ -185,7 +217,7 @@ def conversation_records(conv: object, *, position: str) -> Iterator[Record]:
                 contact=contact,
             )
             if first is not None:
-                messages.append(first)
+                into.append(first)
         except RecordError as exc:
             yield bad_record(f"{position} source", source, str(exc))
     raw_parts = conv.get("conversation_parts")
@@ -201,17 +233,22 @@ def conversation_records(conv: object, *, position: str) -> Iterator[Record]:
             yield bad_record(f"{position} part", part, str(exc))
             continue
         if message is not None:
-            messages.append(message)
-    state = str(conv.get("state") or ("open" if conv.get("open", True) else "closed"))
-    status = _STATUS.get(state, ConversationStatus.OPEN)
-    closed_at = None
-    if status is ConversationStatus.CLOSED:
-        closed_at = max((m.sent_at for m in messages), default=None)
-        try:
-            if conv.get("updated_at"):
-                closed_at = epoch_s(conv["updated_at"], field="updated_at")
-        except RecordError:
-            pass
+            into.append(message)
+
+
+def _closed_at(conv: Mapping[str, Any], messages: list[MessageRecord]) -> dt.datetime | None:
+    """A closed conversation's ``updated_at``, else its last message's time."""
+    closed_at = max((m.sent_at for m in messages), default=None)
+    try:
+        if conv.get("updated_at"):
+            closed_at = epoch_s(conv["updated_at"], field="updated_at")
+    except RecordError:
+        pass
+    return closed_at
+
+
+def _attributes(conv: Mapping[str, Any], source: Mapping[str, Any]) -> dict[str, Any]:
+    """Tags, assignees, priority and the page the conversation started on."""
     attributes: dict[str, Any] = {}
     tags = conv.get("tags")
     tag_items = tags.get("tags") if isinstance(tags, Mapping) else tags
@@ -224,46 +261,36 @@ def conversation_records(conv: object, *, position: str) -> Iterator[Record]:
             attributes[key] = conv[key]
     if isinstance(source.get("url"), str):
         attributes["source_url"] = source["url"][:500]
-    subject = conv.get("title") or source.get("subject") or ""
-    yield ConversationRecord(
-        external_id=conv_id,
-        channel=Channel.CHAT,
-        opened_at=opened_at,
-        messages=messages,
-        subject=html_to_text(str(subject))[:500],
-        status=status,
-        closed_at=closed_at,
+    return attributes
+
+
+def _rating(
+    rating: Mapping[str, Any], conv_id: str, opened_at: dt.datetime, contact: ContactRef | None, position: str
+) -> Record:
+    """The conversation's rating as a CSAT answer on 1-5, or a BadRecord why not."""
+    score = rating.get("rating")
+    try:
+        if isinstance(score, bool) or not isinstance(score, int | float) or not 1 <= score <= 5:
+            raise RecordError(f"conversation_rating.rating must be 1-5, got {score!r}")
+        when = rating.get("created_at")
+        responded = epoch_s(when, field="conversation_rating.created_at") if when else opened_at
+    except RecordError as exc:
+        return bad_record(f"{position} rating", rating, str(exc))
+    teammate = rating.get("teammate")
+    return SurveyRecord(
+        external_id=f"rating:{conv_id}",
+        kind=SurveyKind.CSAT,
+        score=float(score),
+        scale_min=1,
+        scale_max=5,
+        responded_at=responded,
+        comment=html_to_text(str(rating.get("remark") or "")),
         contact=contact,
         account=contact.account if contact else None,
-        attributes=attributes,
-        position=position,
+        conversation_external_id=conv_id,
+        agent=text_or_none(teammate.get("id")) if isinstance(teammate, Mapping) else None,
+        position=f"{position} rating",
     )
-    rating = conv.get("conversation_rating")
-    if isinstance(rating, Mapping) and rating.get("rating") is not None:
-        score = rating.get("rating")
-        try:
-            if isinstance(score, bool) or not isinstance(score, int | float) or not 1 <= score <= 5:
-                raise RecordError(f"conversation_rating.rating must be 1-5, got {score!r}")
-            when = rating.get("created_at")
-            responded = epoch_s(when, field="conversation_rating.created_at") if when else opened_at
-        except RecordError as exc:
-            yield bad_record(f"{position} rating", rating, str(exc))
-            return
-        teammate = rating.get("teammate")
-        yield SurveyRecord(
-            external_id=f"rating:{conv_id}",
-            kind=SurveyKind.CSAT,
-            score=float(score),
-            scale_min=1,
-            scale_max=5,
-            responded_at=responded,
-            comment=html_to_text(str(rating.get("remark") or "")),
-            contact=contact,
-            account=contact.account if contact else None,
-            conversation_external_id=conv_id,
-            agent=text_or_none(teammate.get("id")) if isinstance(teammate, Mapping) else None,
-            position=f"{position} rating",
-        )
 
 
 def _conversations_of(doc: object, *, where: str) -> list[object]:

@@ -240,16 +240,7 @@ def _ticket_records(
     if status_text == "deleted":
         return
     status = _STATUS.get(status_text, ConversationStatus.OPEN)
-    org_id = text_or_none(ticket.get("organization_id"))
-    account = None
-    if org_id:
-        org = batch.orgs.get(org_id) or {}
-        domains = org.get("domain_names")
-        account = AccountRef(
-            external_id=org_id,
-            name=text_or_none(org.get("name")),
-            domain=str(domains[0]) if isinstance(domains, list) and domains else None,
-        )
+    account = _account(ticket, batch)
     requester_id = text_or_none(ticket.get("requester_id"))
     requester = _contact(requester_id, batch.users, account)
     messages: list[MessageRecord] = []
@@ -259,11 +250,7 @@ def _ticket_records(
                 _comment_record(comment, requester_id=requester_id, users=batch.users, requester=requester)
             )
         except RecordError as exc:
-            yield bad_record(
-                f"{position} ticket {ticket_id} comment",
-                comment,
-                str(exc),
-            )
+            yield bad_record(f"{position} ticket {ticket_id} comment", comment, str(exc))
     if not comments and isinstance(ticket.get("description"), str) and ticket["description"].strip():
         messages.append(
             MessageRecord(
@@ -276,15 +263,6 @@ def _ticket_records(
             )
         )
     messages.sort(key=lambda m: (m.sent_at, m.external_id))
-    attributes: dict[str, Any] = {}
-    for key in ("priority", "type", "assignee_id", "group_id", "brand_id"):
-        if ticket.get(key) is not None:
-            attributes[key] = ticket[key]
-    if isinstance(ticket.get("tags"), list):
-        attributes["tags"] = [str(t) for t in ticket["tags"]]
-    via = ticket.get("via")
-    if isinstance(via, Mapping) and via.get("channel"):
-        attributes["via"] = str(via["channel"])
     yield ConversationRecord(
         external_id=ticket_id,
         channel=Channel.HELPDESK,
@@ -295,37 +273,73 @@ def _ticket_records(
         closed_at=updated_at if status is ConversationStatus.CLOSED else None,
         contact=requester,
         account=account,
-        attributes=attributes,
+        attributes=_ticket_attributes(ticket),
         position=position,
     )
     rating = ticket.get("satisfaction_rating")
     if isinstance(rating, Mapping) and str(rating.get("score")) in _SCORES:
-        try:
-            when_raw = rating.get("updated_at") or rating.get("created_at")
-            responded = _time(when_raw, field="satisfaction_rating.created_at") if when_raw else updated_at
-        except RecordError as exc:
-            yield bad_record(
-                f"{position} satisfaction_rating",
-                rating,
-                str(exc),
-            )
-            return
-        rating_id = text_or_none(rating.get("id"))
-        yield SurveyRecord(
-            external_id=f"csat:{rating_id}" if rating_id else f"csat:ticket:{ticket_id}",
-            kind=SurveyKind.CSAT,
-            score=_SCORES[str(rating["score"])],
-            scale_min=0,
-            scale_max=1,
-            responded_at=responded,
-            comment=str(rating.get("comment") or "").strip(),
-            contact=requester,
-            account=account,
-            conversation_external_id=ticket_id,
-            agent=text_or_none(ticket.get("assignee_id")),
-            attributes={"zendesk_score": str(rating["score"])},
-            position=f"{position} satisfaction_rating",
-        )
+        yield _rating(rating, ticket, ticket_id, updated_at, requester, account, position)
+
+
+def _account(ticket: Mapping[str, Any], batch: _Batch) -> AccountRef | None:
+    """The ticket's organization (side-loaded name and first domain when exported), if any."""
+    org_id = text_or_none(ticket.get("organization_id"))
+    if not org_id:
+        return None
+    org = batch.orgs.get(org_id) or {}
+    domains = org.get("domain_names")
+    return AccountRef(
+        external_id=org_id,
+        name=text_or_none(org.get("name")),
+        domain=str(domains[0]) if isinstance(domains, list) and domains else None,
+    )
+
+
+def _ticket_attributes(ticket: Mapping[str, Any]) -> dict[str, Any]:
+    """Priority, type, assignee, group, brand, tags and the channel the ticket came through."""
+    attributes: dict[str, Any] = {}
+    for key in ("priority", "type", "assignee_id", "group_id", "brand_id"):
+        if ticket.get(key) is not None:
+            attributes[key] = ticket[key]
+    if isinstance(ticket.get("tags"), list):
+        attributes["tags"] = [str(t) for t in ticket["tags"]]
+    via = ticket.get("via")
+    if isinstance(via, Mapping) and via.get("channel"):
+        attributes["via"] = str(via["channel"])
+    return attributes
+
+
+def _rating(
+    rating: Mapping[str, Any],
+    ticket: Mapping[str, Any],
+    ticket_id: str,
+    updated_at: Any,
+    requester: ContactRef | None,
+    account: AccountRef | None,
+    position: str,
+) -> Record:
+    """A good/bad satisfaction rating as CSAT on a 0-1 scale, or a BadRecord why not."""
+    try:
+        when_raw = rating.get("updated_at") or rating.get("created_at")
+        responded = _time(when_raw, field="satisfaction_rating.created_at") if when_raw else updated_at
+    except RecordError as exc:
+        return bad_record(f"{position} satisfaction_rating", rating, str(exc))
+    rating_id = text_or_none(rating.get("id"))
+    return SurveyRecord(
+        external_id=f"csat:{rating_id}" if rating_id else f"csat:ticket:{ticket_id}",
+        kind=SurveyKind.CSAT,
+        score=_SCORES[str(rating["score"])],
+        scale_min=0,
+        scale_max=1,
+        responded_at=responded,
+        comment=str(rating.get("comment") or "").strip(),
+        contact=requester,
+        account=account,
+        conversation_external_id=ticket_id,
+        agent=text_or_none(ticket.get("assignee_id")),
+        attributes={"zendesk_score": str(rating["score"])},
+        position=f"{position} satisfaction_rating",
+    )
 
 
 def _batch_records(batch: _Batch) -> Iterator[Record]:
