@@ -28,6 +28,7 @@ from frontdoor.accounts.health_score import (
     compute_health,
     health_config,
 )
+from frontdoor.accounts.listing import load_account
 from frontdoor.core.errors import NotFound, ValidationError
 from frontdoor.db.base import utcnow
 from frontdoor.models import Account, AccountHealthSnapshot, Workspace
@@ -84,9 +85,7 @@ def account_health(
     NotFound
         No such account in this workspace.
     """
-    account = session.get(Account, account_id)
-    if account is None or account.workspace_id != workspace_id:
-        raise NotFound(f"no account {account_id}")
+    account = load_account(session, workspace_id=workspace_id, account_id=account_id)
     return health_of_accounts(session, workspace_id=workspace_id, accounts=[account], as_of=as_of)[account_id]
 
 
