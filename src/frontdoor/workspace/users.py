@@ -11,6 +11,7 @@ from frontdoor.core.errors import AuthenticationError, Conflict, NotFound, Valid
 from frontdoor.core.text.email import normalize_email
 from frontdoor.db.base import utcnow
 from frontdoor.models import Role, User
+from frontdoor.workspace.permissions import parse_role
 
 _hasher = PasswordHasher()
 # Verifying against a dummy hash when the user is unknown keeps timing uniform.
@@ -68,10 +69,7 @@ def create_user(
         The email is already a member of this workspace.
     """
     email = login_email(email)
-    try:
-        role = Role(role)
-    except ValueError:
-        raise ValidationError(f"role must be one of {', '.join(r.value for r in Role)}") from None
+    role = parse_role(role)
     if language not in ("ko", "en"):
         raise ValidationError("language must be ko or en")
     if password is not None and len(password) < MIN_PASSWORD:
