@@ -67,6 +67,18 @@ def iso_time(value: object, *, field: str) -> dt.datetime:
     return parsed.astimezone(dt.UTC)
 
 
+def time_id_key(item: object, time_key: str) -> tuple[int, str]:
+    """Sort key of a message or part: its integer time under ``time_key``, then its id.
+
+    Objects without a whole-number time sort first (time 0); non-objects sort first of all.
+    """
+    if not isinstance(item, Mapping):
+        return (0, "")
+    created = item.get(time_key)
+    when = created if isinstance(created, int) and not isinstance(created, bool) else 0
+    return (when, str(item.get("id", "")))
+
+
 def text_or_none(value: object) -> str | None:
     """``value`` as stripped text, or None when empty or not scalar."""
     if value is None or isinstance(value, dict | list | bool):
@@ -80,6 +92,20 @@ def ext_id(value: object, *, field: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int) or str(value).strip() == "":
         raise RecordError(f"{field}: missing or not an id: {value!r}")
     return str(value).strip()
+
+
+def json_files(path: Path) -> list[Path]:
+    """``path``, or the ``*.json`` files directly in a folder, in name order.
+
+    Raises
+    ------
+    AdapterError
+        When a folder holds no ``*.json`` file.
+    """
+    files = sorted(p for p in path.glob("*.json") if p.is_file()) if path.is_dir() else [path]
+    if not files:
+        raise AdapterError(f"{path}: no *.json files in this folder")
+    return files
 
 
 def load_json(path: Path) -> Any:

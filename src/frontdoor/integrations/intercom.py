@@ -31,10 +31,12 @@ from frontdoor.integrations._common import (
     header,
     hmac_hex,
     html_to_text,
+    json_files,
     load_json,
     parse_json_bytes,
     same,
     text_or_none,
+    time_id_key,
 )
 from frontdoor.integrations._fileutil import check_options
 from frontdoor.integrations.base import (
@@ -139,14 +141,6 @@ def _message(
     )
 
 
-def _part_key(part: object) -> tuple[int, str]:
-    if not isinstance(part, Mapping):
-        return (0, "")
-    created = part.get("created_at")
-    when = created if isinstance(created, int) and not isinstance(created, bool) else 0
-    return (when, str(part.get("id", "")))
-
-
 def conversation_records(conv: object, *, position: str) -> Iterator[Record]:
     """Records for one Intercom conversation object.
 
@@ -222,7 +216,7 @@ def _messages(
             yield bad_record(f"{position} source", source, str(exc))
     raw_parts = conv.get("conversation_parts")
     parts = raw_parts.get("conversation_parts") if isinstance(raw_parts, Mapping) else raw_parts
-    for part in sorted(parts if isinstance(parts, list) else [], key=_part_key):
+    for part in sorted(parts if isinstance(parts, list) else [], key=lambda m: time_id_key(m, "created_at")):
         try:
             if not isinstance(part, Mapping):
                 raise RecordError("part is not an object")
@@ -330,10 +324,7 @@ class IntercomExport:
             When a file is not Intercom conversation JSON.
         """
         check_options(options, (), KIND)
-        files = sorted(p for p in path.glob("*.json") if p.is_file()) if path.is_dir() else [path]
-        if not files:
-            raise AdapterError(f"{path}: no *.json files in this folder")
-        for file in files:
+        for file in json_files(path):
             for index, conv in enumerate(_conversations_of(load_json(file), where=file.name)):
                 yield from conversation_records(conv, position=f"{file.name}[{index}]")
 

@@ -37,6 +37,7 @@ from frontdoor.integrations._common import (
     hmac_b64,
     html_to_text,
     iso_time,
+    json_files,
     load_json,
     parse_json_bytes,
     same,
@@ -379,11 +380,8 @@ class ZendeskExport:
             When no file is a Zendesk JSON document.
         """
         check_options(options, (), KIND)
-        files = sorted(p for p in path.glob("*.json") if p.is_file()) if path.is_dir() else [path]
-        if not files:
-            raise AdapterError(f"{path}: no *.json files in this folder")
         batch = _Batch()
-        for file in files:
+        for file in json_files(path):
             batch.add_document(load_json(file), where=file.name)
         yield from _batch_records(batch)
 

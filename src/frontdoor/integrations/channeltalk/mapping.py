@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from frontdoor.core.errors import RecordError
-from frontdoor.integrations._common import bad_record, epoch_ms, ext_id, text_or_none
+from frontdoor.integrations._common import bad_record, epoch_ms, ext_id, text_or_none, time_id_key
 from frontdoor.integrations.base import AccountRef, ContactRef, ConversationRecord, MessageRecord, Record
 from frontdoor.models import AuthorKind, Channel, ConversationStatus
 
@@ -158,14 +158,6 @@ def message_record(
     )
 
 
-def _order_key(message: object) -> tuple[int, str]:
-    if not isinstance(message, Mapping):
-        return (0, "")
-    created = message.get("createdAt")
-    when = created if isinstance(created, int) and not isinstance(created, bool) else 0
-    return (when, str(message.get("id", "")))
-
-
 def chat_records(
     chat: Mapping[str, Any],
     messages: Iterable[Mapping[str, Any]],
@@ -218,7 +210,7 @@ def chat_records(
     if contact is None and user_id:
         contact = ContactRef(external_id=user_id)
     records: list[MessageRecord] = []
-    for index, message in enumerate(sorted(messages, key=_order_key)):
+    for index, message in enumerate(sorted(messages, key=lambda m: time_id_key(m, "createdAt"))):
         try:
             record = message_record(
                 message, users=users, managers=managers, bots=bots, company_key=company_key
