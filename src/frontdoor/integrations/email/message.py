@@ -42,6 +42,7 @@ class Mail:
 
     @property
     def participants(self) -> set[str]:
+        """Every address on the message: sender and recipients."""
         return {a for a in [self.from_addr, *self.recipients] if a}
 
 

@@ -56,6 +56,7 @@ def ts_text(ts: tuple[int, int]) -> str:
 def message_record(
     channel_id: str, ts: tuple[int, int], message: Mapping[str, Any], people: People
 ) -> MessageRecord | None:
+    """One Slack message as a record, or ``None`` for one with neither text nor files."""
     user_id = text_or_none(message.get("user"))
     raw_text = message.get("text")
     text = people.render(raw_text).strip() if isinstance(raw_text, str) else ""
@@ -102,12 +103,15 @@ def message_record(
 
 @dataclass
 class Thread:
+    """The messages of one thread by ``ts``, keyed by the thread's ``thread_ts``."""
+
     key: tuple[int, int]
     messages: dict[tuple[int, int], MessageRecord] = field(default_factory=dict)
     first_position: str = ""
 
 
 def thread_record(channel_id: str, channel_name: str, thread: Thread) -> ConversationRecord:
+    """A thread (or standalone message) as one conversation, subject ``#channel`` + first line."""
     ordered = [thread.messages[k] for k in sorted(thread.messages)]
     opener = ordered[0]
     first_line = opener.text.split("\n", 1)[0].strip()

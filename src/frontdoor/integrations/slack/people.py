@@ -45,6 +45,7 @@ class People:
         return cls(users=by_id, home_team=home, internal_domains=internal_domains)
 
     def profile(self, user_id: str | None, message: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+        """The user's profile, else the one the message carries (events, external users)."""
         user = self.users.get(user_id or "") or {}
         profile = user.get("profile")
         if isinstance(profile, Mapping) and profile:
@@ -68,6 +69,7 @@ class People:
         return user_id or ""
 
     def team(self, user_id: str | None, message: Mapping[str, Any] | None = None) -> str | None:
+        """The user's team id, from the user, the message or the profile."""
         user = self.users.get(user_id or "") or {}
         profile = self.profile(user_id, message)
         for value in (

@@ -160,6 +160,7 @@ class Fields:
         return found
 
     def text(self, row: Mapping[str, Any], field: str) -> str:
+        """The row's value for ``field`` as stripped text (``""`` when absent)."""
         value = self.get(row, field)
         if value is None:
             return ""
@@ -198,6 +199,7 @@ def parse_time(value: Any, tz: dt.tzinfo) -> dt.datetime:
 
 
 def author_kind(value: str) -> AuthorKind:
+    """The author kind a cell names (English or Korean words); customer when empty."""
     if not value:
         return AuthorKind.CUSTOMER
     kind = _AUTHOR_KINDS.get(value.strip().lower())

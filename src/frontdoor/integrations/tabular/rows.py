@@ -37,6 +37,7 @@ class RowReader:
         self.counters: dict[str, int] = {}
 
     def contact(self, row: Mapping[str, Any]) -> ContactRef | None:
+        """The customer a row names (contact and company columns), or ``None`` when it names none."""
         f = self.f
         email, member, cid = f.text(row, "email"), f.text(row, "member_id"), f.text(row, "contact_id")
         company, account_id, domain = f.text(row, "company"), f.text(row, "account_id"), f.text(row, "domain")
@@ -60,6 +61,7 @@ class RowReader:
         )
 
     def message(self, row: Mapping[str, Any], conv_key: str) -> MessageRecord:
+        """One row as a message; without a message id its position in the conversation is the id."""
         f = self.f
         text = f.get(row, "text")
         if text is None:
@@ -87,6 +89,7 @@ class RowReader:
     def conversation(
         self, row: Mapping[str, Any], key: str, opened: dt.datetime, position: str
     ) -> ConversationRecord:
+        """A conversation record opened by ``row`` (channel and status from its columns)."""
         f = self.f
         channel_raw = f.text(row, "channel").lower()
         try:
