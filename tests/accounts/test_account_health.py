@@ -20,12 +20,12 @@ from frontdoor.accounts.health import (
     account_health,
     due_snapshots,
     health_history,
-    import_usage,
     snapshot_task,
     take_snapshots,
 )
 from frontdoor.accounts.pipeline import change_stage, stage_counts, stage_history
 from frontdoor.accounts.priority import priority_list
+from frontdoor.accounts.usage import import_usage
 from frontdoor.core.errors import NotFound, PermissionDenied, ValidationError
 from frontdoor.core.store import Store
 from frontdoor.models import (

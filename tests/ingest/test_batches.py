@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from frontdoor.core import events
 from frontdoor.core.store import Store
-from frontdoor.ingest import pipeline as ingest
+from frontdoor.ingest import prepare
 from frontdoor.ingest.pipeline import ingest_records
 from frontdoor.ingest.sources import get_or_create_source
 from frontdoor.integrations.base import AccountRef, ContactRef, ConversationRecord, MessageRecord, Record
@@ -40,7 +40,7 @@ def _conv(ext: str, *mids: str) -> ConversationRecord:
 
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest, "BATCH_RECORDS", 3)
+    monkeypatch.setattr(prepare, "BATCH_RECORDS", 3)
 
 
 def _source(store: Store, ws: Workspace) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from frontdoor.core.store import Store
 from frontdoor.ingest.identity import IdentityResolver, resolve_identity
 from frontdoor.ingest.sources import get_or_create_source
+from frontdoor.integrations._fileutil import account_for
 from frontdoor.integrations.base import AccountRef, ContactRef
 from frontdoor.models import Account, AccountDomain, Contact, Identity, Workspace
 
@@ -69,6 +70,16 @@ def test_free_mail_is_not_a_company(store: Store, workspace: Workspace) -> None:
     assert x.contact_id != y.contact_id
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(AccountDomain)) == 0
+
+
+def test_free_mail_is_the_same_list_for_adapters_and_identity(store: Store, workspace: Workspace) -> None:
+    """mac.com was a company to identity and free mail to the file adapters; now free mail to both."""
+    src = _src(store, workspace)
+    assert account_for("kim@mac.com") is None
+    r = _resolve(store, workspace, src, ContactRef(email="kim@mac.com", account=AccountRef(domain="mac.com")))
+    assert r.contact_id is not None and r.account_id is None
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Account)) == 0
 
 
 def test_account_by_source_id_then_domain_then_name(store: Store, workspace: Workspace) -> None:

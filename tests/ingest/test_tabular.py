@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 
 from frontdoor.core.errors import AdapterError
 from frontdoor.core.store import Store
-from frontdoor.ingest.pipeline import ImportSummary, ingest_records
+from frontdoor.ingest.pipeline import ingest_records
 from frontdoor.ingest.sources import get_or_create_source
+from frontdoor.ingest.summary import ImportSummary
 from frontdoor.integrations.registry import get_adapter
-from frontdoor.integrations.tabular import CsvAdapter, JsonlAdapter
+from frontdoor.integrations.tabular.adapters import CsvAdapter, JsonlAdapter
 from frontdoor.models import (
     Account,
     AccountDomain,

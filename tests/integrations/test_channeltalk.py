@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from frontdoor.core.errors import AdapterError, AuthenticationError, ValidationError
 from frontdoor.core.store import Store
 from frontdoor.integrations.base import BadRecord, ConversationRecord, Record
-from frontdoor.integrations.channeltalk import ChannelTalkClient, ChannelTalkExport
+from frontdoor.integrations.channeltalk.api import ChannelTalkClient
+from frontdoor.integrations.channeltalk.export import ChannelTalkExport
 from frontdoor.integrations.registry import get_adapter
 from frontdoor.models import AuthorKind, Conversation, ConversationStatus, Message, Source, Workspace
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from frontdoor.integrations.base import BadRecord, ConversationRecord
-from frontdoor.integrations.channeltalk import ChannelTalkWebhook
+from frontdoor.integrations.channeltalk.webhook import ChannelTalkWebhook
 from frontdoor.integrations.webhooks import WebhookHandler
 from frontdoor.models import AuthorKind, ConversationStatus
 

@@ -17,10 +17,11 @@ import pytest
 from sqlalchemy import func, select
 
 from frontdoor.core.store import Store
-from frontdoor.ingest.pipeline import ImportSummary, ingest_records
+from frontdoor.ingest.pipeline import ingest_records
 from frontdoor.ingest.quarantine import retry_quarantined
 from frontdoor.ingest.sources import get_or_create_source
-from frontdoor.integrations.channeltalk import ChannelTalkWebhook
+from frontdoor.ingest.summary import ImportSummary
+from frontdoor.integrations.channeltalk.webhook import ChannelTalkWebhook
 from frontdoor.integrations.registry import get_adapter
 from frontdoor.models import (
     Account,

@@ -12,19 +12,15 @@ from sqlalchemy import func, select
 
 from frontdoor.core.errors import AdapterError, ValidationError
 from frontdoor.core.store import Store
-from frontdoor.ingest.pipeline import ImportSummary, ingest_records
+from frontdoor.ingest.pipeline import ingest_records
 from frontdoor.ingest.quarantine import list_quarantined, retry_quarantined
 from frontdoor.ingest.sources import get_or_create_source
+from frontdoor.ingest.summary import ImportSummary
 from frontdoor.integrations.base import BadRecord, ConversationRecord, Record
-from frontdoor.integrations.email import (
-    EmlAdapter,
-    MboxAdapter,
-    base_subject,
-    decode_mime_header,
-    html_to_text,
-    iter_mbox,
-    strip_quoted,
-)
+from frontdoor.integrations.email.adapters import EmlAdapter, MboxAdapter
+from frontdoor.integrations.email.body import html_to_text, strip_quoted
+from frontdoor.integrations.email.headers import base_subject, decode_mime_header
+from frontdoor.integrations.email.mbox import iter_mbox
 from frontdoor.integrations.registry import get_adapter
 from frontdoor.models import (
     Account,

@@ -15,10 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from frontdoor.core.errors import AdapterError, RecordError, ValidationError
-from frontdoor.integrations import slack
 from frontdoor.integrations.base import BadRecord, ConversationRecord, Record
 from frontdoor.integrations.registry import get_adapter, get_webhook_handler
-from frontdoor.integrations.slack import SlackExport, SlackWebhook, parse_ts, ts_text
+from frontdoor.integrations.slack import export as slack_export
+from frontdoor.integrations.slack.export import SlackExport
+from frontdoor.integrations.slack.messages import parse_ts, ts_text
+from frontdoor.integrations.slack.webhook import SlackWebhook
 from frontdoor.integrations.webhooks import WebhookHandler
 from frontdoor.models import AuthorKind, Channel
 
@@ -243,7 +245,7 @@ def test_webhook_records() -> None:
 
 
 def test_oversized_member_is_quarantined_not_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(slack, "MAX_MEMBER_BYTES", 64 * 1024)
+    monkeypatch.setattr(slack_export, "MAX_MEMBER_BYTES", 64 * 1024)
     big = [
         {"type": "message", "user": "U1", "text": "가" * 100, "ts": f"1714550400.{i:06d}"}
         for i in range(2000)

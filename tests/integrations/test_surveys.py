@@ -11,12 +11,14 @@ from sqlalchemy import func, select
 
 from frontdoor.core.errors import AdapterError, RecordError, ValidationError
 from frontdoor.core.store import Store
-from frontdoor.ingest.pipeline import ImportSummary, ingest_records
+from frontdoor.ingest.pipeline import ingest_records
 from frontdoor.ingest.quarantine import list_quarantined, retry_quarantined
 from frontdoor.ingest.sources import get_or_create_source
+from frontdoor.ingest.summary import ImportSummary
 from frontdoor.integrations.base import BadRecord, Record, SurveyRecord
 from frontdoor.integrations.registry import get_adapter
-from frontdoor.integrations.surveys import SurveysAdapter, parse_scale
+from frontdoor.integrations.surveys.adapter import SurveysAdapter
+from frontdoor.integrations.surveys.fields import parse_scale
 from frontdoor.models import (
     Account,
     Contact,

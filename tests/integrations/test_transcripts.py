@@ -14,11 +14,13 @@ from sqlalchemy import func, select
 
 from frontdoor.core.errors import AdapterError, ValidationError
 from frontdoor.core.store import Store
-from frontdoor.ingest.pipeline import ImportSummary, ingest_records
+from frontdoor.ingest.pipeline import ingest_records
 from frontdoor.ingest.sources import get_or_create_source
+from frontdoor.ingest.summary import ImportSummary
 from frontdoor.integrations.base import BadRecord, ConversationRecord, Record
 from frontdoor.integrations.registry import get_adapter
-from frontdoor.integrations.transcripts import GongAdapter, SrtAdapter, VttAdapter, parse_cue_time
+from frontdoor.integrations.transcripts.cues import SrtAdapter, VttAdapter, parse_cue_time
+from frontdoor.integrations.transcripts.gong import GongAdapter
 from frontdoor.models import (
     Account,
     AuthorKind,

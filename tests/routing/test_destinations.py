@@ -15,7 +15,7 @@ from tests.routing.conftest import RecordingServer, conversation, run_deferred, 
 from frontdoor.core.errors import AuthenticationError
 from frontdoor.core.store import Store
 from frontdoor.db.base import utcnow
-from frontdoor.integrations.channeltalk_assign import AssignmentFailed, ChannelTalkTeamAssigner
+from frontdoor.integrations.channeltalk.assign import AssignmentFailed, ChannelTalkTeamAssigner
 from frontdoor.models import ConversationStatus, Notification, RouteEvent, User, Workspace
 from frontdoor.routing import assign as routing
 from frontdoor.routing import config as routing_config

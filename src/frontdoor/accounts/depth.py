@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session
 
 from frontdoor.accounts.depth_score import ConversationFacts, Depth, DepthConfig, compute_depth, depth_config
 from frontdoor.accounts.health import health_settings
-from frontdoor.core.errors import NotFound
+from frontdoor.accounts.listing import load_account
 from frontdoor.db.base import utcnow
 from frontdoor.models import (
-    Account,
     AssignmentStatus,
     AuthorKind,
     Contact,
@@ -54,9 +53,7 @@ def relationship_depth(
     NotFound
         No such account in this workspace.
     """
-    account = session.get(Account, account_id)
-    if account is None or account.workspace_id != workspace_id:
-        raise NotFound(f"no account {account_id}")
+    load_account(session, workspace_id=workspace_id, account_id=account_id)
     config = load_depth_config(session, workspace_id)
     as_of = as_of or utcnow()
     since = as_of - dt.timedelta(days=config.window_days)
@@ -73,47 +70,12 @@ def relationship_depth(
             .limit(MAX_CONVERSATIONS)
         )
     )
-    ids = [c.id for c in conversations]
     tags: dict[int, list[str]] = defaultdict(list)
     texts: dict[int, list[str]] = defaultdict(list)
     people: dict[int, set[int]] = defaultdict(set)
-    if ids:
-        for conv_id, path in session.execute(
-            select(TagAssignment.conversation_id, Tag.path)
-            .join(Tag, Tag.id == TagAssignment.tag_id)
-            .where(
-                TagAssignment.conversation_id.in_(ids),
-                TagAssignment.status == AssignmentStatus.CONFIRMED,
-                TagAssignment.scope == "",
-            )
-            .order_by(Tag.path)
-        ):
-            tags[conv_id].append(path)
-        dms = set(
-            session.scalars(
-                select(Contact.id).where(
-                    Contact.workspace_id == workspace_id,
-                    Contact.account_id == account_id,
-                    Contact.is_decision_maker.is_(True),
-                )
-            )
-        )
-        for conv in conversations:
-            if conv.contact_id in dms:
-                people[conv.id].add(conv.contact_id)
-        for conv_id, contact_id, text in session.execute(
-            select(Message.conversation_id, Message.contact_id, Message.text)
-            .where(
-                Message.conversation_id.in_(ids),
-                Message.author_kind == AuthorKind.CUSTOMER,
-                Message.is_internal.is_(False),
-            )
-            .order_by(Message.conversation_id, Message.sent_at)
-        ):
-            if contact_id in dms:
-                people[conv_id].add(contact_id)
-            if sum(len(t) for t in texts[conv_id]) < TEXT_CHARS:
-                texts[conv_id].append(text[:TEXT_CHARS])
+    if conversations:
+        tags = _confirmed_tag_paths(session, [c.id for c in conversations])
+        texts, people = _customer_voices(session, workspace_id, account_id, conversations)
     facts = [
         ConversationFacts(
             conversation_id=c.id,
@@ -128,3 +90,55 @@ def relationship_depth(
         conversations={c.id: c for c in conversations},
         window_days=config.window_days,
     )
+
+
+def _confirmed_tag_paths(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    """Confirmed whole-conversation tag paths per conversation, in path order."""
+    tags: dict[int, list[str]] = defaultdict(list)
+    for conv_id, path in session.execute(
+        select(TagAssignment.conversation_id, Tag.path)
+        .join(Tag, Tag.id == TagAssignment.tag_id)
+        .where(
+            TagAssignment.conversation_id.in_(ids),
+            TagAssignment.status == AssignmentStatus.CONFIRMED,
+            TagAssignment.scope == "",
+        )
+        .order_by(Tag.path)
+    ):
+        tags[conv_id].append(path)
+    return tags
+
+
+def _customer_voices(
+    session: Session, workspace_id: int, account_id: int, conversations: list[Conversation]
+) -> tuple[dict[int, list[str]], dict[int, set[int]]]:
+    """Per conversation: its customer text (bounded by :data:`TEXT_CHARS`) and the decision makers in it."""
+    ids = [c.id for c in conversations]
+    texts: dict[int, list[str]] = defaultdict(list)
+    people: dict[int, set[int]] = defaultdict(set)
+    dms = set(
+        session.scalars(
+            select(Contact.id).where(
+                Contact.workspace_id == workspace_id,
+                Contact.account_id == account_id,
+                Contact.is_decision_maker.is_(True),
+            )
+        )
+    )
+    for conv in conversations:
+        if conv.contact_id in dms:
+            people[conv.id].add(conv.contact_id)
+    for conv_id, contact_id, text in session.execute(
+        select(Message.conversation_id, Message.contact_id, Message.text)
+        .where(
+            Message.conversation_id.in_(ids),
+            Message.author_kind == AuthorKind.CUSTOMER,
+            Message.is_internal.is_(False),
+        )
+        .order_by(Message.conversation_id, Message.sent_at)
+    ):
+        if contact_id in dms:
+            people[conv_id].add(contact_id)
+        if sum(len(t) for t in texts[conv_id]) < TEXT_CHARS:
+            texts[conv_id].append(text[:TEXT_CHARS])
+    return texts, people

@@ -1,65 +1,42 @@
-"""Account health: gather the signals' data, score accounts, keep snapshots and explain changes.
+"""Account health: score accounts, keep daily snapshots, explain changes, store the settings.
 
-The arithmetic lives in :mod:`frontdoor.accounts.health_score`; this module runs the queries (a few
-grouped scans per workspace, never one per account) and stores history.
-
-Only confirmed, whole-conversation tag assignments count, as everywhere else in frontdoor.
-A conversation counts as open at ``as_of`` when it started by then and was not closed by then.
+The arithmetic lives in :mod:`frontdoor.accounts.health_score`, the queries that gather
+each signal's data in :mod:`frontdoor.accounts.health_inputs`, the usage figures' import in
+:mod:`frontdoor.accounts.usage`.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import logging
 import time
 import weakref
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from frontdoor.accounts.health_inputs import collect_health_inputs
 from frontdoor.accounts.health_score import (
     Health,
     HealthConfig,
-    HealthInputs,
     Signal,
     SignalChange,
-    SurveyAnswer,
-    Usage,
     compare,
     compute_health,
     health_config,
-    path_matches,
-    sentiment_value,
 )
+from frontdoor.accounts.listing import load_account
 from frontdoor.core.errors import NotFound, ValidationError
 from frontdoor.db.base import utcnow
-from frontdoor.models import (
-    Account,
-    AccountHealthSnapshot,
-    AssignmentStatus,
-    Conversation,
-    ConversationStatus,
-    SurveyResponse,
-    Tag,
-    TagAssignment,
-    TagDimension,
-    Workspace,
-)
+from frontdoor.models import Account, AccountHealthSnapshot, Workspace
 
 if TYPE_CHECKING:
     from frontdoor.core.store import Store
 
 log = logging.getLogger(__name__)
-
-SENTIMENT_DIMENSION = "sentiment"
 
 
 def health_settings(session: Session, workspace_id: int) -> dict[str, Any]:
@@ -76,211 +53,6 @@ def health_settings(session: Session, workspace_id: int) -> dict[str, Any]:
 def load_health_config(session: Session, workspace_id: int) -> HealthConfig:
     """The workspace's health configuration (defaults for what it does not set)."""
     return health_config(health_settings(session, workspace_id))
-
-
-def tag_paths(session: Session, workspace_id: int) -> dict[int, tuple[str, str]]:
-    """Tag id -> (path, dimension key) for the workspace."""
-    rows = session.execute(
-        select(Tag.id, Tag.path, TagDimension.key)
-        .join(TagDimension, TagDimension.id == Tag.dimension_id)
-        .where(Tag.workspace_id == workspace_id)
-    )
-    return {tid: (path, key) for tid, path, key in rows}
-
-
-def _in_accounts(column: Any, account_ids: Iterable[int] | None) -> Any:
-    return column.in_(list(account_ids)) if account_ids is not None else column.is_not(None)
-
-
-def open_at(as_of: dt.datetime) -> Any:
-    """SQL condition: the conversation had started and was not closed at ``as_of``."""
-    return and_(
-        Conversation.opened_at <= as_of,
-        or_(
-            and_(Conversation.closed_at.is_(None), Conversation.status != ConversationStatus.CLOSED),
-            Conversation.closed_at > as_of,
-        ),
-    )
-
-
-def survey_answers(
-    session: Session,
-    *,
-    workspace_id: int,
-    since: dt.datetime,
-    until: dt.datetime,
-    account_ids: Iterable[int] | None = None,
-) -> dict[int, list[SurveyAnswer]]:
-    """Survey answers per account in ``(since, until]``."""
-    out: dict[int, list[SurveyAnswer]] = defaultdict(list)
-    rows = session.execute(
-        select(
-            SurveyResponse.account_id,
-            SurveyResponse.kind,
-            SurveyResponse.score,
-            SurveyResponse.scale_min,
-            SurveyResponse.scale_max,
-        ).where(
-            SurveyResponse.workspace_id == workspace_id,
-            _in_accounts(SurveyResponse.account_id, account_ids),
-            SurveyResponse.responded_at > since,
-            SurveyResponse.responded_at <= until,
-        )
-    )
-    for account_id, kind, score, lo, hi in rows:
-        out[int(account_id or 0)].append(SurveyAnswer(str(kind), float(score), int(lo), int(hi)))
-    return out
-
-
-def tagged_conversations(
-    session: Session,
-    *,
-    workspace_id: int,
-    tag_ids: Iterable[int],
-    condition: Any,
-    account_ids: Iterable[int] | None = None,
-) -> list[tuple[int, int, int]]:
-    """(account id, conversation id, tag id) of confirmed assignments of ``tag_ids``."""
-    ids = list(tag_ids)
-    if not ids:
-        return []
-    rows = session.execute(
-        select(Conversation.account_id, Conversation.id, TagAssignment.tag_id)
-        .join(TagAssignment, TagAssignment.conversation_id == Conversation.id)
-        .where(
-            Conversation.workspace_id == workspace_id,
-            _in_accounts(Conversation.account_id, account_ids),
-            TagAssignment.status == AssignmentStatus.CONFIRMED,
-            TagAssignment.scope == "",
-            TagAssignment.tag_id.in_(ids),
-            condition,
-        )
-    )
-    return [(int(a or 0), int(c), int(t)) for a, c, t in rows]
-
-
-def problem_conversations(
-    session: Session,
-    *,
-    workspace_id: int,
-    as_of: dt.datetime,
-    prefixes: tuple[str, ...],
-    paths: dict[int, tuple[str, str]],
-    account_ids: Iterable[int] | None = None,
-) -> dict[int, list[int]]:
-    """Conversation ids per account that are open at ``as_of`` and carry a problem tag."""
-    ids = [tid for tid, (path, _) in paths.items() if path_matches(path, prefixes)]
-    out: dict[int, set[int]] = defaultdict(set)
-    for account_id, conv_id, _ in tagged_conversations(
-        session, workspace_id=workspace_id, tag_ids=ids, condition=open_at(as_of), account_ids=account_ids
-    ):
-        out[account_id].add(conv_id)
-    return {a: sorted(c) for a, c in out.items()}
-
-
-def usage_of(account: Account) -> Usage | None:
-    """The imported usage figures of an account (``attributes["usage"]``), if any."""
-    raw = (account.attributes or {}).get("usage")
-    if not isinstance(raw, dict) or not isinstance(raw.get("active_users"), int):
-        return None
-    seats = raw.get("seats") if isinstance(raw.get("seats"), int) else account.seats
-    if not seats:
-        return None
-    as_of = None
-    if isinstance(raw.get("as_of"), str):
-        try:
-            as_of = dt.date.fromisoformat(raw["as_of"])
-        except ValueError:
-            as_of = None
-    return Usage(active=int(raw["active_users"]), seats=int(seats), as_of=as_of)
-
-
-def collect_health_inputs(
-    session: Session,
-    *,
-    workspace_id: int,
-    as_of: dt.datetime,
-    config: HealthConfig,
-    accounts: list[Account],
-) -> dict[int, HealthInputs]:
-    """The inputs of every account in ``accounts`` (a handful of grouped queries in all)."""
-    account_ids = [a.id for a in accounts]
-    paths = tag_paths(session, workspace_id)
-    surveys = survey_answers(
-        session,
-        workspace_id=workspace_id,
-        since=as_of - dt.timedelta(days=config.survey_days),
-        until=as_of,
-        account_ids=account_ids,
-    )
-    values = config.sentiment_values
-    sentiment_ids = {
-        tid: value
-        for tid, (path, dim) in paths.items()
-        if dim == SENTIMENT_DIMENSION and (value := sentiment_value(path, values)) is not None
-    }
-    window_start = as_of - dt.timedelta(days=config.window_days)
-    per_conv: dict[tuple[int, int], list[float]] = defaultdict(list)
-    for account_id, conv_id, tag_id in tagged_conversations(
-        session,
-        workspace_id=workspace_id,
-        tag_ids=sentiment_ids,
-        condition=and_(Conversation.opened_at > window_start, Conversation.opened_at <= as_of),
-        account_ids=account_ids,
-    ):
-        per_conv[(account_id, conv_id)].append(sentiment_ids[tag_id])
-    sentiments: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for (account_id, conv_id), found in sorted(per_conv.items()):
-        # Sentiment is single-label; should a conversation carry two, use their mean.
-        sentiments[account_id].append((conv_id, sum(found) / len(found)))
-    problems = problem_conversations(
-        session,
-        workspace_id=workspace_id,
-        as_of=as_of,
-        prefixes=config.problem_tags,
-        paths=paths,
-        account_ids=account_ids,
-    )
-    churn: dict[int, set[int]] = defaultdict(set)
-    for account_id, conv_id, _ in tagged_conversations(
-        session,
-        workspace_id=workspace_id,
-        tag_ids=[tid for tid, (path, _) in paths.items() if path_matches(path, config.churn_tags)],
-        condition=and_(Conversation.opened_at > window_start, Conversation.opened_at <= as_of),
-        account_ids=account_ids,
-    ):
-        churn[account_id].add(conv_id)
-    last = dict(
-        session.execute(
-            select(Conversation.account_id, func.max(Conversation.opened_at))
-            .where(
-                Conversation.workspace_id == workspace_id,
-                Conversation.account_id.in_(account_ids),
-                Conversation.opened_at <= as_of,
-            )
-            .group_by(Conversation.account_id)
-        ).all()
-    )
-    out: dict[int, HealthInputs] = {}
-    for account in accounts:
-        usage = usage_of(account)
-        if usage is not None and usage.as_of is not None and usage.as_of > as_of.date():
-            usage = None  # measured after the moment asked about
-        last_at = last.get(account.id)
-        if isinstance(last_at, str):  # SQLite returns the aggregate as text
-            last_at = dt.datetime.fromisoformat(last_at).replace(tzinfo=dt.UTC)
-        elif last_at is not None and last_at.tzinfo is None:
-            last_at = last_at.replace(tzinfo=dt.UTC)
-        out[account.id] = HealthInputs(
-            as_of=as_of,
-            surveys=surveys.get(account.id, []),
-            sentiments=sentiments.get(account.id, []),
-            open_problems=problems.get(account.id, []),
-            churn_risk=sorted(churn.get(account.id, set())),
-            last_conversation_at=last_at,
-            usage=usage,
-        )
-    return out
 
 
 def health_of_accounts(
@@ -313,9 +85,7 @@ def account_health(
     NotFound
         No such account in this workspace.
     """
-    account = session.get(Account, account_id)
-    if account is None or account.workspace_id != workspace_id:
-        raise NotFound(f"no account {account_id}")
+    account = load_account(session, workspace_id=workspace_id, account_id=account_id)
     return health_of_accounts(session, workspace_id=workspace_id, accounts=[account], as_of=as_of)[account_id]
 
 
@@ -459,107 +229,6 @@ def changes_since_last_snapshot(
     if not history:
         return None, []
     return history[0], compare(history[0].signals, current.signals)
-
-
-# --------------------------------------------------------------------------- usage import
-
-USAGE_MAX_BYTES = 20 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class UsageImport:
-    """What an import of usage figures did."""
-
-    updated: int
-    unchanged: int
-    unknown: list[str]
-
-
-def _find_account(session: Session, workspace_id: int, key: str, by_crm: dict[str, int]) -> int | None:
-    from frontdoor.models import AccountDomain
-
-    if key.isdigit():
-        account = session.get(Account, int(key))
-        if account is not None and account.workspace_id == workspace_id:
-            return account.id
-    if key in by_crm:
-        return by_crm[key]
-    domain = session.scalar(
-        select(AccountDomain.account_id).where(
-            AccountDomain.workspace_id == workspace_id, AccountDomain.domain == key.lower()
-        )
-    )
-    if domain is not None:
-        return int(domain)
-    ids = list(
-        session.scalars(select(Account.id).where(Account.workspace_id == workspace_id, Account.name == key))
-    )
-    return ids[0] if len(ids) == 1 else None
-
-
-def import_usage(session: Session, *, workspace_id: int, path: Path) -> UsageImport:
-    """Read a CSV of product usage into ``Account.attributes["usage"]``.
-
-    Columns: ``account`` (id, CRM id, domain or exact name), ``active_users`` (whole number),
-    optional ``seats`` (overrides the account's seats) and ``as_of`` (YYYY-MM-DD). The whole
-    file is checked before anything is written; importing the same file twice changes nothing.
-
-    Raises
-    ------
-    ValidationError
-        A missing column or a bad value, naming the line.
-    """
-    if path.stat().st_size > USAGE_MAX_BYTES:
-        raise ValidationError(f"{path.name}: larger than {USAGE_MAX_BYTES // (1024 * 1024)} MiB")
-    text = path.read_bytes().decode("utf-8-sig", errors="strict")
-    reader = csv.DictReader(io.StringIO(text))
-    fields = {f.strip() for f in reader.fieldnames or []}
-    missing = {"account", "active_users"} - fields
-    if missing:
-        raise ValidationError(f"{path.name}: missing column(s) {', '.join(sorted(missing))}")
-    by_crm = {
-        str(attrs.get("crm_id")): aid
-        for aid, attrs in session.execute(
-            select(Account.id, Account.attributes).where(Account.workspace_id == workspace_id)
-        )
-        if isinstance(attrs, dict) and attrs.get("crm_id")
-    }
-    parsed: list[tuple[int, dict[str, Any]]] = []
-    unknown: list[str] = []
-    for line, row in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
-        key = row.get("account", "")[:300]
-        try:
-            active = int(row.get("active_users", ""))
-            seats = int(row["seats"]) if row.get("seats") else None
-            as_of = dt.date.fromisoformat(row["as_of"]).isoformat() if row.get("as_of") else None
-        except ValueError as exc:
-            raise ValidationError(f"{path.name} line {line}: {exc}") from None
-        if active < 0 or (seats is not None and seats <= 0):
-            raise ValidationError(f"{path.name} line {line}: active_users >= 0 and seats > 0")
-        account_id = _find_account(session, workspace_id, key, by_crm) if key else None
-        if account_id is None:
-            unknown.append(key)
-            continue
-        usage: dict[str, Any] = {"active_users": active}
-        if seats is not None:
-            usage["seats"] = seats
-        if as_of is not None:
-            usage["as_of"] = as_of
-        parsed.append((account_id, usage))
-    updated = unchanged = 0
-    for account_id, usage in parsed:
-        account = session.get(Account, account_id)
-        assert account is not None
-        attrs = dict(account.attributes or {})
-        if attrs.get("usage") == usage:
-            unchanged += 1
-            continue
-        attrs["usage"] = usage
-        account.attributes = attrs  # a new dict so the JSON column is marked changed
-        updated += 1
-    session.flush()
-    return UsageImport(updated=updated, unchanged=unchanged, unknown=unknown)
 
 
 # --------------------------------------------------------------------------- settings

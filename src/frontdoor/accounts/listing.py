@@ -70,8 +70,8 @@ def list_accounts(
     return [AccountRow(account=a, conversations=counts.get(a.id, 0)) for a in accounts]
 
 
-def get_account(session: Session, *, workspace_id: int, account_id: int) -> AccountDetail:
-    """One account of this workspace.
+def load_account(session: Session, *, workspace_id: int, account_id: int) -> Account:
+    """The account ``account_id`` of this workspace.
 
     Raises
     ------
@@ -81,6 +81,18 @@ def get_account(session: Session, *, workspace_id: int, account_id: int) -> Acco
     account = session.get(Account, account_id)
     if account is None or account.workspace_id != workspace_id:
         raise NotFound(f"no account {account_id}")
+    return account
+
+
+def get_account(session: Session, *, workspace_id: int, account_id: int) -> AccountDetail:
+    """One account of this workspace.
+
+    Raises
+    ------
+    NotFound
+        No such account in this workspace.
+    """
+    account = load_account(session, workspace_id=workspace_id, account_id=account_id)
     domains = list(
         session.scalars(
             select(AccountDomain.domain)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from frontdoor.accounts.listing import load_account
 from frontdoor.core.errors import NotFound, ValidationError
 from frontdoor.db.base import utcnow
 from frontdoor.models import Account, AccountStageChange, PipelineStage, User
@@ -43,9 +44,7 @@ def change_stage(
         new_stage = PipelineStage(stage)
     except ValueError:
         raise ValidationError(f"stage must be one of {', '.join(s.value for s in PipelineStage)}") from None
-    account = session.get(Account, account_id)
-    if account is None or account.workspace_id != workspace_id:
-        raise NotFound(f"no account {account_id}")
+    account = load_account(session, workspace_id=workspace_id, account_id=account_id)
     if owner_id is not None:
         owner = session.get(User, owner_id)
         if owner is None or owner.workspace_id != workspace_id or not owner.is_active:

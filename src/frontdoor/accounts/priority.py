@@ -14,16 +14,14 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from frontdoor.accounts.health import (
+from frontdoor.accounts.health import health_settings, load_health_config
+from frontdoor.accounts.health_inputs import (
     collect_health_inputs,
-    compute_health,
-    health_settings,
-    load_health_config,
     problem_conversations,
     tag_paths,
     tagged_conversations,
 )
-from frontdoor.accounts.health_score import Health, answer_goodness, path_matches
+from frontdoor.accounts.health_score import Health, answer_goodness, compute_health, path_matches
 from frontdoor.accounts.priority_score import (
     Priority,
     PriorityConfig,

@@ -27,7 +27,7 @@ def _as_of(value: str | None) -> dt.datetime | None:
 @click.pass_context
 def import_usage_command(ctx: click.Context, file: Path, workspace: str | None) -> None:
     """Read product usage (CSV: account,active_users[,seats][,as_of]) for the usage signal."""
-    from frontdoor.accounts.health import import_usage
+    from frontdoor.accounts.usage import import_usage
     from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)

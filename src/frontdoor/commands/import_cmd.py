@@ -99,8 +99,9 @@ def _run_import(
     maps: tuple[str, ...],
     as_json: bool,
 ) -> None:
-    from frontdoor.ingest.pipeline import ImportSummary, ingest_records
+    from frontdoor.ingest.pipeline import ingest_records
     from frontdoor.ingest.sources import get_or_create_source
+    from frontdoor.ingest.summary import ImportSummary
     from frontdoor.integrations.registry import get_adapter
     from frontdoor.workspace.workspaces import default_workspace
 

@@ -2,8 +2,9 @@
 
 Credentials live on the Source (``settings.access_key`` / ``settings.access_secret``),
 set once with ``--access-key`` (the secret is prompted for, hidden, unless given) and
-never printed. Opened and snoozed chats (the live set) are read whole each time so their
-changes arrive; closed chats resume from the cursor stored on ``Source.cursor``.
+never printed. The work is :func:`frontdoor.ingest.sync.sync_channeltalk`'s: opened and
+snoozed chats (the live set) are read whole each time so their changes arrive; closed
+chats resume from the cursor stored on ``Source.cursor``.
 """
 
 from __future__ import annotations
@@ -56,62 +57,24 @@ def channeltalk_sync_command(
     Example: frontdoor sync channeltalk --access-key KEY   (once; prompts for the secret), then
     frontdoor sync channeltalk
     """
-    from frontdoor.core.errors import ConfigError
-    from frontdoor.db.base import utcnow
-    from frontdoor.ingest.pipeline import ingest_records
-    from frontdoor.ingest.sources import get_or_create_source
-    from frontdoor.integrations.channeltalk import API_BASE, ChannelTalkClient
-    from frontdoor.models import Source
-    from frontdoor.workspace.workspaces import default_workspace
+    from frontdoor.ingest.sync import sync_channeltalk
 
     if access_key and not access_secret:
         access_secret = click.prompt("Channel Talk access secret", hide_input=True)
-    store = store_from(ctx)
-    with store.session() as session:
-        ws = default_workspace(session, slug=workspace)
-        source = get_or_create_source(session, workspace_id=ws.id, kind="channeltalk", name=source_name)
-        changes = {
-            k: v
-            for k, v in (("access_key", access_key), ("access_secret", access_secret), ("base_url", base_url))
-            if v
-        }
-        if changes:
-            source.settings = {**(source.settings or {}), **changes}
-        config = dict(source.settings or {})
-        stored_cursor = source.cursor
-        ws_id, ws_slug, source_id, name = ws.id, ws.slug, source.id, source.name
-    key, secret = config.get("access_key"), config.get("access_secret")
-    if not key or not secret:
-        raise ConfigError(
-            f"source {name!r} has no Channel Talk credentials; run "
-            "`frontdoor sync channeltalk --access-key KEY` once (the secret is prompted for)"
-        )
-    start = None if full else (since or stored_cursor)
-    resume: list[str | None] = [start]
-    with ChannelTalkClient(
-        access_key=str(key), access_secret=str(secret), base_url=str(config.get("base_url") or API_BASE)
-    ) as client:
-        summary = ingest_records(
-            store,
-            workspace_id=ws_id,
-            source_id=source_id,
-            records=client.records(
-                since=start,
-                state=state,
-                company_key=str(config.get("company_key") or "company"),
-                on_page=resume.append,
-            ),
-            file="channeltalk api",
-        )
-        requests = client.requests
-    # Stored only after the pipeline committed everything it was given.
-    with store.session() as session:
-        row = session.get(Source, source_id)
-        if row is not None:
-            row.cursor = resume[-1]
-            row.last_synced_at = utcnow()
+    credentials = {"access_key": access_key, "access_secret": access_secret, "base_url": base_url}
+    result = sync_channeltalk(
+        store_from(ctx),
+        workspace=workspace,
+        source_name=source_name,
+        since=since,
+        full=full,
+        state=state,
+        credentials={k: v for k, v in credentials.items() if v},
+    )
+    summary = result.summary
     click.echo(
-        f"workspace {ws_slug}, source {name!r}: {summary.records:,} records in {requests:,} API requests"
+        f"workspace {result.workspace}, source {result.source!r}: "
+        f"{summary.records:,} records in {result.requests:,} API requests"
     )
     for entity in ("conversations", "messages"):
         counts = getattr(summary, entity)

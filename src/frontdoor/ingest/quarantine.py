@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session
 from frontdoor.core.errors import FrontdoorError, NotFound, ValidationError
 from frontdoor.core.store import Store
 from frontdoor.db.base import utcnow
-from frontdoor.ingest.pipeline import ImportSummary, _BadOut, _Pipeline
+from frontdoor.ingest.batch import Rejected
+from frontdoor.ingest.pipeline import ingest_records
+from frontdoor.ingest.summary import ImportSummary
 from frontdoor.integrations.base import BadRecord, Record, RetryableAdapter, raw_excerpt
 from frontdoor.models import QuarantinedRecord, QuarantineStatus, Source
 
@@ -226,13 +228,15 @@ def _retry_one(
         return fail("; ".join(b.reason for b in bad))
     if not records:
         return fail("the payload holds no record")
-    problems: list[_BadOut] = []
-    pipeline = _Pipeline(
-        store, workspace_id=workspace_id, source_id=source.id, file=file, on_bad=problems.append
+    problems: list[Rejected] = []
+    summary = ingest_records(
+        store,
+        workspace_id=workspace_id,
+        source_id=source.id,
+        records=records,
+        file=file,
+        on_rejected=problems.append,
     )
-    summary = pipeline.run(records, None)
-    summary.accounts_created = pipeline.resolver.accounts_created
-    summary.contacts_created = pipeline.resolver.contacts_created
     total.merge(summary)
     if problems:
         return fail("; ".join(p.reason for p in problems))

@@ -8,16 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from frontdoor.core.errors import NotFound, ValidationError
+from frontdoor.core.errors import ValidationError
 from frontdoor.models import Source
 
 __all__ = [
     "find_source",
     "get_or_create_source",
-    "get_source",
-    "get_source_by_name",
     "list_sources",
-    "update_source_settings",
 ]
 
 _MAX_NAME = 200
@@ -79,35 +76,9 @@ def find_source(session: Session, *, workspace_id: int, name: str) -> Source | N
     return session.scalar(select(Source).where(Source.workspace_id == workspace_id, Source.name == name))
 
 
-def get_source_by_name(session: Session, *, workspace_id: int, name: str) -> Source:
-    """The source named ``name``, or raise :class:`NotFound`."""
-    source = find_source(session, workspace_id=workspace_id, name=name)
-    if source is None:
-        raise NotFound(f"no source {name!r} in this workspace")
-    return source
-
-
-def get_source(session: Session, *, workspace_id: int, source_id: int) -> Source:
-    """The source with id ``source_id`` in the workspace, or raise :class:`NotFound`."""
-    source = session.get(Source, source_id)
-    if source is None or source.workspace_id != workspace_id:
-        raise NotFound(f"no source #{source_id} in this workspace")
-    return source
-
-
 def list_sources(session: Session, *, workspace_id: int, kind: str | None = None) -> list[Source]:
     """Sources of the workspace (optionally of one kind), by name."""
     query = select(Source).where(Source.workspace_id == workspace_id)
     if kind is not None:
         query = query.where(Source.kind == kind)
     return list(session.scalars(query.order_by(Source.name)))
-
-
-def update_source_settings(
-    session: Session, *, workspace_id: int, source_id: int, settings: dict[str, Any]
-) -> Source:
-    """Merge ``settings`` into the source's settings (top-level keys replace)."""
-    source = get_source(session, workspace_id=workspace_id, source_id=source_id)
-    source.settings = {**(source.settings or {}), **settings}
-    session.flush()
-    return source

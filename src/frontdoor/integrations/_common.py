@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from frontdoor.core.errors import AdapterError, RecordError
+from frontdoor.integrations.base import BadRecord, raw_excerpt
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -66,6 +67,18 @@ def iso_time(value: object, *, field: str) -> dt.datetime:
     return parsed.astimezone(dt.UTC)
 
 
+def time_id_key(item: object, time_key: str) -> tuple[int, str]:
+    """Sort key of a message or part: its integer time under ``time_key``, then its id.
+
+    Objects without a whole-number time sort first (time 0); non-objects sort first of all.
+    """
+    if not isinstance(item, Mapping):
+        return (0, "")
+    created = item.get(time_key)
+    when = created if isinstance(created, int) and not isinstance(created, bool) else 0
+    return (when, str(item.get("id", "")))
+
+
 def text_or_none(value: object) -> str | None:
     """``value`` as stripped text, or None when empty or not scalar."""
     if value is None or isinstance(value, dict | list | bool):
@@ -79,6 +92,20 @@ def ext_id(value: object, *, field: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int) or str(value).strip() == "":
         raise RecordError(f"{field}: missing or not an id: {value!r}")
     return str(value).strip()
+
+
+def json_files(path: Path) -> list[Path]:
+    """``path``, or the ``*.json`` files directly in a folder, in name order.
+
+    Raises
+    ------
+    AdapterError
+        When a folder holds no ``*.json`` file.
+    """
+    files = sorted(p for p in path.glob("*.json") if p.is_file()) if path.is_dir() else [path]
+    if not files:
+        raise AdapterError(f"{path}: no *.json files in this folder")
+    return files
 
 
 def load_json(path: Path) -> Any:
@@ -105,6 +132,27 @@ def parse_json_bytes(raw: bytes, *, what: str) -> Any:
         raise AdapterError(f"{what} is not UTF-8 text (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise AdapterError(f"{what} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+
+
+def dump_json(value: object) -> str:
+    """``value`` as JSON text for a quarantined payload (``repr`` when it is not JSON-able)."""
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def bad_record(position: str, payload: object, reason: str) -> BadRecord:
+    """A :class:`BadRecord` whose raw form is ``payload`` as (bounded) JSON."""
+    return BadRecord(position=position, raw=raw_excerpt(dump_json(payload)), reason=reason)
+
+
+def json_or_none(body: bytes) -> Any:
+    """The JSON in ``body``, or ``None`` when it is not UTF-8 JSON (a lenient read, e.g. for ids)."""
+    try:
+        return json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
 
 
 def body_hash(body: bytes) -> str:

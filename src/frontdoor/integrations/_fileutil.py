@@ -14,44 +14,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from frontdoor.core.errors import AdapterError, ValidationError
+from frontdoor.core.text.email import email_domain, is_free_mail
 from frontdoor.integrations.base import AccountRef, raw_excerpt
 
 # Database columns for external ids hold 200 characters; longer ids are hashed.
 MAX_EXTERNAL_ID = 200
-
-# Consumer mail domains: an address there says nothing about the customer company,
-# so it must never create or match an account by domain.
-FREE_MAIL_DOMAINS = frozenset(
-    {
-        "gmail.com",
-        "googlemail.com",
-        "naver.com",
-        "daum.net",
-        "hanmail.net",
-        "kakao.com",
-        "nate.com",
-        "hotmail.com",
-        "outlook.com",
-        "live.com",
-        "msn.com",
-        "yahoo.com",
-        "yahoo.co.kr",
-        "icloud.com",
-        "me.com",
-        "mac.com",
-        "proton.me",
-        "protonmail.com",
-        "aol.com",
-        "gmx.com",
-        "korea.com",
-        "hanmir.com",
-        "empas.com",
-        "paran.com",
-        "dreamwiz.com",
-        "chol.com",
-        "lycos.co.kr",
-    }
-)
 
 
 def content_hash(*parts: object) -> str:
@@ -66,21 +33,13 @@ def bounded_id(value: str) -> str:
     return value if len(value) <= MAX_EXTERNAL_ID else content_hash(value)
 
 
-def email_domain(address: str | None) -> str | None:
-    """The lower-case domain of an address, or None."""
-    if not address or "@" not in address:
-        return None
-    domain = address.rsplit("@", 1)[1].strip().strip(">").lower().rstrip(".")
-    return domain or None
-
-
 def account_for(email: str | None = None, *, company: str | None = None) -> AccountRef | None:
     """An :class:`AccountRef` from a company name and/or a work email domain.
 
     Free-mail domains (gmail.com, naver.com, ...) never name an account.
     """
     domain = email_domain(email)
-    if domain in FREE_MAIL_DOMAINS:
+    if is_free_mail(domain):
         domain = None
     company = (company or "").strip() or None
     if domain is None and company is None:

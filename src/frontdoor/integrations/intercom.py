@@ -18,35 +18,37 @@ Intercom does not embed companies in conversations, so the account comes only fr
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 from frontdoor.core.domain import AuthorKind, Channel, ConversationStatus, SurveyKind
-from frontdoor.core.errors import AdapterError, RecordError, ValidationError
+from frontdoor.core.errors import AdapterError, RecordError
 from frontdoor.integrations._common import (
-    body_hash,
+    bad_record,
     epoch_s,
     ext_id,
     header,
     hmac_hex,
     html_to_text,
+    json_files,
     load_json,
     parse_json_bytes,
     same,
     text_or_none,
+    time_id_key,
 )
+from frontdoor.integrations._fileutil import check_options
 from frontdoor.integrations.base import (
     AccountRef,
-    BadRecord,
     ContactRef,
     ConversationRecord,
     MessageRecord,
     Record,
     SurveyRecord,
-    raw_excerpt,
 )
+from frontdoor.integrations.webhooks import JsonWebhook
 
 KIND = "intercom"
 
@@ -63,13 +65,6 @@ _STATUS = {
     "closed": ConversationStatus.CLOSED,
     "snoozed": ConversationStatus.SNOOZED,
 }
-
-
-def _dump(value: object) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        return repr(value)
 
 
 def _person(author: Mapping[str, Any]) -> ContactRef:
@@ -146,14 +141,6 @@ def _message(
     )
 
 
-def _part_key(part: object) -> tuple[int, str]:
-    if not isinstance(part, Mapping):
-        return (0, "")
-    created = part.get("created_at")
-    when = created if isinstance(created, int) and not isinstance(created, bool) else 0
-    return (when, str(part.get("id", "")))
-
-
 def conversation_records(conv: object, *, position: str) -> Iterator[Record]:
     """Records for one Intercom conversation object.
 
@@ -176,7 +163,7 @@ def conversation_records(conv: object, *, position: str) -> Iterator[Record]:
         conv_id = ext_id(conv.get("id"), field="conversation.id")
         opened_at = epoch_s(conv.get("created_at"), field=f"conversation {conv_id} created_at")
     except RecordError as exc:
-        yield BadRecord(position=position, raw=raw_excerpt(_dump(conv)), reason=str(exc))
+        yield bad_record(position, conv, str(exc))
         return
     raw_source = conv.get("source")
     source: Mapping[str, Any] = raw_source if isinstance(raw_source, Mapping) else {}
@@ -184,6 +171,37 @@ def conversation_records(conv: object, *, position: str) -> Iterator[Record]:
     source_author: Mapping[str, Any] = raw_author if isinstance(raw_author, Mapping) else {}
     contact = _conversation_contact(conv, source_author)
     messages: list[MessageRecord] = []
+    yield from _messages(conv, conv_id, source, contact, position, messages)
+    state = str(conv.get("state") or ("open" if conv.get("open", True) else "closed"))
+    status = _STATUS.get(state, ConversationStatus.OPEN)
+    subject = conv.get("title") or source.get("subject") or ""
+    yield ConversationRecord(
+        external_id=conv_id,
+        channel=Channel.CHAT,
+        opened_at=opened_at,
+        messages=messages,
+        subject=html_to_text(str(subject))[:500],
+        status=status,
+        closed_at=_closed_at(conv, messages) if status is ConversationStatus.CLOSED else None,
+        contact=contact,
+        account=contact.account if contact else None,
+        attributes=_attributes(conv, source),
+        position=position,
+    )
+    rating = conv.get("conversation_rating")
+    if isinstance(rating, Mapping) and rating.get("rating") is not None:
+        yield _rating(rating, conv_id, opened_at, contact, position)
+
+
+def _messages(
+    conv: Mapping[str, Any],
+    conv_id: str,
+    source: Mapping[str, Any],
+    contact: ContactRef | None,
+    position: str,
+    into: list[MessageRecord],
+) -> Iterator[Record]:
+    """Collect the source message, then the parts by ``(created_at, id)``; yield the bad ones."""
     if source:
         try:
             first = _message(
@@ -193,12 +211,12 @@ def conversation_records(conv: object, *, position: str) -> Iterator[Record]:
                 contact=contact,
             )
             if first is not None:
-                messages.append(first)
+                into.append(first)
         except RecordError as exc:
-            yield BadRecord(position=f"{position} source", raw=raw_excerpt(_dump(source)), reason=str(exc))
+            yield bad_record(f"{position} source", source, str(exc))
     raw_parts = conv.get("conversation_parts")
     parts = raw_parts.get("conversation_parts") if isinstance(raw_parts, Mapping) else raw_parts
-    for part in sorted(parts if isinstance(parts, list) else [], key=_part_key):
+    for part in sorted(parts if isinstance(parts, list) else [], key=lambda m: time_id_key(m, "created_at")):
         try:
             if not isinstance(part, Mapping):
                 raise RecordError("part is not an object")
@@ -206,20 +224,25 @@ def conversation_records(conv: object, *, position: str) -> Iterator[Record]:
             internal = str(part.get("part_type", "")).startswith("note")
             message = _message(part, external_id=part_id, internal=internal, contact=contact)
         except RecordError as exc:
-            yield BadRecord(position=f"{position} part", raw=raw_excerpt(_dump(part)), reason=str(exc))
+            yield bad_record(f"{position} part", part, str(exc))
             continue
         if message is not None:
-            messages.append(message)
-    state = str(conv.get("state") or ("open" if conv.get("open", True) else "closed"))
-    status = _STATUS.get(state, ConversationStatus.OPEN)
-    closed_at = None
-    if status is ConversationStatus.CLOSED:
-        closed_at = max((m.sent_at for m in messages), default=None)
-        try:
-            if conv.get("updated_at"):
-                closed_at = epoch_s(conv["updated_at"], field="updated_at")
-        except RecordError:
-            pass
+            into.append(message)
+
+
+def _closed_at(conv: Mapping[str, Any], messages: list[MessageRecord]) -> dt.datetime | None:
+    """A closed conversation's ``updated_at``, else its last message's time."""
+    closed_at = max((m.sent_at for m in messages), default=None)
+    try:
+        if conv.get("updated_at"):
+            closed_at = epoch_s(conv["updated_at"], field="updated_at")
+    except RecordError:
+        pass
+    return closed_at
+
+
+def _attributes(conv: Mapping[str, Any], source: Mapping[str, Any]) -> dict[str, Any]:
+    """Tags, assignees, priority and the page the conversation started on."""
     attributes: dict[str, Any] = {}
     tags = conv.get("tags")
     tag_items = tags.get("tags") if isinstance(tags, Mapping) else tags
@@ -232,46 +255,36 @@ def conversation_records(conv: object, *, position: str) -> Iterator[Record]:
             attributes[key] = conv[key]
     if isinstance(source.get("url"), str):
         attributes["source_url"] = source["url"][:500]
-    subject = conv.get("title") or source.get("subject") or ""
-    yield ConversationRecord(
-        external_id=conv_id,
-        channel=Channel.CHAT,
-        opened_at=opened_at,
-        messages=messages,
-        subject=html_to_text(str(subject))[:500],
-        status=status,
-        closed_at=closed_at,
+    return attributes
+
+
+def _rating(
+    rating: Mapping[str, Any], conv_id: str, opened_at: dt.datetime, contact: ContactRef | None, position: str
+) -> Record:
+    """The conversation's rating as a CSAT answer on 1-5, or a BadRecord why not."""
+    score = rating.get("rating")
+    try:
+        if isinstance(score, bool) or not isinstance(score, int | float) or not 1 <= score <= 5:
+            raise RecordError(f"conversation_rating.rating must be 1-5, got {score!r}")
+        when = rating.get("created_at")
+        responded = epoch_s(when, field="conversation_rating.created_at") if when else opened_at
+    except RecordError as exc:
+        return bad_record(f"{position} rating", rating, str(exc))
+    teammate = rating.get("teammate")
+    return SurveyRecord(
+        external_id=f"rating:{conv_id}",
+        kind=SurveyKind.CSAT,
+        score=float(score),
+        scale_min=1,
+        scale_max=5,
+        responded_at=responded,
+        comment=html_to_text(str(rating.get("remark") or "")),
         contact=contact,
         account=contact.account if contact else None,
-        attributes=attributes,
-        position=position,
+        conversation_external_id=conv_id,
+        agent=text_or_none(teammate.get("id")) if isinstance(teammate, Mapping) else None,
+        position=f"{position} rating",
     )
-    rating = conv.get("conversation_rating")
-    if isinstance(rating, Mapping) and rating.get("rating") is not None:
-        score = rating.get("rating")
-        try:
-            if isinstance(score, bool) or not isinstance(score, int | float) or not 1 <= score <= 5:
-                raise RecordError(f"conversation_rating.rating must be 1-5, got {score!r}")
-            when = rating.get("created_at")
-            responded = epoch_s(when, field="conversation_rating.created_at") if when else opened_at
-        except RecordError as exc:
-            yield BadRecord(position=f"{position} rating", raw=raw_excerpt(_dump(rating)), reason=str(exc))
-            return
-        teammate = rating.get("teammate")
-        yield SurveyRecord(
-            external_id=f"rating:{conv_id}",
-            kind=SurveyKind.CSAT,
-            score=float(score),
-            scale_min=1,
-            scale_max=5,
-            responded_at=responded,
-            comment=html_to_text(str(rating.get("remark") or "")),
-            contact=contact,
-            account=contact.account if contact else None,
-            conversation_external_id=conv_id,
-            agent=text_or_none(teammate.get("id")) if isinstance(teammate, Mapping) else None,
-            position=f"{position} rating",
-        )
 
 
 def _conversations_of(doc: object, *, where: str) -> list[object]:
@@ -310,12 +323,8 @@ class IntercomExport:
         AdapterError
             When a file is not Intercom conversation JSON.
         """
-        if options:
-            raise ValidationError(f"intercom: takes no options, got {', '.join(sorted(options))}")
-        files = sorted(p for p in path.glob("*.json") if p.is_file()) if path.is_dir() else [path]
-        if not files:
-            raise AdapterError(f"{path}: no *.json files in this folder")
-        for file in files:
+        check_options(options, (), KIND)
+        for file in json_files(path):
             for index, conv in enumerate(_conversations_of(load_json(file), where=file.name)):
                 yield from conversation_records(conv, position=f"{file.name}[{index}]")
 
@@ -334,7 +343,7 @@ class IntercomExport:
             yield from conversation_records(conv, position=position or f"quarantine[{index}]")
 
 
-class IntercomWebhook:
+class IntercomWebhook(JsonWebhook):
     """Intercom webhooks: ``{type: notification_event, topic, data{item}}`` signed with X-Hub-Signature.
 
     ``X-Hub-Signature`` is ``sha1=`` + hex(HMAC-SHA1(client secret, raw body)). Conversation
@@ -343,6 +352,7 @@ class IntercomWebhook:
     """
 
     kind: ClassVar[str] = KIND
+    what: ClassVar[str] = "Intercom webhook body"
 
     def verify(
         self,
@@ -359,28 +369,16 @@ class IntercomWebhook:
             return False
         return same(signature.strip(), "sha1=" + hmac_hex(secret, body, "sha1"))
 
-    def delivery_id(self, *, headers: Mapping[str, str], body: bytes) -> str:
-        """The notification's ``id`` (notif_...), else a hash of the body."""
-        try:
-            payload = json.loads(body.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return body_hash(body)
+    def delivery_key(self, payload: Any) -> str | None:
+        """``notification:<id>`` from the notification's ``id`` (notif_...)."""
         if isinstance(payload, dict) and text_or_none(payload.get("id")):
             return f"notification:{payload['id']}"
-        return body_hash(body)
+        return None
 
-    def records(self, body: bytes) -> list[Record]:
-        """Records from a verified notification; a malformed one is a BadRecord."""
-        try:
-            payload = parse_json_bytes(body, what="Intercom webhook body")
-        except AdapterError as exc:
-            return [
-                BadRecord(
-                    position="webhook", raw=raw_excerpt(body.decode("utf-8", "replace")), reason=str(exc)
-                )
-            ]
+    def payload_records(self, payload: Any) -> list[Record]:
+        """Records from a parsed notification; one without a data object is a BadRecord."""
         if not isinstance(payload, Mapping) or not isinstance(payload.get("data"), Mapping):
-            return [BadRecord(position="webhook", raw=raw_excerpt(_dump(payload)), reason="no data object")]
+            return [bad_record("webhook", payload, "no data object")]
         item = payload["data"].get("item")
         topic = str(payload.get("topic", ""))
         if not isinstance(item, Mapping) or item.get("type") != "conversation":

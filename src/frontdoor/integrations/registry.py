@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from frontdoor.core.errors import ValidationError
 from frontdoor.integrations.base import Adapter
-from frontdoor.integrations.channeltalk import ChannelTalkExport, ChannelTalkWebhook
-from frontdoor.integrations.email import EmlAdapter, MboxAdapter
+from frontdoor.integrations.channeltalk.export import ChannelTalkExport
+from frontdoor.integrations.channeltalk.webhook import ChannelTalkWebhook
+from frontdoor.integrations.email.adapters import EmlAdapter, MboxAdapter
 from frontdoor.integrations.intercom import IntercomExport, IntercomWebhook
-from frontdoor.integrations.slack import SlackExport, SlackWebhook
-from frontdoor.integrations.surveys import SurveysAdapter
-from frontdoor.integrations.tabular import CsvAdapter, JsonlAdapter
-from frontdoor.integrations.transcripts import GongAdapter, SrtAdapter, VttAdapter
+from frontdoor.integrations.slack.export import SlackExport
+from frontdoor.integrations.slack.webhook import SlackWebhook
+from frontdoor.integrations.surveys.adapter import SurveysAdapter
+from frontdoor.integrations.tabular.adapters import CsvAdapter, JsonlAdapter
+from frontdoor.integrations.transcripts.cues import SrtAdapter, VttAdapter
+from frontdoor.integrations.transcripts.gong import GongAdapter
 from frontdoor.integrations.webhooks import WebhookHandler
 from frontdoor.integrations.zendesk import ZendeskExport, ZendeskWebhook
 

@@ -23,14 +23,14 @@ external id, the requester the contact. Deleted tickets are skipped.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 from frontdoor.core.domain import AuthorKind, Channel, ConversationStatus, SurveyKind
-from frontdoor.core.errors import AdapterError, RecordError, ValidationError
+from frontdoor.core.errors import AdapterError, RecordError
 from frontdoor.integrations._common import (
+    bad_record,
     body_hash,
     epoch_s,
     ext_id,
@@ -38,11 +38,13 @@ from frontdoor.integrations._common import (
     hmac_b64,
     html_to_text,
     iso_time,
+    json_files,
     load_json,
     parse_json_bytes,
     same,
     text_or_none,
 )
+from frontdoor.integrations._fileutil import check_options
 from frontdoor.integrations.base import (
     AccountRef,
     BadRecord,
@@ -51,8 +53,8 @@ from frontdoor.integrations.base import (
     MessageRecord,
     Record,
     SurveyRecord,
-    raw_excerpt,
 )
+from frontdoor.integrations.webhooks import JsonWebhook
 
 KIND = "zendesk"
 
@@ -67,13 +69,6 @@ _STATUS = {
 _SCORES = {"good": 1.0, "bad": 0.0}
 # Zendesk's own system user (triggers, automations).
 _SYSTEM_AUTHOR = "-1"
-
-
-def _dump(value: object) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        return repr(value)
 
 
 def _time(value: object, *, field: str) -> Any:
@@ -123,7 +118,7 @@ class _Batch:
                     ticket.get("id") if isinstance(ticket, Mapping) else None, field="ticket.id"
                 )
             except RecordError as exc:
-                self.bad.append(BadRecord(position=position, raw=raw_excerpt(_dump(ticket)), reason=str(exc)))
+                self.bad.append(bad_record(position, ticket, str(exc)))
                 continue
             # An incremental export repeats a ticket each time it changed: the last one wins.
             self.tickets.pop(ticket_id, None)
@@ -140,9 +135,7 @@ class _Batch:
 
     def _add_event(self, event: object, *, position: str) -> None:
         if not isinstance(event, Mapping) or not text_or_none(event.get("ticket_id")):
-            self.bad.append(
-                BadRecord(position=position, raw=raw_excerpt(_dump(event)), reason="event without ticket_id")
-            )
+            self.bad.append(bad_record(position, event, "event without ticket_id"))
             return
         ticket_id = str(event["ticket_id"])
         children = event.get("child_events") or []
@@ -242,22 +235,13 @@ def _ticket_records(
     except RecordError as exc:
         # Comment events of the ticket go to quarantine with it, so nothing is dropped.
         bundle = {**ticket, "comments": list(comments.values())} if isinstance(ticket, Mapping) else ticket
-        yield BadRecord(position=position, raw=raw_excerpt(_dump(bundle)), reason=str(exc))
+        yield bad_record(position, bundle, str(exc))
         return
     status_text = str(ticket.get("status") or "open").lower()
     if status_text == "deleted":
         return
     status = _STATUS.get(status_text, ConversationStatus.OPEN)
-    org_id = text_or_none(ticket.get("organization_id"))
-    account = None
-    if org_id:
-        org = batch.orgs.get(org_id) or {}
-        domains = org.get("domain_names")
-        account = AccountRef(
-            external_id=org_id,
-            name=text_or_none(org.get("name")),
-            domain=str(domains[0]) if isinstance(domains, list) and domains else None,
-        )
+    account = _account(ticket, batch)
     requester_id = text_or_none(ticket.get("requester_id"))
     requester = _contact(requester_id, batch.users, account)
     messages: list[MessageRecord] = []
@@ -267,11 +251,7 @@ def _ticket_records(
                 _comment_record(comment, requester_id=requester_id, users=batch.users, requester=requester)
             )
         except RecordError as exc:
-            yield BadRecord(
-                position=f"{position} ticket {ticket_id} comment",
-                raw=raw_excerpt(_dump(comment)),
-                reason=str(exc),
-            )
+            yield bad_record(f"{position} ticket {ticket_id} comment", comment, str(exc))
     if not comments and isinstance(ticket.get("description"), str) and ticket["description"].strip():
         messages.append(
             MessageRecord(
@@ -284,15 +264,6 @@ def _ticket_records(
             )
         )
     messages.sort(key=lambda m: (m.sent_at, m.external_id))
-    attributes: dict[str, Any] = {}
-    for key in ("priority", "type", "assignee_id", "group_id", "brand_id"):
-        if ticket.get(key) is not None:
-            attributes[key] = ticket[key]
-    if isinstance(ticket.get("tags"), list):
-        attributes["tags"] = [str(t) for t in ticket["tags"]]
-    via = ticket.get("via")
-    if isinstance(via, Mapping) and via.get("channel"):
-        attributes["via"] = str(via["channel"])
     yield ConversationRecord(
         external_id=ticket_id,
         channel=Channel.HELPDESK,
@@ -303,35 +274,73 @@ def _ticket_records(
         closed_at=updated_at if status is ConversationStatus.CLOSED else None,
         contact=requester,
         account=account,
-        attributes=attributes,
+        attributes=_ticket_attributes(ticket),
         position=position,
     )
     rating = ticket.get("satisfaction_rating")
     if isinstance(rating, Mapping) and str(rating.get("score")) in _SCORES:
-        try:
-            when_raw = rating.get("updated_at") or rating.get("created_at")
-            responded = _time(when_raw, field="satisfaction_rating.created_at") if when_raw else updated_at
-        except RecordError as exc:
-            yield BadRecord(
-                position=f"{position} satisfaction_rating", raw=raw_excerpt(_dump(rating)), reason=str(exc)
-            )
-            return
-        rating_id = text_or_none(rating.get("id"))
-        yield SurveyRecord(
-            external_id=f"csat:{rating_id}" if rating_id else f"csat:ticket:{ticket_id}",
-            kind=SurveyKind.CSAT,
-            score=_SCORES[str(rating["score"])],
-            scale_min=0,
-            scale_max=1,
-            responded_at=responded,
-            comment=str(rating.get("comment") or "").strip(),
-            contact=requester,
-            account=account,
-            conversation_external_id=ticket_id,
-            agent=text_or_none(ticket.get("assignee_id")),
-            attributes={"zendesk_score": str(rating["score"])},
-            position=f"{position} satisfaction_rating",
-        )
+        yield _rating(rating, ticket, ticket_id, updated_at, requester, account, position)
+
+
+def _account(ticket: Mapping[str, Any], batch: _Batch) -> AccountRef | None:
+    """The ticket's organization (side-loaded name and first domain when exported), if any."""
+    org_id = text_or_none(ticket.get("organization_id"))
+    if not org_id:
+        return None
+    org = batch.orgs.get(org_id) or {}
+    domains = org.get("domain_names")
+    return AccountRef(
+        external_id=org_id,
+        name=text_or_none(org.get("name")),
+        domain=str(domains[0]) if isinstance(domains, list) and domains else None,
+    )
+
+
+def _ticket_attributes(ticket: Mapping[str, Any]) -> dict[str, Any]:
+    """Priority, type, assignee, group, brand, tags and the channel the ticket came through."""
+    attributes: dict[str, Any] = {}
+    for key in ("priority", "type", "assignee_id", "group_id", "brand_id"):
+        if ticket.get(key) is not None:
+            attributes[key] = ticket[key]
+    if isinstance(ticket.get("tags"), list):
+        attributes["tags"] = [str(t) for t in ticket["tags"]]
+    via = ticket.get("via")
+    if isinstance(via, Mapping) and via.get("channel"):
+        attributes["via"] = str(via["channel"])
+    return attributes
+
+
+def _rating(
+    rating: Mapping[str, Any],
+    ticket: Mapping[str, Any],
+    ticket_id: str,
+    updated_at: Any,
+    requester: ContactRef | None,
+    account: AccountRef | None,
+    position: str,
+) -> Record:
+    """A good/bad satisfaction rating as CSAT on a 0-1 scale, or a BadRecord why not."""
+    try:
+        when_raw = rating.get("updated_at") or rating.get("created_at")
+        responded = _time(when_raw, field="satisfaction_rating.created_at") if when_raw else updated_at
+    except RecordError as exc:
+        return bad_record(f"{position} satisfaction_rating", rating, str(exc))
+    rating_id = text_or_none(rating.get("id"))
+    return SurveyRecord(
+        external_id=f"csat:{rating_id}" if rating_id else f"csat:ticket:{ticket_id}",
+        kind=SurveyKind.CSAT,
+        score=_SCORES[str(rating["score"])],
+        scale_min=0,
+        scale_max=1,
+        responded_at=responded,
+        comment=str(rating.get("comment") or "").strip(),
+        contact=requester,
+        account=account,
+        conversation_external_id=ticket_id,
+        agent=text_or_none(ticket.get("assignee_id")),
+        attributes={"zendesk_score": str(rating["score"])},
+        position=f"{position} satisfaction_rating",
+    )
 
 
 def _batch_records(batch: _Batch) -> Iterator[Record]:
@@ -339,10 +348,10 @@ def _batch_records(batch: _Batch) -> Iterator[Record]:
     for ticket_id, (position, ticket) in batch.tickets.items():
         yield from _ticket_records(ticket, batch.comments.pop(ticket_id, {}), batch=batch, position=position)
     for ticket_id, comments in batch.comments.items():
-        yield BadRecord(
-            position=f"ticket_events ticket {ticket_id}",
-            raw=raw_excerpt(_dump(list(comments.values()))),
-            reason=f"{len(comments)} comment(s) for ticket {ticket_id}, which is not in this import; "
+        yield bad_record(
+            f"ticket_events ticket {ticket_id}",
+            list(comments.values()),
+            f"{len(comments)} comment(s) for ticket {ticket_id}, which is not in this import; "
             "import the tickets export together with the ticket events",
         )
 
@@ -370,13 +379,9 @@ class ZendeskExport:
         AdapterError
             When no file is a Zendesk JSON document.
         """
-        if options:
-            raise ValidationError(f"zendesk: takes no options, got {', '.join(sorted(options))}")
-        files = sorted(p for p in path.glob("*.json") if p.is_file()) if path.is_dir() else [path]
-        if not files:
-            raise AdapterError(f"{path}: no *.json files in this folder")
+        check_options(options, (), KIND)
         batch = _Batch()
-        for file in files:
+        for file in json_files(path):
             batch.add_document(load_json(file), where=file.name)
         yield from _batch_records(batch)
 
@@ -396,7 +401,7 @@ class ZendeskExport:
         yield from _batch_records(batch)
 
 
-class ZendeskWebhook:
+class ZendeskWebhook(JsonWebhook):
     """Zendesk webhooks, signed with ``X-Zendesk-Webhook-Signature``.
 
     The signature is base64(HMAC-SHA256(secret, timestamp + raw body)) with the timestamp
@@ -406,6 +411,7 @@ class ZendeskWebhook:
     """
 
     kind: ClassVar[str] = KIND
+    what: ClassVar[str] = "Zendesk webhook body"
 
     def verify(
         self,
@@ -428,15 +434,8 @@ class ZendeskWebhook:
         invocation = header(headers, "x-zendesk-webhook-invocation-id")
         return f"invocation:{invocation}" if invocation else body_hash(body)
 
-    def records(self, body: bytes) -> list[Record]:
-        """Records from a verified body; anything unparseable is one BadRecord."""
-        try:
-            batch = _Batch()
-            batch.add_document(parse_json_bytes(body, what="Zendesk webhook body"), where="webhook")
-        except AdapterError as exc:
-            return [
-                BadRecord(
-                    position="webhook", raw=raw_excerpt(body.decode("utf-8", "replace")), reason=str(exc)
-                )
-            ]
+    def payload_records(self, payload: Any) -> list[Record]:
+        """Records from a parsed body; one that is no Zendesk document is one BadRecord (the body)."""
+        batch = _Batch()
+        batch.add_document(payload, where="webhook")
         return list(_batch_records(batch))

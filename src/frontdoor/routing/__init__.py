@@ -3,6 +3,6 @@
 * :mod:`frontdoor.routing.rules` - ordered rules over a conversation's facts (channel,
   language, account plan/segment/ARR, tags, keywords and a pattern in Korean or English
   text, decision maker); the first rule that matches wins.
-* :mod:`frontdoor.integrations.channeltalk_assign` - assigning a Channel Talk chat to a team through
+* :mod:`frontdoor.integrations.channeltalk.assign` - assigning a Channel Talk chat to a team through
   the Open API.
 """

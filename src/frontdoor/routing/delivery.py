@@ -176,8 +176,8 @@ def assign_channeltalk_task(store: Store, *, workspace_id: int, event_id: int) -
         ``assigned``, ``failed``, ``skipped`` (not configured) or ``done`` (assigned before).
     """
     from frontdoor.core.errors import FrontdoorError
-    from frontdoor.integrations.channeltalk import API_BASE
-    from frontdoor.integrations.channeltalk_assign import ChannelTalkTeamAssigner
+    from frontdoor.integrations.channeltalk.api import API_BASE
+    from frontdoor.integrations.channeltalk.assign import ChannelTalkTeamAssigner
 
     with store.session() as session:
         event = session.get(RouteEvent, event_id)

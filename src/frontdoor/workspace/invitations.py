@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from frontdoor.core.errors import Conflict, NotFound, ValidationError
 from frontdoor.db.base import utcnow
 from frontdoor.models import Invitation, Role, User
-from frontdoor.workspace.users import MIN_PASSWORD, create_user, normalize_email
+from frontdoor.workspace.permissions import parse_role
+from frontdoor.workspace.users import MIN_PASSWORD, create_user, login_email
 
 DEFAULT_TTL = dt.timedelta(days=7)
 
@@ -39,11 +40,8 @@ def create_invitation(
     Conflict
         The email is already a member of the workspace.
     """
-    email = normalize_email(email)
-    try:
-        role = Role(role)
-    except ValueError:
-        raise ValidationError(f"role: must be one of {', '.join(r.value for r in Role)}") from None
+    email = login_email(email)
+    role = parse_role(role)
     member = session.scalar(select(User.id).where(User.workspace_id == workspace_id, User.email == email))
     if member is not None:
         raise Conflict(f"{email} is already a member of this workspace")

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from frontdoor.core.errors import Conflict, ValidationError
 from frontdoor.models import Role, User
+from frontdoor.workspace.permissions import parse_role
 from frontdoor.workspace.users import get_user
 
 
@@ -43,10 +44,7 @@ def update_member(
     user = get_user(session, workspace_id=workspace_id, user_id=user_id)
     new_role = user.role
     if role is not None:
-        try:
-            new_role = Role(role)
-        except ValueError:
-            raise ValidationError(f"role: must be one of {', '.join(r.value for r in Role)}") from None
+        new_role = parse_role(role)
     new_active = user.is_active if is_active is None else is_active
     losing_admin = user.role == Role.ADMIN and user.is_active and (new_role != Role.ADMIN or not new_active)
     if losing_admin and _active_admins(session, workspace_id=workspace_id) <= 1:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from frontdoor.core.errors import PermissionDenied
+from frontdoor.core.errors import PermissionDenied, ValidationError
 from frontdoor.models import Role, User
 
 
@@ -32,6 +32,14 @@ _ALLOWED: dict[Role, frozenset[Action]] = {
     ),
     Role.ENGINEER: frozenset({Action.READ, Action.ONCALL_NOTES}),
 }
+
+
+def parse_role(value: Role | str) -> Role:
+    """``value`` as a :class:`Role`, or :class:`ValidationError` naming the roles there are."""
+    try:
+        return Role(value)
+    except ValueError:
+        raise ValidationError(f"role: must be one of {', '.join(r.value for r in Role)}") from None
 
 
 def can(user: User, action: Action) -> bool:

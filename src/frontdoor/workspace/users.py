@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from frontdoor.core.errors import AuthenticationError, Conflict, NotFound, ValidationError
+from frontdoor.core.text.email import normalize_email
 from frontdoor.db.base import utcnow
 from frontdoor.models import Role, User
+from frontdoor.workspace.permissions import parse_role
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()
 # Verifying against a dummy hash when the user is unknown keeps timing uniform.
 _DUMMY_HASH = _hasher.hash("frontdoor-dummy-password")
@@ -33,12 +32,21 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def normalize_email(email: str) -> str:
-    """Lowercase and strip an email address, or raise :class:`ValidationError`."""
-    email = email.strip().lower()
-    if not _EMAIL.match(email) or len(email) > 320:
-        raise ValidationError(f"not an email address: {email[:80]!r}")
-    return email
+def login_email(email: str) -> str:
+    """A login address, normalized like every address (:func:`~frontdoor.core.text.email.normalize_email`).
+
+    A login differs from a customer address only in how it fails: a person typed it, so
+    what is not an address is an error for them, not a missing key.
+
+    Raises
+    ------
+    ValidationError
+        When ``email`` is not ``local@host.tld`` (or is longer than 320 characters).
+    """
+    normalized = normalize_email(email)
+    if normalized is None:
+        raise ValidationError(f"not an email address: {email.strip()[:80]!r}")
+    return normalized
 
 
 def create_user(
@@ -60,11 +68,8 @@ def create_user(
     Conflict
         The email is already a member of this workspace.
     """
-    email = normalize_email(email)
-    try:
-        role = Role(role)
-    except ValueError:
-        raise ValidationError(f"role must be one of {', '.join(r.value for r in Role)}") from None
+    email = login_email(email)
+    role = parse_role(role)
     if language not in ("ko", "en"):
         raise ValidationError("language must be ko or en")
     if password is not None and len(password) < MIN_PASSWORD:
@@ -86,14 +91,6 @@ def create_user(
     return user
 
 
-def set_password(session: Session, *, user: User, password: str) -> None:
-    """Replace a user's password."""
-    if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"password must be at least {MIN_PASSWORD} characters")
-    user.password_hash = hash_password(password)
-    session.flush()
-
-
 def authenticate(session: Session, *, email: str, password: str, workspace_id: int | None = None) -> User:
     """Return the active user with these credentials.
 
@@ -102,7 +99,9 @@ def authenticate(session: Session, *, email: str, password: str, workspace_id: i
     AuthenticationError
         Unknown email, wrong password or inactive user (one message for all, on purpose).
     """
-    query = select(User).where(func.lower(User.email) == email.strip().lower(), User.is_active.is_(True))
+    # Looked up as it was stored (login_email); text that is no address still costs a hash check.
+    address = normalize_email(email) or email.strip().lower()
+    query = select(User).where(func.lower(User.email) == address, User.is_active.is_(True))
     if workspace_id is not None:
         query = query.where(User.workspace_id == workspace_id)
     candidates = list(session.scalars(query.order_by(User.id)))

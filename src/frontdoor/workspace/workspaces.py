@@ -43,11 +43,6 @@ def get_workspace(session: Session, *, slug: str) -> Workspace:
     return ws
 
 
-def find_workspace(session: Session, *, slug: str) -> Workspace | None:
-    """Return the workspace with ``slug``, or ``None``."""
-    return session.scalar(select(Workspace).where(Workspace.slug == slug))
-
-
 def list_workspaces(session: Session) -> list[Workspace]:
     """All workspaces, oldest first."""
     return list(session.scalars(select(Workspace).order_by(Workspace.id)))
