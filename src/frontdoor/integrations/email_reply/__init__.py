@@ -19,8 +19,8 @@ Public API: :func:`extract_reply`, :class:`ReplyParts`, :class:`ForwardedMessage
 from __future__ import annotations
 
 from frontdoor.integrations.email_reply.extract import split_body
-from frontdoor.integrations.email_reply.html import html_lines
 from frontdoor.integrations.email_reply.markers import split_lines
+from frontdoor.integrations.email_reply.markup import html_lines
 from frontdoor.integrations.email_reply.model import ForwardedMessage, Part, ReplyParts, Segment
 
 __all__ = ["ForwardedMessage", "Part", "ReplyParts", "Segment", "extract_reply"]

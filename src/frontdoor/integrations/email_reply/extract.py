@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from frontdoor.integrations.email_reply import markers as m
 from frontdoor.integrations.email_reply.markers import Hint, Line, Strength
 from frontdoor.integrations.email_reply.model import ForwardedMessage, Part, ReplyParts, Segment
-from frontdoor.integrations.email_reply.patterns import FIELD_KIND, FORWARD_SUBJECT_RE
+from frontdoor.integrations.email_reply.patterns import FIELD_KIND, FORWARD_SUBJECT_RE, REPLY_SUBJECT_RE
 
 # Forwards inside forwards are parsed this deep; deeper ones stay in the last body.
 MAX_FORWARDS = 20
@@ -51,6 +51,14 @@ class _Runs:
         self._part, self._lines = None, []
 
 
+@dataclass(frozen=True)
+class _Subject:
+    """What the message's subject says: a forward ("Fwd:", "WG:", "전달:") or a reply ("Re:")."""
+
+    forward: bool = False
+    reply: bool = False
+
+
 @dataclass
 class _Forward:
     """Where a forwarded message starts, and whether a separator line stands above its header."""
@@ -66,32 +74,40 @@ def _next_content(lines: list[Line], i: int) -> int:
     return i
 
 
-def _history_start(lines: list[Line], i: int, spans: dict[int, tuple[int, Strength]]) -> int | None:
-    """If the quoted history (or a forward) starts at line ``i``, the last line of its header."""
+@dataclass
+class _History:
+    """The quoted history starts here: its header's last line, and whether that header is an
+    Outlook-style block (separator or From:/Sent: fields) rather than an "On ... wrote:" line."""
+
+    end: int
+    header_block: bool
+
+
+def _history_start(lines: list[Line], i: int, spans: dict[int, tuple[int, Strength]]) -> _History | None:
+    """If the quoted history (or a forward) starts at line ``i``, where its header ends."""
     line = lines[i]
     if line.hint is Hint.HISTORY or m.is_original_separator(line):
         nxt = _next_content(lines, i + 1)
         end = m.header_block_end(lines, nxt) if nxt < len(lines) else None
-        return end if end is not None else i
+        return _History(end if end is not None else i, True)
     if m.is_rule(line):  # Outlook's "______" above a header block
         nxt = _next_content(lines, i + 1)
-        if nxt <= i + 2 and nxt < len(lines):
-            return m.header_block_end(lines, nxt)
-        return None
+        end = m.header_block_end(lines, nxt) if nxt <= i + 2 and nxt < len(lines) else None
+        return _History(end, True) if end is not None else None
     end = m.header_block_end(lines, i)
     if end is not None:
-        return end
+        return _History(end, True)
     span = spans.get(i)
     if span is not None and span[1] is Strength.STRONG:
         nxt = _next_content(lines, span[0] + 1)
         if nxt >= len(lines) or not lines[nxt].quoted:
-            return span[0]
+            return _History(span[0], False)
     if line.hint is Hint.ATTRIBUTION:
         nxt = _next_content(lines, i + 1)
         while nxt < len(lines) and lines[nxt].hint is Hint.ATTRIBUTION:
             nxt = _next_content(lines, nxt + 1)
         if nxt >= len(lines) or not lines[nxt].quoted:
-            return i
+            return _History(i, False)
     return None
 
 
@@ -119,34 +135,56 @@ def _is_boundary(lines: list[Line], i: int, spans: dict[int, tuple[int, Strength
     return _history_start(lines, i, spans) is not None or _quote_intro_end(lines, i, spans) is not None
 
 
-def _walk(lines: list[Line], forward_subject: bool) -> tuple[list[Segment], _Forward | None]:
+def _broken_quote_line(lines: list[Line], i: int) -> bool:
+    """An unquoted line squeezed between two quoted ones that is the tail of a wrapped quote line.
+
+    Clients re-wrap long quoted lines and links without repeating the ``>``: the tail follows
+    a long quoted line, or is a piece of a link. A short answer under a short quoted
+    question ("> Q1 / A1 / > Q2") is the sender's own inline reply and stays.
+    """
+    if i == 0 or i + 1 >= len(lines) or not (lines[i - 1].quoted and lines[i + 1].quoted):
+        return False
+    bare = lines[i].bare
+    if len(lines[i - 1].raw) >= 60:
+        return True
+    if bare.startswith(("(", "<")) or "://" in bare:
+        return True
+    return " " not in bare and any(c in bare for c in "/=?&)_")
+
+
+def _walk(lines: list[Line], subject: _Subject) -> tuple[list[Segment], _Forward | None]:
     """Segments of ``lines`` up to a forwarded message, and where that message starts."""
     spans = m.attribution_spans(lines)
     runs = _Runs()
+    has_text = False
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
         if not line.bare:
             runs.add(runs.part, line.raw)
-        elif line.quoted:
+        elif line.quoted or _broken_quote_line(lines, i):
             runs.add(Part.QUOTE, line.raw)
         elif m.is_forward_separator(line):
             runs.close()
             return runs.segments, _Forward(i, True)
-        elif (end := _history_start(lines, i, spans)) is not None:
-            if forward_subject:  # an Outlook forward looks like a reply; the subject tells
+        elif (history := _history_start(lines, i, spans)) is not None:
+            # An Outlook forward looks like a reply: the subject tells, or the header standing
+            # first (a reply with no new text at all is a forward without a comment).
+            if subject.forward or (history.header_block and not has_text and not subject.reply):
                 runs.close()
-                return runs.segments, _Forward(i, end > i or not m.field_of(line))
-            for k in range(i, end + 1):
+                return runs.segments, _Forward(i, m.field_of(line) is None)
+            for k in range(i, history.end + 1):
                 runs.add(Part.ATTRIBUTION, lines[k].raw)
-            for k in range(end + 1, n):
+            for k in range(history.end + 1, n):
                 runs.add(Part.QUOTE, lines[k].raw)
             break
         elif (end := _quote_intro_end(lines, i, spans)) is not None:
             for k in range(i, end + 1):
                 runs.add(Part.ATTRIBUTION, lines[k].raw)
             i = end
-        elif line.hint is Hint.SIGNATURE or m.is_signature_delimiter(line):
+        elif line.hint is Hint.SIGNATURE or m.is_signature_delimiter(line) or m.is_mobile_signature(line):
+            # "-- " and "Sent from my iPhone" end what the sender typed: the signature runs
+            # to the next quote or reply header.
             runs.add(Part.SIGNATURE, line.raw)
             i += 1
             while i < n and not (lines[i].bare and _is_boundary(lines, i, spans)):
@@ -155,13 +193,14 @@ def _walk(lines: list[Line], forward_subject: bool) -> tuple[list[Segment], _For
             continue
         else:
             runs.add(Part.TEXT, line.raw)
+            has_text = True
         i += 1
     runs.close()
     return runs.segments, None
 
 
-def _mobile_signatures(segments: list[Segment]) -> list[Segment]:
-    """Move a "Sent from my iPhone" line that closes a run of text into a signature."""
+def _dash_names(segments: list[Segment]) -> list[Segment]:
+    """Move a "-Name" sign-off that closes a run of text into a signature."""
     out: list[Segment] = []
     for segment in segments:
         if segment.part is not Part.TEXT:
@@ -170,9 +209,12 @@ def _mobile_signatures(segments: list[Segment]) -> list[Segment]:
         last = len(segment.lines) - 1
         while last >= 0 and not segment.lines[last].strip():
             last -= 1
-        if last >= 0 and m.is_mobile_signature(Line.plain(segment.lines[last])):
-            if last > 0:
-                out.append(Segment(Part.TEXT, segment.lines[:last]))
+        before = last - 1
+        while before >= 0 and not segment.lines[before].strip():
+            before -= 1
+        lone = before < 0 or not segment.lines[before].lstrip().startswith("-")  # not a list
+        if last > 0 and lone and m.is_dash_name(segment.lines[last]):
+            out.append(Segment(Part.TEXT, segment.lines[:last]))
             out.append(Segment(Part.SIGNATURE, segment.lines[last:]))
         else:
             out.append(segment)
@@ -197,9 +239,13 @@ def _forward_parts(lines: list[Line], fwd: _Forward) -> tuple[list[str], list[tu
         found = m.field_of(line)
         if found is not None:
             fields.append((found[1], found[2]))
-        elif fields and line.bare and line.raw[:1] in (" ", "\t"):
+        elif (
+            fields
+            and line.bare
+            and (line.raw[:1] in (" ", "\t") or (k + 1 < len(lines) and m.field_of(lines[k + 1]) is not None))
+        ):
             name, value = fields[-1]
-            fields[-1] = (name, f"{value} {line.bare}")  # a folded value
+            fields[-1] = (name, f"{value} {line.bare}")  # a folded or wrapped value
         else:
             break
         header.append(line.raw)
@@ -225,16 +271,20 @@ def _field(fields: list[tuple[str, str]], kind: str) -> str | None:
 
 def split_body(lines: list[Line], *, subject: str | None = None) -> ReplyParts:
     """Split body lines into a :class:`ReplyParts` (see the module docstring for the rules)."""
-    forward_subject = bool(subject and FORWARD_SUBJECT_RE.match(subject))
-    segments, fwd = _walk(lines, forward_subject)
-    top = _mobile_signatures(segments)
+    told = _Subject(
+        forward=bool(subject and FORWARD_SUBJECT_RE.match(subject)),
+        reply=bool(subject and REPLY_SUBJECT_RE.match(subject)),
+    )
+    lines = m.unglue_attributions(lines)
+    segments, fwd = _walk(lines, told)
+    top = _dash_names(segments)
     forwarded: list[ForwardedMessage] = []
     while fwd is not None and len(forwarded) < MAX_FORWARDS:
         header, fields, body = _forward_parts(lines, fwd)
         if not forwarded:
             top.append(Segment(Part.FORWARD_HEADER, tuple(header)))
-        inner, fwd = _walk(body, False)
-        parts = ReplyParts(tuple(_mobile_signatures(inner)))
+        inner, fwd = _walk(body, _Subject())
+        parts = ReplyParts(tuple(_dash_names(inner)))
         forwarded.append(
             ForwardedMessage(
                 text=parts.text,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from frontdoor.integrations.email_reply import patterns as p
 
 _DIGIT_RE = re.compile(r"\d")
+_ADDRESS_START_RE = re.compile(r"^[\w.+-]{1,64}@")
 
 
 class Hint(enum.Enum):
@@ -35,14 +36,42 @@ class Line:
 
     @classmethod
     def plain(cls, raw: str) -> Line:
-        """A line of a plain-text body; ``>``-prefixed lines are quoted."""
+        """A line of a plain-text body; ``>``-prefixed lines are quoted.
+
+        A line framed ">>> ... <<<" is a decoration (e.g. around a link), not a quote.
+        """
         raw = raw.rstrip()
-        return cls(raw, bool(p.QUOTE_RE.match(raw)), raw.strip())
+        return cls(raw, bool(p.QUOTE_RE.match(raw)) and not raw.endswith("<<"), raw.strip())
 
 
 def split_lines(text: str) -> list[Line]:
     """The lines of a plain-text body (any line ending)."""
     return [Line.plain(raw) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+
+
+def unglue_attributions(lines: list[Line]) -> list[Line]:
+    """Split "reply On <date>, <name> wrote:" into the reply and the attribution line.
+
+    Some clients lose the line break before the attribution; the line is split only when
+    its tail is a complete attribution on its own (opener word, verb at the end, an
+    address or a date), so the head is what the sender wrote.
+    """
+    out: list[Line] = []
+    for line in lines:
+        bare = line.bare
+        if _markable(line) and (p.VERB_END_RE.search(bare) or p.CJK_END_RE.search(bare)):
+            found = None
+            for match in p.MIDLINE_OPENER_RE.finditer(bare):
+                found = match  # the last opener on the line
+            if found is not None and found.start() > 0:
+                head = bare[: found.start()].rstrip(" \t-")
+                tail = bare[found.start() :].strip(" \t-")
+                if head and ("@" in tail or p.DATE_PART_RE.search(tail)):
+                    out.append(Line(head, False, head, line.hint))
+                    out.append(Line(tail, False, tail, line.hint))
+                    continue
+        out.append(line)
+    return out
 
 
 def _markable(line: Line) -> bool:
@@ -59,24 +88,68 @@ class Strength(enum.Enum):
     STRONG = 2
 
 
-def _attribution_start(lines: list[Line], j: int, verb_only: bool) -> int:
-    """Where an attribution ending at line ``j`` starts (clients wrap it over up to 3 lines)."""
-    if p.OPENER_RE.match(lines[j].bare) and not verb_only:
-        return j
+def _window(lines: list[Line], j: int) -> list[int]:
+    """The (at most two) lines right above ``j`` that an attribution may wrap onto, nearest first."""
+    out: list[int] = []
     for k in (j - 1, j - 2):
         if k < 0 or not _markable(lines[k]):
             break
-        bare = lines[k].bare
-        if p.OPENER_RE.match(bare):
+        out.append(k)
+    return out
+
+
+def _attribution_start(lines: list[Line], j: int, verb_only: bool) -> int:
+    """Where an attribution ending at line ``j`` starts (clients wrap it over up to 3 lines)."""
+    window = _window(lines, j)
+    for k in reversed(window):  # "On Mon, Jan 5, 2024 at 3:02 PM Kim <" / "kim@x.kr> wrote:"
+        if p.OPENER_WORD_RE.match(lines[k].bare):
             return k
-        if k == j - 1 and verb_only and ("@" in bare or "<" in bare):
+    bare = lines[j].bare
+    if p.OPENER_WORD_RE.match(bare):
+        return j
+    # A line that continues the one above ("... Name <" / "name@x.com>:") is not complete.
+    wrapped = bool(window) and (
+        lines[j - 1].bare.endswith(("<", "(", ",")) or bool(_ADDRESS_START_RE.match(bare))
+    )
+    if not verb_only and not wrapped and ("@" in bare or p.VERB_END_RE.search(bare)):
+        return j  # complete on its own: "Kim <kim@x.kr> wrote:", "John wrote:"
+    for k in reversed(window):  # "пт, 5 янв. 2024 г. в 15:02, Иван <" / "ivan@x.ru>:"
+        if p.OPENER_DATE_RE.match(lines[k].bare):
+            return k
+    for k in reversed(window):  # the paragraph: "Max <m@x.de> schrieb am Fr., 28." / "Apr. 2017 ... Uhr:"
+        if k == 0 or not lines[k - 1].bare or lines[k - 1].quoted:
             return k
     return j
+
+
+def _split_attribution(lines: list[Line], j: int) -> int | None:
+    """Start of an attribution whose verb the client put on a quoted line of its own.
+
+    Some clients (Polymail, Inbox) write "On <date> Name", the address on lines of its own
+    and "> wrote:" as the first quoted line; blank lines may stand between the pieces.
+    """
+    line = lines[j]
+    if not line.quoted or len(line.bare) > 40:
+        return None
+    if not p.VERB_ONLY_RE.match(line.bare.lstrip(">").strip()):
+        return None
+    for k in range(j - 1, max(-1, j - 6), -1):
+        bare = lines[k].bare
+        if lines[k].quoted or len(bare) > p.MAX_MARKER_LINE:
+            return None
+        if p.OPENER_WORD_RE.match(bare) and _DIGIT_RE.search(bare):
+            return k
+        if bare and not ("<" in bare or "@" in bare or bare.startswith("mailto:")):
+            return None
+    return None
 
 
 def attribution_ending_at(lines: list[Line], j: int) -> tuple[int, Strength] | None:
     """``(start, strength)`` of an attribution whose last line is ``j``, else None."""
     line = lines[j]
+    split = _split_attribution(lines, j)
+    if split is not None:
+        return split, Strength.STRONG
     if not _markable(line):
         return None
     bare = line.bare
@@ -93,14 +166,18 @@ def attribution_ending_at(lines: list[Line], j: int) -> tuple[int, Strength] | N
     start = _attribution_start(lines, j, verb_only)
     joined = " ".join(lines[k].bare for k in range(start, j + 1))
     has_at = "@" in joined
-    has_digit = bool(_DIGIT_RE.search(joined))
-    opener = bool(p.OPENER_RE.match(joined))
+    dated = bool(p.DATE_PART_RE.search(joined))
+    opener = bool(p.OPENER_WORD_RE.match(joined) or p.OPENER_DATE_RE.match(joined))
     if verb_end:
-        strong = has_at or (opener and has_digit)
+        strong = has_at or (opener and dated)
         return start, Strength.STRONG if strong else Strength.WEAK
-    if p.VERB_INSIDE_RE.search(joined) and has_digit and (has_at or opener):
-        return start, Strength.STRONG
-    if p.ADDRESS_END_RE.search(bare) or (has_at and has_digit):
+    if p.VERB_INSIDE_RE.search(joined) and dated:
+        # "Am ... schrieb Hans <h@x.de>:"; Lotus Notes "John Smith/ACME wrote on 01/05/2024 03:02 PM:"
+        return start, Strength.STRONG if has_at or opener else Strength.WEAK
+    if p.ADDRESS_END_RE.search(bare):
+        # Gmail's verbless forms: "2014-03-20 8:48 GMT+01:00 Name <a@b>:", "пт, 5 янв. ... <a@b>:"
+        return start, Strength.STRONG if dated else Strength.WEAK
+    if has_at:
         return start, Strength.WEAK
     return None
 
@@ -149,14 +226,16 @@ def field_of(line: Line) -> tuple[str, str, str] | None:
 def header_block_end(lines: list[Line], i: int) -> int | None:
     """The last line of a reply header block ("From:/Sent:/To:/Subject:") starting at ``i``.
 
-    A block needs a sender field and a date or subject field among consecutive field lines
-    (one blank line between them is allowed, as HTML renderings leave), so a user's own
-    "From: Monday / To: Friday" is not a header.
+    A block is consecutive field lines (one blank line between them is allowed, as HTML
+    renderings leave; a value wrapped onto a line of its own too) holding a sender field and
+    a date or subject field, or a dated "Date:" field and a recipient or subject field; a
+    user's own "From: Monday / To: Friday" is not a header.
     """
     first = field_of(lines[i])
     if first is None:
         return None
     kinds = {first[0]}
+    dated = first[0] == "date" and bool(p.DATE_PART_RE.search(first[2]))
     last = i
     k = i + 1
     while k < len(lines) and k <= last + 2:
@@ -169,13 +248,18 @@ def header_block_end(lines: list[Line], i: int) -> int | None:
         found = field_of(line)
         if found is not None:
             kinds.add(found[0])
+            dated = dated or (found[0] == "date" and bool(p.DATE_PART_RE.search(found[2])))
             last = k
-        elif k == last + 1 and line.raw[:1] in (" ", "\t"):
-            last = k  # a folded field value
+        elif k == last + 1 and (
+            line.raw[:1] in (" ", "\t") or (k + 1 < len(lines) and field_of(lines[k + 1]) is not None)
+        ):
+            last = k  # a folded or wrapped field value
         else:
             break
         k += 1
     if "from" in kinds and kinds & {"date", "subject"}:
+        return last
+    if dated and kinds & {"to", "subject"}:
         return last
     return None
 
@@ -189,8 +273,20 @@ def is_signature_delimiter(line: Line) -> bool:
 
 
 def is_mobile_signature(line: Line) -> bool:
-    """A mobile or app signature: "Sent from my iPhone", "Von meinem iPhone gesendet", "갤럭시에서 보냄"."""
+    """A mobile or app signature: "Sent from my iPhone", "Von meinem iPhone gesendet", "갤럭시에서 보냄".
+
+    At most nine words: "Sent from my desk, is much easier than my phone." is a sentence.
+    """
     bare = line.bare
-    if not bare or line.quoted or len(bare) > p.MAX_MOBILE_SIG or bare.count(" ") > 10:
+    if not bare or line.quoted or len(bare) > p.MAX_MOBILE_SIG or bare.count(" ") > 8:
         return False
     return bool(p.MOBILE_SIG_RE.match(bare))
+
+
+def is_dash_name(text: str) -> bool:
+    """A dash sign-off: "-Abhishek", "-Jan Kowalski" (no space after the dash: "- Export" is a list item)."""
+    bare = text.strip()
+    if not bare.startswith("-") or len(bare) > 50:
+        return False
+    words = bare[1:].split()
+    return 1 <= len(words) <= 3 and bare[1:2].isupper() and all(w[:1].isalpha() for w in words)

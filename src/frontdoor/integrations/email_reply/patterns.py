@@ -33,6 +33,8 @@ _VERBS = [
     r"has written",
     r"schrieb",  # de
     r"schreef",  # nl
+    r"het volgende geschreven",  # nl, Apple Mail: "Op ... heeft X het volgende geschreven:"
+    r"geschreven",
     r"skrev",  # sv, da, no
     r"skriver",
     r"a [ée]crit",  # fr
@@ -59,6 +61,7 @@ _VERBS = [
     r"έγραψε",  # el
     r"a scris",  # ro
     r"va escriure",  # ca
+    r"ha escrit",
     r"đã viết",  # vi
     r"viết",
     r"kirjutas",  # et
@@ -86,14 +89,18 @@ VERB_INSIDE_RE = re.compile(r"(?:^|\s)" + _VERB + r"(?:\s|$)", re.IGNORECASE)
 # dashes with str.strip, not a regex: a lazy group before a dash run would backtrack).
 VERB_BARE_END_RE = re.compile(r"(?:^|\s)" + _VERB + r"$", re.IGNORECASE)
 
-# How an attribution line starts: "On ...", "Le ...", "Am ...", a date, a weekday and a day.
-OPENER_RE = re.compile(
-    r"^(?:On|Le|Am|El|Il|Em|Op|Den|På|W dniu|Dnia|Dne|Dňa|Dana|В|У|Vào|Στις|În|Il giorno"
-    r"|Quoting|Zitat von|Citando|Citat)\s"
-    r"|^\d"
-    r"|^\S{1,12}\s{0,2}\d",
+# How an attribution line starts: "On ...", "Le ...", "Am ...", "W dniu ...".
+OPENER_WORD_RE = re.compile(
+    r"^(?:On|Le|Am|El|Il|Em|Op|Den|På|W dniu|Dnia|Dne|Dňa|Dana|В|У|Vào|Στις|În|Il giorno|在"
+    r"|Quoting|Zitat von|Citando|Citat)\s",
     re.IGNORECASE,
 )
+# An attribution that a client glued to the end of the reply's last line ("reply On ... wrote:").
+MIDLINE_OPENER_RE = re.compile(r"(?:\s|-{2,}\s?)(?:On|Le|Am|El|Il|Em|Op|Den|W dniu)\s")
+# ... or with its date: "2024년 1월 5일", "2014-03-20 8:48", "пт, 5 янв.", "fre. 5. jan.".
+OPENER_DATE_RE = re.compile(r"^\d|^\S{1,12}\s{1,2}\d")
+# A time or a year: what makes "... <a@b>:" an attribution rather than a sentence.
+DATE_PART_RE = re.compile(r"\d{1,2}[:.h]\d{2}|\d{4}")
 # An e-mail address, or its closing bracket, just before the final colon: Gmail's verbless
 # forms ("пт, 5 янв. 2024 г. в 15:02, Иван <ivan@x.ru>:", "2014-03-20 8:48 GMT+01:00 Name <a@b>:").
 ADDRESS_END_RE = re.compile(r"@[\w.-]{1,255}[>)\]]{0,2}" + _WS + r"?[:：]$")
@@ -106,6 +113,11 @@ CJK_ONLY_RE = re.compile(r"^(?:님이" + _WS + r"?)?작성" + _WS + r"?[:：]$")
 _ORIGINAL_PHRASES = [
     r"original message",
     r"original e-?mail",
+    r"mail original",
+    r"mail d'origine",
+    r"ursprüngliche mail",
+    r"původní e-?mail",
+    r"원본 이메일",
     r"reply message",
     r"ursprüngliche nachricht",
     r"originalnachricht",
@@ -210,7 +222,8 @@ FORWARD_RE = re.compile(
     r"|^(?:begin forwarded message|anfang der weitergeleiteten nachricht"
     r"|d[ée]but du message r[ée]exp[ée]di[ée]|inicio del mensaje reenviado|inizio messaggio inoltrato"
     r"|in[íi]cio da mensagem reencaminhada|begin doorgestuurd bericht|vidarebefordrat meddelande"
-    r"|videresendt meddelelse|начало переадресованного сообщения"
+    r"|videresendt meddelelse|videresendt melding|начало переадресованного сообщения"
+    r"|początek przekazywanej wiadomości|začátek přeposílané zprávy|välitetty viesti alkaa"
     r"|전달된 메시지|전달된 메일|転送されたメッセージ|以下是转发的邮件)" + _WS + r"?[:：]?$",
     re.IGNORECASE,
 )
@@ -223,11 +236,12 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "from": (
         "from", "von", "de", "da", "van", "od", "från", "fra", "frá", "lähettäjä", "feladó",
         "от", "від", "kimden", "από", "expeditor", "remitente", "afzender", "nadawca",
-        "odesílatel", "odosielateľ", "pošiljatelj", "보낸 사람", "보낸사람", "差出人", "发件人",
+        "odesílatel", "odosielateľ", "pošiljatelj", "보낸 사람", "보낸사람", "발신", "差出人", "发件人",
         "發件人", "寄件者", "người gửi", "sender",
     ),
     "date": (
-        "sent", "date", "datum", "gesendet", "envoyé", "envoye", "enviado", "enviada", "fecha",
+        "sent", "date", "datum", "gesendet", "gesendet am", "envoyé", "envoyé le", "envoye", "enviado",
+        "enviado el", "enviado em", "enviada", "enviada em", "fecha",
         "data", "inviato", "verzonden", "verstuurd", "wysłano", "wysłane", "skickat", "sendt",
         "lähetetty", "päivämäärä", "elküldve", "dátum", "отправлено", "дата", "надіслано",
         "gönderildi", "tarih", "στάλθηκε", "ημερομηνία", "trimis", "odesláno", "odoslané",
@@ -236,13 +250,16 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     ),
     "to": (
         "to", "an", "à", "a", "para", "aan", "do", "till", "til", "vastaanottaja", "címzett",
-        "кому", "kime", "προς", "către", "komu", "prima", "받는 사람", "받는사람", "宛先",
+        "кому", "kime", "προς", "către", "komu", "prima", "받는 사람", "받는사람", "수신", "宛先",
         "收件人", "收件者", "người nhận",
     ),
-    "cc": ("cc", "kopie", "copie à", "copia", "kopia", "копия", "копія", "참조", "抄送", "副本", "bcc"),
+    "cc": (
+        "cc", "kopie", "copie à", "copia", "kopia", "копия", "копія", "참조", "抄送", "副本", "bcc",
+        "reply-to", "antwort an", "répondre à", "responder a", "rispondi a", "antwoord aan",
+    ),
     "subject": (
         "subject", "betreff", "objet", "asunto", "oggetto", "assunto", "onderwerp", "temat",
-        "ämne", "emne", "aihe", "tárgy", "тема", "konu", "θέμα", "subiect", "předmět", "predmet",
+        "ämne", "emne", "aihe", "tárgy", "тема", "konu", "θέμα", "subiect", "předmět", "predmet", "sujet",
         "제목", "件名", "主题", "主旨", "主題", "tiêu đề", "assumpte",
     ),
 }  # fmt: skip
@@ -263,13 +280,21 @@ FORWARD_SUBJECT_RE = re.compile(
     re.IGNORECASE,
 )
 
+REPLY_SUBJECT_RE = re.compile(
+    r"^\s*(?:\[[^\]]{0,40}\]\s*)?(?:re|aw|sv|vs|odp|res|rif|r|ynt|antw|отв|回复|回覆|答复|답장|회신|返信)"
+    r"\s*(?:\[\d+\])?\s*[:：]",
+    re.IGNORECASE,
+)
+
 # --- signatures -----------------------------------------------------------------------------
 
-# RFC 3676 "-- " (many clients trim the space), and the underscore rule some clients use.
-SIG_DELIMITER_RE = re.compile(r"^(?:--|—|__)[ \t]?$")
+# RFC 3676 "-- " (many clients trim the space), and the underscore rule of mailing-list footers
+# (an underscore rule above a reply header is the history instead; that is checked first).
+SIG_DELIMITER_RE = re.compile(r"^(?:--|_{2,})$")
 # What mobile and desktop apps append: "Sent from my iPhone", "갤럭시에서 보냄", ...
 MOBILE_SIG_RE = re.compile(
-    r"^(?:sent (?:from|with|via|using|on) |get outlook for |download outlook for |"
+    r"^(?:sent (?:from|with|via|using|on) |get \[?outlook for |download \[?outlook for |"
+    r"diese nachricht wurde von meinem |"
     r"von meinem .{1,40} gesendet|gesendet (?:von|mit|vom) |envoy[ée] (?:de|depuis|avec|à partir) |"
     r"enviado (?:desde|do|de|con|com|a partir) |inviato da |verzonden (?:met|vanaf|van) |"
     r"verstuurd (?:met|vanaf|van) |skickat från |sendt fra |wysłane (?:z|ze) |odesláno z |"

@@ -9,7 +9,7 @@ Clients mark a reply's history in the markup, and that is more reliable than the
 * Outlook: no blockquote; the history starts at ``<div id="divRplyFwdMsg">`` (web), at a
   ``<div style="border:none;border-top:solid ...">`` around the From:/Sent: block (desktop),
   or after ``<hr tabindex="-1">`` (web); Outlook web's signature is ``<div id="Signature">``.
-* Yahoo: ``<div class="yahoo_quoted">``; Zimbra: ``<hr id="zwchr">``.
+* Yahoo: ``<div class="yahoo_quoted">``; Zimbra: ``<hr id="zwchr">``; Hotmail: ``<hr id="stopSpelling">``.
 
 A quoted element makes its lines quoted; a history marker starts the history at its first
 line. The text is then split by the same rules as plain text (:mod:`.extract`).
@@ -64,6 +64,7 @@ _HISTORY_TOKENS = (
     "outlookmessageheader",
     "zwchr",
     "mail-editor-reference-message-container",
+    "olk_src_body_section",
 )
 _ATTRIBUTION_TOKENS = ("gmail_attr", "moz-cite-prefix")
 _SIGNATURE_TOKENS = ("gmail_signature", "moz-signature", "signature", "apple-mail-signature")
@@ -80,7 +81,7 @@ def _role(tag: str, attrs: dict[str, str]) -> tuple[bool, Hint]:
         return False, Hint.HISTORY
     if tokens & set(_ATTRIBUTION_TOKENS):
         return False, Hint.ATTRIBUTION
-    if tokens & set(_SIGNATURE_TOKENS) or any(t.startswith("x_signature") for t in tokens):
+    if tokens & set(_SIGNATURE_TOKENS) or any("signature" in t for t in tokens):
         return False, Hint.SIGNATURE
     if tag == "blockquote":
         cite = attrs.get("type", "").lower() == "cite" or "quote" in names
@@ -126,6 +127,8 @@ class _LineParser(HTMLParser):
         if tag in _SKIP:
             self._skip += 1
             return
+        if tag == "body":
+            self._skip = 0  # an unclosed <head> must not hide the body
         if tag == "br":
             self._flush(force=True)
             return
@@ -135,7 +138,8 @@ class _LineParser(HTMLParser):
                 self._buf.append(" ")
         if tag == "hr":
             values = {k: v or "" for k, v in attrs}
-            if values.get("id", "").lower() == "zwchr" or values.get("tabindex") == "-1":
+            # Zimbra "zwchr", Hotmail "stopSpelling", Outlook web's <hr tabindex="-1">.
+            if values.get("id", "").lower() in ("zwchr", "stopspelling") or values.get("tabindex") == "-1":
                 self._history_next = True
         if tag in _VOID or len(self._stack) >= _MAX_DEPTH:
             return
