@@ -83,7 +83,7 @@ class _History:
     header_block: bool
 
 
-def _history_start(lines: list[Line], i: int, spans: dict[int, tuple[int, Strength]]) -> _History | None:
+def _history_start(lines: list[Line], i: int, spans: m.Attributions) -> _History | None:
     """If the quoted history (or a forward) starts at line ``i``, where its header ends."""
     line = lines[i]
     if line.hint is Hint.HISTORY or m.is_original_separator(line):
@@ -111,7 +111,7 @@ def _history_start(lines: list[Line], i: int, spans: dict[int, tuple[int, Streng
     return None
 
 
-def _quote_intro_end(lines: list[Line], i: int, spans: dict[int, tuple[int, Strength]]) -> int | None:
+def _quote_intro_end(lines: list[Line], i: int, spans: m.Attributions) -> int | None:
     """If line ``i`` starts an attribution right above quoted lines, its last line."""
     span = spans.get(i)
     end = span[0] if span is not None else None
@@ -125,7 +125,7 @@ def _quote_intro_end(lines: list[Line], i: int, spans: dict[int, tuple[int, Stre
     return end if nxt < len(lines) and lines[nxt].quoted else None
 
 
-def _is_boundary(lines: list[Line], i: int, spans: dict[int, tuple[int, Strength]]) -> bool:
+def _is_boundary(lines: list[Line], i: int, spans: m.Attributions) -> bool:
     """Whether a signature run stops at line ``i``."""
     line = lines[i]
     if line.quoted or line.hint in (Hint.HISTORY, Hint.ATTRIBUTION):
@@ -154,7 +154,7 @@ def _broken_quote_line(lines: list[Line], i: int) -> bool:
 
 def _walk(lines: list[Line], subject: _Subject) -> tuple[list[Segment], _Forward | None]:
     """Segments of ``lines`` up to a forwarded message, and where that message starts."""
-    spans = m.attribution_spans(lines)
+    spans = m.Attributions(lines)
     runs = _Runs()
     has_text = False
     i, n = 0, len(lines)

@@ -9,10 +9,15 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from frontdoor.integrations.email_reply import patterns as p
 
 _DIGIT_RE = re.compile(r"\d")
+# A reply header block is at most this long (Outlook's has up to 6 fields, some wrapped).
+_MAX_HEADER_LINES = 16
+# The last character of any attribution line (a colon, or the dashes of "---- ... wrote ----").
+_ATTRIBUTION_ENDS = frozenset(":：-=")
 _ADDRESS_START_RE = re.compile(r"^[\w.+-]{1,64}@")
 
 
@@ -27,12 +32,20 @@ class Hint(enum.Enum):
 
 @dataclass(slots=True)
 class Line:
-    """One line of a body: as written, whether it is quoted, and its stripped text."""
+    """One line of a body: as written, whether it is quoted, and its stripped text.
+
+    ``field`` is the line read as a header field (see :func:`field_of`), worked out once
+    here because header blocks are looked for from every line.
+    """
 
     raw: str
     quoted: bool
     bare: str
     hint: Hint = Hint.NONE
+    field: tuple[str, str, str] | None = dataclass_field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.field = _parse_field(self)
 
     @classmethod
     def plain(cls, raw: str) -> Line:
@@ -153,6 +166,8 @@ def attribution_ending_at(lines: list[Line], j: int) -> tuple[int, Strength] | N
     if not _markable(line):
         return None
     bare = line.bare
+    if bare[-1] not in _ATTRIBUTION_ENDS and not p.CJK_END_RE.search(bare[-12:]):
+        return None
     dashed = bare.startswith(("--", "==")) and bare.endswith(("--", "=="))
     if dashed:  # Zoho/Android "---- On ... wrote ----": one line, the dashes stripped
         inner = bare.strip("-= \t")
@@ -182,28 +197,61 @@ def attribution_ending_at(lines: list[Line], j: int) -> tuple[int, Strength] | N
     return None
 
 
-def attribution_spans(lines: list[Line]) -> dict[int, tuple[int, Strength]]:
-    """Every attribution of the body: ``start line -> (end line, strength)``."""
-    spans: dict[int, tuple[int, Strength]] = {}
-    for j in range(len(lines)):
-        found = attribution_ending_at(lines, j)
-        if found is not None:
-            start, strength = found
-            spans.setdefault(start, (j, strength))
-    return spans
+class Attributions:
+    """The attributions of a body, found on demand: ``get(start) -> (end, strength)``.
+
+    An attribution starting at line ``i`` ends at most :data:`MAX_SPAN` lines below it, so
+    asking for line ``i`` looks at a few lines only (each evaluated once), and walking a
+    part of a body costs time for that part alone.
+    """
+
+    MAX_SPAN = 5
+
+    def __init__(self, lines: list[Line]) -> None:
+        self._lines = lines
+        self._starts: dict[int, tuple[int, Strength]] = {}
+        self._done = 0  # attributions ending above this line are in _starts
+
+    def get(self, i: int) -> tuple[int, Strength] | None:
+        """``(last line, strength)`` of the attribution starting at line ``i``, else None."""
+        stop = min(len(self._lines), i + self.MAX_SPAN + 1)
+        while self._done < stop:
+            j = self._done
+            found = attribution_ending_at(self._lines, j)
+            if found is not None:
+                self._starts.setdefault(found[0], (j, found[1]))
+            self._done += 1
+        return self._starts.get(i)
 
 
 # --- separators and header blocks -----------------------------------------------------------
 
 
+def framed(bare: str) -> str | None:
+    """The text of a line framed by rules ("----- text -----", two rule characters or more
+    on each side), else None."""
+    if len(bare) < 5 or bare[0] not in p.RULE_CHARS or bare[-1] not in p.RULE_CHARS:
+        return None
+    lead = len(bare) - len(bare.lstrip(p.RULE_CHARS))
+    trail = len(bare) - len(bare.rstrip(p.RULE_CHARS))
+    inner = bare.strip(p.RULE_CHARS + " \t\u00a0\u3000")
+    return inner if lead >= 2 and trail >= 2 and inner else None
+
+
 def is_forward_separator(line: Line) -> bool:
     """A forward separator: "---- Forwarded message ----", "Begin forwarded message:", "전달된 메시지"."""
-    return _markable(line) and bool(p.FORWARD_RE.match(line.bare))
+    if not _markable(line):
+        return False
+    inner = framed(line.bare)
+    if inner is not None:
+        return bool(p.FORWARD_PHRASE_RE.match(inner))
+    return bool(p.FORWARD_SENTENCE_RE.match(line.bare))
 
 
 def is_original_separator(line: Line) -> bool:
     """An "-----Original Message-----" line, in any of the languages of the table."""
-    return _markable(line) and bool(p.ORIGINAL_RE.match(line.bare))
+    inner = framed(line.bare) if _markable(line) else None
+    return inner is not None and bool(p.ORIGINAL_PHRASE_RE.match(inner))
 
 
 def is_rule(line: Line) -> bool:
@@ -211,8 +259,7 @@ def is_rule(line: Line) -> bool:
     return _markable(line) and bool(p.RULE_LINE_RE.match(line.bare))
 
 
-def field_of(line: Line) -> tuple[str, str, str] | None:
-    """``(kind, name, value)`` when the line is a header field ("Von: Hans", "제목: 견적")."""
+def _parse_field(line: Line) -> tuple[str, str, str] | None:
     if not _markable(line):
         return None
     match = p.FIELD_RE.match(line.bare)
@@ -221,6 +268,11 @@ def field_of(line: Line) -> tuple[str, str, str] | None:
     name = match.group(1)
     value = line.bare[match.end() :].strip(" \t*")
     return p.FIELD_KIND[name.lower()], name, value
+
+
+def field_of(line: Line) -> tuple[str, str, str] | None:
+    """``(kind, name, value)`` when the line is a header field ("Von: Hans", "제목: 견적")."""
+    return line.field
 
 
 def header_block_end(lines: list[Line], i: int) -> int | None:
@@ -238,7 +290,7 @@ def header_block_end(lines: list[Line], i: int) -> int | None:
     dated = first[0] == "date" and bool(p.DATE_PART_RE.search(first[2]))
     last = i
     k = i + 1
-    while k < len(lines) and k <= last + 2:
+    while k < len(lines) and k <= last + 2 and k <= i + _MAX_HEADER_LINES:
         line = lines[k]
         if line.quoted:
             break

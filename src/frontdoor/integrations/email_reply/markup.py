@@ -13,16 +13,18 @@ Clients mark a reply's history in the markup, and that is more reliable than the
 
 A quoted element makes its lines quoted; a history marker starts the history at its first
 line. The text is then split by the same rules as plain text (:mod:`.extract`).
-Parsing is one pass of :class:`html.parser.HTMLParser` with an element stack that is popped,
-never searched (a per-tag count says whether a closing tag has an opening one), so hostile
-nesting costs linear time.
+Parsing is one pass of a small tokenizer (below: it finds the end of each construct once)
+with an element stack that is popped, never searched (a per-tag count says whether a
+closing tag has an opening one), so hostile markup and nesting cost linear time.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from html.parser import HTMLParser
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html import unescape
 
 from frontdoor.integrations.email_reply.markers import Hint, Line
 from frontdoor.integrations.email_reply.patterns import QUOTE_RE
@@ -66,6 +68,7 @@ _HISTORY_TOKENS = (
     "mail-editor-reference-message-container",
     "olk_src_body_section",
 )
+_HISTORY_RULES = ("zwchr", "stopspelling")
 _ATTRIBUTION_TOKENS = ("gmail_attr", "moz-cite-prefix")
 _SIGNATURE_TOKENS = ("gmail_signature", "moz-signature", "signature", "apple-mail-signature")
 
@@ -92,9 +95,106 @@ def _role(tag: str, attrs: dict[str, str]) -> tuple[bool, Hint]:
     return False, Hint.NONE
 
 
-class _LineParser(HTMLParser):
+# --- a linear-time tokenizer ---------------------------------------------------------------
+#
+# html.parser.HTMLParser rescans unterminated comments and tags at the end of the input once
+# per character left (quadratic in CPython before 3.13.4/3.12.11), so hostile mail could stall
+# it; this tokenizer finds every construct's end with one str.find from where it starts and
+# gives up on the rest of the input when there is none, as a browser does.
+
+_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9:_.-]{0,63}")
+_ATTR_RE = re.compile(r"""([^\s"'=<>/`]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
+_QUOTE_OR_END_RE = re.compile(r"""[>"']""")
+_RAW_TEXT = frozenset({"script", "style", "title", "textarea", "xmp", "noscript"})
+
+
+@dataclass(frozen=True)
+class _Start:
+    name: str
+    attrs: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _End:
+    name: str
+
+
+def _tag_end(html: str, pos: int) -> int:
+    """Index of the ``>`` closing the tag whose attributes start at ``pos`` (-1: never closed)."""
+    while True:
+        found = _QUOTE_OR_END_RE.search(html, pos)
+        if found is None:
+            return -1
+        if found.group() == ">":
+            return found.start()
+        before = html[max(0, found.start() - 8) : found.start()].rstrip()
+        if not before.endswith("="):  # a quote inside an unquoted value is a character
+            pos = found.start() + 1
+            continue
+        close = html.find(found.group(), found.start() + 1)
+        if close < 0:
+            return -1
+        pos = close + 1
+
+
+def _tokens(html: str) -> Iterator[_Start | _End | str]:
+    """Start tags (with attributes), end tags and text (entities decoded), in order."""
+    pos, n = 0, len(html)
+    lower: str | None = None
+    while pos < n:
+        lt = html.find("<", pos)
+        if lt < 0:
+            yield unescape(html[pos:])
+            return
+        if lt > pos:
+            yield unescape(html[pos:lt])
+        pos = lt
+        if html.startswith("<!--", pos):
+            end = html.find("-->", pos + 4)
+            if end < 0:
+                return
+            pos = end + 3
+            continue
+        if html.startswith(("<!", "<?"), pos):
+            end = html.find(">", pos + 2)
+            if end < 0:
+                return
+            pos = end + 1
+            continue
+        closing = html.startswith("</", pos)
+        name = _NAME_RE.match(html, pos + 1 + closing)
+        if name is None:
+            yield "<"
+            pos += 1
+            continue
+        end = _tag_end(html, name.end())
+        if end < 0:
+            return
+        tag = name.group().lower()
+        pos = end + 1
+        if closing:
+            yield _End(tag)
+            continue
+        attrs = {
+            k.lower(): unescape(v[1:-1] if v[:1] in "\"'" else v)
+            for k, v in _ATTR_RE.findall(html, name.end(), end)
+        }
+        yield _Start(tag, attrs)
+        if tag in _RAW_TEXT:  # their content is text up to the closing tag, never markup
+            lower = lower if lower is not None else html.lower()
+            close = lower.find("</" + tag, pos)
+            if close < 0:
+                return
+            if tag in ("textarea", "title", "xmp"):
+                yield unescape(html[pos:close])
+            pos = close
+
+
+# --- lines from tokens ----------------------------------------------------------------------
+
+
+class _LineBuilder:
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.lines: list[Line] = []
         self._buf: list[str] = []
         self._stack: list[tuple[str, bool, Hint]] = []
@@ -110,20 +210,22 @@ class _LineParser(HTMLParser):
     def _flush(self, force: bool = False) -> None:
         text = "".join(self._buf)
         self._buf = []
-        if not self._pre:
-            text = _SPACES_RE.sub(" ", text)
-        text = text.strip()
-        if not text and not force:
+        if self._pre:  # preformatted: its own line breaks, trailing spaces dropped
+            pieces = [piece.rstrip() for piece in text.strip("\n").split("\n")]
+        else:
+            pieces = [_SPACES_RE.sub(" ", text).strip()]
+        if pieces == [""] and not force:
             return
-        hint = self._hints[-1] if self._hints else Hint.NONE
-        if text and self._history_next:
-            hint, self._history_next = Hint.HISTORY, False
-        quoted = self._quote > 0 or bool(QUOTE_RE.match(text))
-        self.lines.append(Line(text, quoted, text, hint))
+        for piece in pieces:
+            hint = self._hints[-1] if self._hints else Hint.NONE
+            if piece and self._history_next:
+                hint, self._history_next = Hint.HISTORY, False
+            quoted = self._quote > 0 or bool(QUOTE_RE.match(piece))
+            self.lines.append(Line(piece, quoted, piece.strip(), hint))
 
     # --- parser callbacks -----------------------------------------------------------------
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def start(self, tag: str, values: dict[str, str]) -> None:
         if tag in _SKIP:
             self._skip += 1
             return
@@ -136,14 +238,12 @@ class _LineParser(HTMLParser):
             self._flush()
             if tag in ("td", "th"):
                 self._buf.append(" ")
-        if tag == "hr":
-            values = {k: v or "" for k, v in attrs}
-            # Zimbra "zwchr", Hotmail "stopSpelling", Outlook web's <hr tabindex="-1">.
-            if values.get("id", "").lower() in ("zwchr", "stopspelling") or values.get("tabindex") == "-1":
-                self._history_next = True
+        # Zimbra's <hr id="zwchr">, Hotmail's <hr id="stopSpelling">, Outlook web's <hr tabindex="-1">.
+        if tag == "hr" and (values.get("id", "").lower() in _HISTORY_RULES or values.get("tabindex") == "-1"):
+            self._history_next = True
         if tag in _VOID or len(self._stack) >= _MAX_DEPTH:
             return
-        quotes, hint = _role(tag, {k: v or "" for k, v in attrs})
+        quotes, hint = _role(tag, values)
         if quotes or hint is not Hint.NONE:
             self._flush()
         self._stack.append((tag, quotes, hint))
@@ -154,7 +254,7 @@ class _LineParser(HTMLParser):
         if tag == "pre":
             self._pre += 1
 
-    def handle_endtag(self, tag: str) -> None:
+    def end(self, tag: str) -> None:
         if tag in _SKIP:
             self._skip = max(0, self._skip - 1)
             return
@@ -175,18 +275,24 @@ class _LineParser(HTMLParser):
             if name == tag:
                 break
 
-    def handle_data(self, data: str) -> None:
+    def data(self, data: str) -> None:
         if not self._skip:
             self._buf.append(data)
 
-    def close(self) -> None:
-        super().close()
+    def end_of_input(self) -> None:
         self._flush()
 
 
 def html_lines(html: str) -> list[Line]:
     """The lines of an HTML body, quoted where the markup quotes them, with history hints."""
-    parser = _LineParser()
-    parser.feed(html)
-    parser.close()
-    return parser.lines
+    builder = _LineBuilder()
+    for token in _tokens(html):
+        if isinstance(token, str):
+            builder.data(token)
+        elif isinstance(token, _Start):
+            builder.start(token.name, token.attrs)
+        else:
+            builder.end(token.name)
+    builder.data("")
+    builder.end_of_input()
+    return builder.lines

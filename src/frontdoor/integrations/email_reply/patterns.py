@@ -210,16 +210,17 @@ _FORWARD_PHRASES = [
     r"已转发邮件",
     r"转发邮件",
 ]
-_RULE = r"[-=_*~]{2,}"
-ORIGINAL_RE = re.compile(
-    r"^" + _RULE + _WS + r"*(?:" + "|".join(_ORIGINAL_PHRASES) + r")" + _WS + r"*" + _RULE + r"$",
-    re.IGNORECASE,
-)
-# Forward separators: dashed ("---------- Forwarded message ---------", "----- Forwarded by
-# John/ACME on 01/05/2024 -----") or a sentence (Apple Mail "Begin forwarded message:").
-FORWARD_RE = re.compile(
-    r"^" + _RULE + _WS + r"*(?:" + "|".join(_FORWARD_PHRASES) + r")[^\n]{0,120}?" + _RULE + r"$"
-    r"|^(?:begin forwarded message|anfang der weitergeleiteten nachricht"
+# Separators are framed by rule characters ("----- Original Message -----"); the caller cuts
+# the frame off with str.strip and matches the phrase alone (a regex running a rule-character
+# run before an alternation would backtrack over the whole run for every phrase).
+RULE_CHARS = "-=_*~"
+ORIGINAL_PHRASE_RE = re.compile(r"^(?:" + "|".join(_ORIGINAL_PHRASES) + r")$", re.IGNORECASE)
+# Forward separators: framed ("---------- Forwarded message ---------", "----- Forwarded by
+# John/ACME on 01/05/2024 -----": the phrase starts the frame's text) ...
+FORWARD_PHRASE_RE = re.compile(r"^(?:" + "|".join(_FORWARD_PHRASES) + r")", re.IGNORECASE)
+# ... or a sentence (Apple Mail "Begin forwarded message:").
+FORWARD_SENTENCE_RE = re.compile(
+    r"^(?:begin forwarded message|anfang der weitergeleiteten nachricht"
     r"|d[ée]but du message r[ée]exp[ée]di[ée]|inicio del mensaje reenviado|inizio messaggio inoltrato"
     r"|in[íi]cio da mensagem reencaminhada|begin doorgestuurd bericht|vidarebefordrat meddelande"
     r"|videresendt meddelelse|videresendt melding|начало переадресованного сообщения"
