@@ -383,3 +383,26 @@ def test_forwards_inside_forwards_are_all_returned() -> None:
     parts = extract_reply(body)
     assert [f.sender for f in parts.forwarded] == ["A <a@x.example>", "B <b@x.example>"]
     assert [f.text for f in parts.forwarded] == ["first", "second"]
+
+
+# --- other quote markers ----------------------------------------------------------------------------
+
+
+def test_pipe_quotes_under_a_colonless_gmail_attribution() -> None:
+    body = (
+        "Yes, that fixed it.\n\n2013/7/20 Mina via Growboard <mina@growboard.example>\n\n"
+        "| Could you clear the cache?\n|\n| Mina\n"
+    )
+    parts = extract_reply(body)
+    assert parts.text == "Yes, that fixed it."
+    assert parts.attribution == ("2013/7/20 Mina via Growboard <mina@growboard.example>",)
+
+
+def test_a_markdown_table_is_not_a_pipe_quote() -> None:
+    body = "Our plans:\n| plan | price |\n| basic | 10 |\n| pro | 30 |"
+    assert extract_reply(body).text == body
+
+
+def test_a_decorated_line_is_not_a_quote() -> None:
+    body = "Visit us:\n>>> https://growboard.example <<<\nSee you."
+    assert extract_reply(body).text == body

@@ -275,7 +275,7 @@ def split_body(lines: list[Line], *, subject: str | None = None) -> ReplyParts:
         forward=bool(subject and FORWARD_SUBJECT_RE.match(subject)),
         reply=bool(subject and REPLY_SUBJECT_RE.match(subject)),
     )
-    lines = m.unglue_attributions(lines)
+    lines = m.mark_pipe_quotes(m.unglue_attributions(lines))
     segments, fwd = _walk(lines, told)
     top = _dash_names(segments)
     forwarded: list[ForwardedMessage] = []

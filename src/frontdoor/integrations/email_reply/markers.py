@@ -18,6 +18,8 @@ _DIGIT_RE = re.compile(r"\d")
 _MAX_HEADER_LINES = 16
 # The last character of any attribution line (a colon, or the dashes of "---- ... wrote ----").
 _ATTRIBUTION_ENDS = frozenset(":：-=")
+_ISO_DATE_ADDRESS_RE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s")
+_ADDRESS_TAIL_RE = re.compile(r"<[^<>@\s]{1,64}@[^<>\s]{1,255}>$")
 _ADDRESS_START_RE = re.compile(r"^[\w.+-]{1,64}@")
 
 
@@ -84,6 +86,30 @@ def unglue_attributions(lines: list[Line]) -> list[Line]:
                     out.append(Line(tail, False, tail, line.hint))
                     continue
         out.append(line)
+    return out
+
+
+def mark_pipe_quotes(lines: list[Line]) -> list[Line]:
+    """Quote runs of "| " lines, the quote marker of some clients.
+
+    A run counts when it has two lines or more and one of them is a bare "|" (an empty
+    quoted line), which a Markdown table or a piece of ASCII art never has.
+    """
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        if lines[i].quoted or not lines[i].bare.startswith("|"):
+            out.append(lines[i])
+            i += 1
+            continue
+        end = i
+        while end < len(lines) and not lines[end].quoted and lines[end].bare.startswith("|"):
+            end += 1
+        run = lines[i:end]
+        if len(run) >= 2 and any(line.bare == "|" for line in run):
+            run = [Line(line.raw, True, line.bare, line.hint) for line in run]
+        out.extend(run)
+        i = end
     return out
 
 
@@ -166,6 +192,8 @@ def attribution_ending_at(lines: list[Line], j: int) -> tuple[int, Strength] | N
     if not _markable(line):
         return None
     bare = line.bare
+    if bare[-1] == ">" and _ISO_DATE_ADDRESS_RE.match(bare) and _ADDRESS_TAIL_RE.search(bare):
+        return j, Strength.WEAK  # Gmail's old CJK-locale form, no colon: "2013/7/20 Name <a@b.c>"
     if bare[-1] not in _ATTRIBUTION_ENDS and not p.CJK_END_RE.search(bare[-12:]):
         return None
     dashed = bare.startswith(("--", "==")) and bare.endswith(("--", "=="))
