@@ -36,6 +36,7 @@ Usage::
     .venv/bin/python bench/email_replies/run.py
     .venv/bin/python bench/email_replies/run.py --show-misses frontdoor   # dev half only
     .venv/bin/python bench/email_replies/run.py --json bench/out/email_replies.json
+    .venv/bin/python bench/email_replies/run.py --hostile   # + seconds on 1 MB hostile inputs
 """
 
 from __future__ import annotations
@@ -284,11 +285,35 @@ def _table(title: str, key: Callable[[Case], str], runs: dict[str, list[Result]]
     return "\n".join(out)
 
 
+HOSTILE_MB = 1_000_000
+HOSTILE = {
+    "one 1 MB line of 'On '": ("On " * (HOSTILE_MB // 3), False),
+    "2.5k lines ending in ':'": (("a" * 399 + ":\n") * (HOSTILE_MB // 400), False),
+    "37k header lines": ("From: a@b.c\nSent: 2024 10:00\n" * (HOSTILE_MB // 28), False),
+    "40k forward separators": ("Begin forwarded message:\n" * (HOSTILE_MB // 25), False),
+    "167k inline quote/answer lines": ("> q\na\n" * (HOSTILE_MB // 6), False),
+    "1M blank lines": ("\n" * HOSTILE_MB, False),
+    "html: 250k unclosed comments": ("<!--" * (HOSTILE_MB // 4), True),
+    "html: 100k <div> + 70k </span>": ("<div>" * (HOSTILE_MB // 10) + "</span>" * (HOSTILE_MB // 14), True),
+    "html: 77k nested blockquotes": ("<blockquote>x" * (HOSTILE_MB // 13), True),
+}
+
+
+def hostile() -> None:
+    """Seconds for frontdoor on 1 MB hostile inputs (linear time: no shape should stand out)."""
+    print("frontdoor on 1 MB hostile inputs:")
+    for name, (text, is_html) in HOSTILE.items():
+        start = time.perf_counter()
+        extract_reply(text, html=is_html)
+        print(f"  {name:<34} {time.perf_counter() - start:6.2f} s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=_default_data_dir(), help="shared/data/email_replies")
     ap.add_argument("--show-misses", metavar="PARSER", help="print this parser's misses (dev half only)")
     ap.add_argument("--json", type=Path, help="write per-case results here")
+    ap.add_argument("--hostile", action="store_true", help="also time frontdoor on 1 MB hostile inputs")
     args = ap.parse_args()
 
     cases = load_cases(args.data)
@@ -319,6 +344,9 @@ def main() -> None:
     print(_table("language, all", lambda c: c.language, runs, languages))
     print()
     print("seconds for all cases: " + ", ".join(f"{k} {v:.2f}" for k, v in seconds.items()))
+    if args.hostile:
+        print()
+        hostile()
 
     if args.show_misses:
         for r in runs[args.show_misses]:
