@@ -276,13 +276,15 @@ FIELD_KIND = {name: kind for kind, names in FIELD_NAMES.items() for name in name
 
 # Subject prefixes that say the message is a forward (for Outlook forwards, which look like replies).
 FORWARD_SUBJECT_RE = re.compile(
-    r"^\s*(?:\[[^\]]{0,40}\]\s*)?(?:fwd?|fw|wg|tr|rv|enc|doorst|vs|vb|pd|i|rif|trs|továbbítás|"
+    # Fwd/FW, WG (de), TR (fr), RV (es), ENC (pt), Doorst (nl), VL (fi), PD (pl), I (it), ...
+    # ("VS:" is left out: a forward in Norwegian and Danish, a reply in Finnish.)
+    r"^\s*(?:\[[^\]]{0,40}\]\s*)?(?:fwd?|fw|wg|tr|rv|enc|doorst|vl|pd|i|továbbítás|"
     r"пересл|전달|転送|转发|轉寄)\s*(?:\[\d+\])?\s*[:：]",
     re.IGNORECASE,
 )
 
 REPLY_SUBJECT_RE = re.compile(
-    r"^\s*(?:\[[^\]]{0,40}\]\s*)?(?:re|aw|sv|vs|odp|res|rif|r|ynt|antw|отв|回复|回覆|答复|답장|회신|返信)"
+    r"^\s*(?:\[[^\]]{0,40}\]\s*)?(?:re|aw|sv|odp|res|rif|r|ynt|antw|отв|回复|回覆|答复|답장|회신|返信)"
     r"\s*(?:\[\d+\])?\s*[:：]",
     re.IGNORECASE,
 )
