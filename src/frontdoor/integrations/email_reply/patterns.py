@@ -1,9 +1,11 @@
 """What mail clients write around a reply, in the languages we meet, as line predicates.
 
-Every pattern here is matched against ONE line (or a join of at most three), and no pattern
-nests a quantifier inside another, so matching costs at most a constant times the line
-length; lines longer than :data:`MAX_MARKER_LINE` are never markers and are not matched at all.
-That keeps reply extraction linear in the input, whatever the input is.
+Every pattern here is matched against ONE line (or a join of at most three) and no group
+that may repeat more than once holds a quantifier (optional ``(...)?`` groups at most), so no
+pattern backtracks catastrophically; lines longer than :data:`MAX_MARKER_LINE` are never
+markers and are not matched at all. Frames of rule characters ("-----") are cut off with
+``str.strip`` before a phrase is matched. That keeps reply extraction linear in the input,
+whatever the input is.
 
 The tables are written from the clients' own formats (Gmail, Outlook desktop and web,
 Apple Mail, Thunderbird, Yahoo, Naver/Daum, mobile apps) in each language; adding a language
