@@ -1,0 +1,168 @@
+"""Audit sampling: which conversations to ask people about, and what more answers would buy.
+
+The estimator's error rates come from *audits*: conversations drawn uniformly at random
+within a stratum, answered completely ("which of these tags apply, if any?"). Drawn any
+other way (most-informative-first, as the review queue does), the answers describe the
+conversations people chose, not the rest. So:
+
+* :func:`draw_audit` draws without replacement, uniformly within each stratum, from the
+  conversations nobody has answered yet;
+* :func:`allocate` splits a budget over strata (proportionally by default, so every
+  conversation of the period has the same chance and the sample is self-weighting);
+* :func:`plan_audit` tells, per tag, the current interval and its expected width after
+  ``n`` more answers, so a lead can see what an hour of auditing buys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+
+from frontdoor.core.errors import ValidationError
+from frontdoor.insights.estimation.counts import EstimatorSettings, expected_width_after, tag_distribution
+from frontdoor.insights.estimation.evidence import PeriodEvidence
+
+__all__ = ["AuditPlan", "TagAuditGain", "allocate", "draw_audit", "plan_audit"]
+
+T = TypeVar("T")
+
+
+def allocate(budget: int, populations: Mapping[str, int]) -> dict[str, int]:
+    """Split ``budget`` draws over strata in proportion to their sizes (largest remainder).
+
+    Proportional allocation gives every conversation the same chance, so the answers need
+    no weights. A stratum never gets more draws than it has conversations.
+
+    Examples
+    --------
+    >>> allocate(20, {"accepted": 300, "suggested": 150, "unsure": 50})
+    {'accepted': 12, 'suggested': 6, 'unsure': 2}
+    """
+    if budget < 0:
+        raise ValidationError("budget: must not be negative")
+    names = [n for n, size in populations.items() if size > 0]
+    total = sum(populations[n] for n in names)
+    budget = min(budget, total)
+    if budget == 0:
+        return {n: 0 for n in populations}
+    exact = {n: budget * populations[n] / total for n in names}
+    out = {n: int(exact[n]) for n in names}
+    left = budget - sum(out.values())
+    for n in sorted(names, key=lambda n: (-(exact[n] - out[n]), n))[:left]:
+        out[n] += 1
+    return {n: out.get(n, 0) for n in populations}
+
+
+def draw_audit(
+    population: Mapping[str, Sequence[T]],
+    allocation: Mapping[str, int],
+    *,
+    seed: int | np.random.Generator | None = None,
+) -> dict[str, list[T]]:
+    """Draw, uniformly without replacement, ``allocation[s]`` members of each stratum ``s``.
+
+    Parameters
+    ----------
+    population : mapping of str to sequence
+        The unanswered conversations (ids) of each stratum. Pass them in a stable order:
+        with the same ``seed`` the same ids are drawn.
+    allocation : mapping of str to int
+        How many to draw from each stratum.
+    seed : int, numpy Generator or None
+        Randomness; None draws fresh entropy.
+
+    Returns
+    -------
+    dict of str to list
+        The drawn members per stratum.
+
+    Raises
+    ------
+    ValidationError
+        A stratum is asked for more members than it has.
+    """
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    out: dict[str, list[T]] = {}
+    for name in sorted(allocation):
+        members = population.get(name, ())
+        k = allocation[name]
+        if k < 0 or k > len(members):
+            raise ValidationError(f"stratum {name}: cannot draw {k} of {len(members)}")
+        picks = rng.choice(len(members), size=k, replace=False) if k else np.empty(0, dtype=int)
+        out[name] = [members[int(i)] for i in picks]
+    return out
+
+
+@dataclass(frozen=True)
+class TagAuditGain:
+    """What more audit answers would do to one tag's interval.
+
+    Attributes
+    ----------
+    tag : str
+        Tag key.
+    low, high : int
+        The interval now.
+    expected_width : dict of int to float
+        Expected interval width after ``n`` more answers drawn as planned, per ``n``.
+    """
+
+    tag: str
+    low: int
+    high: int
+    expected_width: dict[int, float]
+
+    @property
+    def width(self) -> int:
+        """The interval's width now."""
+        return self.high - self.low
+
+
+@dataclass(frozen=True)
+class AuditPlan:
+    """A proposed audit of one period: draws per stratum and the gain per tag."""
+
+    allocation: dict[str, int]
+    tags: dict[str, TagAuditGain]
+
+
+def plan_audit(
+    history: Sequence[PeriodEvidence],
+    populations: Mapping[str, int],
+    *,
+    budget: int = 20,
+    steps: Sequence[int] = (10, 20, 50),
+    settings: EstimatorSettings | None = None,
+) -> AuditPlan:
+    """Plan an audit of the last period of ``history``.
+
+    Parameters
+    ----------
+    history : sequence of PeriodEvidence
+        Periods of one dimension, oldest first; the last one is audited.
+    populations : mapping of str to int
+        Unanswered conversations per audit stratum of that period.
+    budget : int, default=20
+        Answers to allocate now.
+    steps : sequence of int
+        Numbers of further answers to price.
+    settings : EstimatorSettings, optional
+
+    Returns
+    -------
+    AuditPlan
+    """
+    settings = settings or EstimatorSettings()
+    allocation = allocate(budget, populations)
+    period = history[-1]
+    total = max(1, sum(populations.values()))
+    gains: dict[str, TagAuditGain] = {}
+    for tag in period.tags:
+        dist, _ = tag_distribution(history, tag, settings=settings)
+        low, high = dist.interval(settings.level)
+        widths = {n: float(expected_width_after(history, tag, n / total, settings)) for n in steps}
+        gains[tag] = TagAuditGain(tag, low, high, widths)
+    return AuditPlan(allocation, gains)
