@@ -68,11 +68,11 @@ class EstimatorSettings:
     ----------
     level : float, default=0.9
         Probability the interval holds the true count.
-    discount : float, default=0.8
+    discount : float, default=0.9
         Weight of an audit answer from a period ``d`` periods away: ``discount ** d``.
     max_distance : int, default=12
         Audits further away than this many periods are not used.
-    tag_concentration : float, default=10.0
+    tag_concentration : float, default=3.0
         How far a tag's rate may stray from the pooled rate: the pooled rate is held with
         this many pseudo-answers for the tag (small = tags differ a lot).
     prior_strength : float, default=2.0
@@ -80,11 +80,10 @@ class EstimatorSettings:
     """
 
     level: float = 0.9
-    discount: float = 0.8
+    discount: float = 0.9
     max_distance: int = 12
-    tag_concentration: float = 10.0
+    tag_concentration: float = 3.0
     prior_strength: float = 2.0
-    prevalence_shift: bool = True
 
     def __post_init__(self) -> None:
         if not 0 < self.level < 1:
@@ -154,7 +153,6 @@ class _Evidence:
 
     own: dict[tuple[str, _Key], list[float]]
     pooled: dict[_Key, list[float]]
-    shift: dict[str, float]
 
     def get_own(self, tag: str, key: _Key) -> tuple[float, float]:
         s, n = self.own.get((tag, key), (0.0, 0.0))
@@ -199,33 +197,7 @@ def _evidence(history: Sequence[PeriodEvidence], index: int, settings: Estimator
             own[(tag, key)][1] += weight * n
             pooled[key][0] += weight * s
             pooled[key][1] += weight * n
-    return _Evidence(dict(own), dict(pooled), _shifts(history, index, settings))
-
-
-def _shifts(history: Sequence[PeriodEvidence], index: int, settings: EstimatorSettings) -> dict[str, float]:
-    """How much more common each tag is in the estimated period than where audits came from.
-
-    The ratio of the period's default count (confirmed + accepted, plus two pseudo
-    conversations) to what the audited periods' rate predicts for its volume. Misses sit
-    in cells dominated by other tags, so their rate follows the tag's prevalence (a spike
-    brings its misses along), not the cell's average (Saerens et al.'s prior shift).
-    """
-    period = history[index]
-    num: dict[str, float] = defaultdict(float)
-    den = 0.0
-    for j, other in enumerate(history):
-        distance = abs(j - index)
-        if distance > settings.max_distance or not other.audits:
-            continue
-        weight = settings.discount**distance
-        den += weight * other.volume
-        for tag, tp in other.tags.items():
-            num[tag] += weight * (tp.confirmed + tp.accepted)
-    out: dict[str, float] = {}
-    for tag, tp in period.tags.items():
-        expected = period.volume * num[tag] / den if den > 0 else tp.confirmed + tp.accepted
-        out[tag] = (tp.confirmed + tp.accepted + 2.0) / (expected + 2.0)
-    return out
+    return _Evidence(dict(own), dict(pooled))
 
 
 def _claims(period: PeriodEvidence) -> dict[_Key, float]:
@@ -271,15 +243,7 @@ def _cell_belief(
     var = mean * (1 - mean) / (settings.tag_concentration + 1) + ratio * ratio * pooled_var
     a0, b0 = beta_from_moments(mean, var)
     own_s, own_n = evidence.get_own(tp.tag, key)
-    a, b = a0 + own_s, b0 + (own_n - own_s)
-    shift = evidence.shift.get(tp.tag, 1.0)
-    if (
-        settings.prevalence_shift and key[0] > 0 and not key[1] and shift != 1.0
-    ):  # misses follow the tag's prevalence
-        total = a + b
-        mean = min(max(shift * a / total, _EPS), 1 - _EPS)
-        a, b = mean * total, (1 - mean) * total
-    return a, b
+    return a0 + own_s, b0 + (own_n - own_s)
 
 
 def tag_distribution(
