@@ -18,6 +18,7 @@ from frontdoor.insights.estimation import (
     estimate_series,
     period_evidence,
     tag_distribution,
+    tag_quality,
 )
 
 WEEK = dt.date(2026, 3, 2)
@@ -166,3 +167,20 @@ def test_other_periods_audits_are_pooled_with_a_discount() -> None:
     series = estimate_series([audited_week, bare_week], "a", as_of_each=True)
     assert [e.start for e in series] == [WEEK, WEEK]
     assert series[1].audit_answers > 0 and series[0].audit_answers > series[1].audit_answers
+
+
+def test_measured_precision_and_recall() -> None:
+    rng = np.random.default_rng(5)
+    cands, accepted, truth = _population(rng)
+    audited, strata = _audit(cands, accepted, lambda s: allocate(600, s), rng)
+    quality = tag_quality([_period(cands, accepted, truth, audited, strata)], "a")
+    # Among the unanswered: precision = a's share of the accepted ones (about 0.7), recall =
+    # accepted a over all a (about 700 / 750); both counted from the truth here.
+    rest = [i for i in range(2000) if i not in audited]
+    acc_rest = [i for i in rest if i < 1000]
+    true_precision = sum(truth[i] == "a" for i in acc_rest) / len(acc_rest)
+    true_recall = sum(truth[i] == "a" for i in acc_rest) / sum(truth[i] == "a" for i in rest)
+    assert quality.precision_low <= true_precision <= quality.precision_high
+    assert quality.recall_low <= true_recall <= quality.recall_high
+    assert quality.precision == pytest.approx(0.7, abs=0.06)
+    assert quality.precision_high - quality.precision_low < 0.15

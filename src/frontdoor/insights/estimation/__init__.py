@@ -5,6 +5,7 @@ One obvious entry point per use:
 * a set of tags in one period: :func:`estimate_period`;
 * one tag over a run of periods: :func:`estimate_series`;
 * what to audit next and what it buys: :func:`plan_audit`, then :func:`draw_audit`;
+* a tag's measured precision and recall (for /taxonomy): :func:`tag_quality`;
 * whether a period is still running, and like-with-like comparisons:
   :func:`~frontdoor.insights.estimation.periods.period_status`.
 
@@ -16,6 +17,7 @@ from frontdoor.insights.estimation.counts import (
     CountEstimate,
     EstimatorSettings,
     PeriodEstimate,
+    cell_beliefs,
     estimate_period,
     estimate_series,
     expected_width_after,
@@ -33,6 +35,7 @@ from frontdoor.insights.estimation.evidence import (
     confidence_bin,
     period_evidence,
 )
+from frontdoor.insights.estimation.quality import TagQuality, tag_quality
 
 __all__ = [
     "CONFIDENCE_EDGES",
@@ -47,8 +50,10 @@ __all__ = [
     "Scored",
     "TagAuditGain",
     "TagPeriod",
+    "TagQuality",
     "allocate",
     "audit_stratum",
+    "cell_beliefs",
     "confidence_bin",
     "draw_audit",
     "estimate_period",
@@ -57,4 +62,5 @@ __all__ = [
     "period_evidence",
     "plan_audit",
     "tag_distribution",
+    "tag_quality",
 ]

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from frontdoor.core.errors import ValidationError
-from frontdoor.insights.estimation.evidence import PeriodEvidence, TagPeriod
+from frontdoor.insights.estimation.evidence import Cell, PeriodEvidence, TagPeriod
 from frontdoor.insights.estimation.intervals import (
     BetaBinomial,
     CountDistribution,
@@ -47,6 +47,7 @@ __all__ = [
     "CountEstimate",
     "EstimatorSettings",
     "PeriodEstimate",
+    "cell_beliefs",
     "estimate_period",
     "estimate_series",
     "expected_width_after",
@@ -276,6 +277,37 @@ def tag_distribution(
     period = history[index]
     evidence = _evidence(history, index, settings)
     return _distribution(period, tag, evidence, settings)
+
+
+def cell_beliefs(
+    history: Sequence[PeriodEvidence],
+    tag: str,
+    *,
+    index: int = -1,
+    settings: EstimatorSettings | None = None,
+) -> list[tuple[Cell, BetaBinomial]]:
+    """Each unanswered cell of ``tag`` in one period with the Beta-binomial count believed in it.
+
+    The building block of :func:`tag_distribution` (which sums them) and of
+    :func:`frontdoor.insights.estimation.quality.tag_quality` (which splits them).
+    """
+    settings = settings or EstimatorSettings()
+    index = range(len(history))[index]
+    period = history[index]
+    tp = period.tags.get(tag)
+    if tp is None:
+        raise ValidationError(f"tag {tag!r} is not in the period of {period.start}")
+    evidence = _evidence(history, index, settings)
+    claims, shares = _claims(period), _shares(period)
+    out: list[tuple[Cell, BetaBinomial]] = []
+    for cell in tp.cells:
+        if cell.conversations == 0:
+            continue
+        key = (cell.bin, cell.accepted)
+        mean_conf = cell.confidence_sum / cell.conversations
+        a, b = _cell_belief(tp, key, mean_conf, claims, shares[tag], len(period.tags), evidence, settings)
+        out.append((cell, BetaBinomial(cell.conversations, a, b)))
+    return out
 
 
 def _distribution(
