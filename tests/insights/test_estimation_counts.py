@@ -184,3 +184,18 @@ def test_measured_precision_and_recall() -> None:
     assert quality.recall_low <= true_recall <= quality.recall_high
     assert quality.precision == pytest.approx(0.7, abs=0.06)
     assert quality.precision_high - quality.precision_low < 0.15
+
+
+def test_weighted_audits_that_all_agree_stay_finite() -> None:
+    # Unequal design weights (7/3 and 3/1) on answers that all carry the tag: weighted
+    # successes equal weighted answers up to rounding, which must not make a Beta invalid.
+    rows = [
+        Scored({"a": 0.97}, frozenset({"a"}), frozenset({"a"}), audit_stratum="accepted") for _ in range(3)
+    ]
+    rows += [Scored({"a": 0.97}, frozenset({"a"})) for _ in range(4)]
+    rows += [Scored({"a": 0.35}, frozenset(), frozenset({"a"}), audit_stratum="suggested")]
+    rows += [Scored({"a": 0.35}) for _ in range(2)]
+    strata = [AuditStratum("accepted", 7, 3), AuditStratum("suggested", 3, 1)]
+    est = estimate_period([period_evidence(WEEK, ["a"], rows, strata=strata)]).tags["a"]
+    assert est.confirmed == 4
+    assert 4 <= est.low <= est.estimate <= est.high <= 10

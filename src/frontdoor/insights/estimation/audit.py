@@ -30,29 +30,44 @@ __all__ = ["AuditPlan", "TagAuditGain", "allocate", "draw_audit", "plan_audit"]
 T = TypeVar("T")
 
 
-def allocate(budget: int, populations: Mapping[str, int]) -> dict[str, int]:
-    """Split ``budget`` draws over strata in proportion to their sizes (largest remainder).
+def allocate(
+    budget: int, populations: Mapping[str, int], spread: Mapping[str, float] | None = None
+) -> dict[str, int]:
+    """Split ``budget`` draws over strata (largest remainder), never more than a stratum has.
 
-    Proportional allocation gives every conversation the same chance, so the answers need
-    no weights. A stratum never gets more draws than it has conversations.
+    Without ``spread`` the split is proportional to the strata's sizes: every conversation
+    has the same chance and the answers need no weights. With ``spread`` (the standard
+    deviation of the quantity measured in each stratum, e.g. ``sqrt(e (1 - e))`` for an
+    error rate ``e``) it is Neyman's ``N_h * S_h``: more draws where answers vary more; the
+    estimator then weights each answer by ``N_h / n_h`` (:class:`AuditStratum`).
 
     Examples
     --------
     >>> allocate(20, {"accepted": 300, "suggested": 150, "unsure": 50})
     {'accepted': 12, 'suggested': 6, 'unsure': 2}
+    >>> allocate(20, {"accepted": 300, "suggested": 150, "unsure": 50},
+    ...          spread={"accepted": 0.2, "suggested": 0.5, "unsure": 0.4})
+    {'accepted': 8, 'suggested': 10, 'unsure': 2}
     """
     if budget < 0:
         raise ValidationError("budget: must not be negative")
     names = [n for n, size in populations.items() if size > 0]
-    total = sum(populations[n] for n in names)
-    budget = min(budget, total)
-    if budget == 0:
-        return {n: 0 for n in populations}
-    exact = {n: budget * populations[n] / total for n in names}
-    out = {n: int(exact[n]) for n in names}
-    left = budget - sum(out.values())
-    for n in sorted(names, key=lambda n: (-(exact[n] - out[n]), n))[:left]:
-        out[n] += 1
+    size = {n: populations[n] * (1.0 if spread is None else max(spread.get(n, 0.0), 1e-3)) for n in names}
+    total_size = sum(populations[n] for n in names)
+    budget = min(budget, total_size)
+    out = {n: 0 for n in names}
+    left = budget
+    while left > 0:  # cap at the stratum's size and share the rest among the others again
+        open_ = [n for n in names if out[n] < populations[n]]
+        total = sum(size[n] for n in open_)
+        exact = {n: left * size[n] / total for n in open_}
+        add = {n: min(int(exact[n]), populations[n] - out[n]) for n in open_}
+        if not any(add.values()):
+            for n in sorted(open_, key=lambda n: (-(exact[n] - int(exact[n])), n))[:left]:
+                add[n] = 1
+        for n in open_:
+            out[n] += add[n]
+            left -= add[n]
     return {n: out.get(n, 0) for n in populations}
 
 

@@ -78,6 +78,11 @@ class EstimatorSettings:
         this many pseudo-answers for the tag (small = tags differ a lot).
     prior_strength : float, default=2.0
         Pseudo-answers behind the model's own calibrated confidence.
+    prevalence_shift : bool, default=False
+        Scale the rate of a tag's non-accepted cells by how much more common the tag is in
+        the period than in the audited ones (its confirmed + accepted count against their
+        rate), as under a prior shift misses follow prevalence. Needs every period scored
+        by the same model (re-tag past periods after a retrain).
     """
 
     level: float = 0.9
@@ -85,6 +90,7 @@ class EstimatorSettings:
     max_distance: int = 12
     tag_concentration: float = 3.0
     prior_strength: float = 2.0
+    prevalence_shift: bool = False
 
     def __post_init__(self) -> None:
         if not 0 < self.level < 1:
@@ -154,10 +160,11 @@ class _Evidence:
 
     own: dict[tuple[str, _Key], list[float]]
     pooled: dict[_Key, list[float]]
+    shift: dict[str, float]
 
     def get_own(self, tag: str, key: _Key) -> tuple[float, float]:
         s, n = self.own.get((tag, key), (0.0, 0.0))
-        return s, n
+        return min(s, n), n  # weighted sums may differ in the last bit
 
     def others(self, tag: str, key: _Key) -> tuple[float, float]:
         s, n = self.pooled.get(key, (0.0, 0.0))
@@ -198,7 +205,33 @@ def _evidence(history: Sequence[PeriodEvidence], index: int, settings: Estimator
             own[(tag, key)][1] += weight * n
             pooled[key][0] += weight * s
             pooled[key][1] += weight * n
-    return _Evidence(dict(own), dict(pooled))
+    return _Evidence(dict(own), dict(pooled), _shifts(history, index, settings))
+
+
+def _shifts(history: Sequence[PeriodEvidence], index: int, settings: EstimatorSettings) -> dict[str, float]:
+    """How much more common each tag is in the estimated period than where audits came from.
+
+    The ratio of the period's default count (confirmed + accepted, plus two pseudo
+    conversations) to what the audited periods' rate predicts for its volume. Misses sit
+    in cells dominated by other tags, so their rate follows the tag's prevalence (a spike
+    brings its misses along), not the cell's average (Saerens et al.'s prior shift).
+    """
+    period = history[index]
+    num: dict[str, float] = defaultdict(float)
+    den = 0.0
+    for j, other in enumerate(history):
+        distance = abs(j - index)
+        if distance > settings.max_distance or not other.audits:
+            continue
+        weight = settings.discount**distance
+        den += weight * other.volume
+        for tag, tp in other.tags.items():
+            num[tag] += weight * (tp.confirmed + tp.accepted)
+    out: dict[str, float] = {}
+    for tag, tp in period.tags.items():
+        expected = period.volume * num[tag] / den if den > 0 else tp.confirmed + tp.accepted
+        out[tag] = (tp.confirmed + tp.accepted + 2.0) / (expected + 2.0)
+    return out
 
 
 def _claims(period: PeriodEvidence) -> dict[_Key, float]:
@@ -236,6 +269,7 @@ def _cell_belief(
         claim = min(max(claims.get(key, mean_conf), _EPS), 1 - _EPS)
         ratio = mean_conf / claim if claim > 0 else 1.0
     s, n = evidence.others(tp.tag, key)
+    s = min(s, n)
     a = settings.prior_strength * claim + s
     b = settings.prior_strength * (1 - claim) + (n - s)
     pooled_mean = a / (a + b)
@@ -244,7 +278,13 @@ def _cell_belief(
     var = mean * (1 - mean) / (settings.tag_concentration + 1) + ratio * ratio * pooled_var
     a0, b0 = beta_from_moments(mean, var)
     own_s, own_n = evidence.get_own(tp.tag, key)
-    return a0 + own_s, b0 + (own_n - own_s)
+    a, b = a0 + own_s, b0 + max(0.0, own_n - own_s)
+    shift = evidence.shift.get(tp.tag, 1.0)
+    if settings.prevalence_shift and key[0] > 0 and not key[1]:  # misses follow prevalence
+        total = a + b
+        mean = min(max(shift * a / total, _EPS), 1 - _EPS)
+        a, b = mean * total, (1 - mean) * total
+    return a, b
 
 
 def tag_distribution(
