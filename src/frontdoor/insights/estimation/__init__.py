@@ -12,7 +12,14 @@ One obvious entry point per use:
 See docs/counting.md for what the three kinds of count mean.
 """
 
-from frontdoor.insights.estimation.audit import AuditPlan, TagAuditGain, allocate, draw_audit, plan_audit
+from frontdoor.insights.estimation.audit import (
+    AuditPlan,
+    TagAuditGain,
+    allocate,
+    draw_audit,
+    expected_width_after,
+    plan_audit,
+)
 from frontdoor.insights.estimation.counts import (
     CountEstimate,
     EstimatorSettings,
@@ -20,7 +27,6 @@ from frontdoor.insights.estimation.counts import (
     cell_beliefs,
     estimate_period,
     estimate_series,
-    expected_width_after,
     tag_distribution,
 )
 from frontdoor.insights.estimation.evidence import (

@@ -22,10 +22,10 @@ from typing import TypeVar
 import numpy as np
 
 from frontdoor.core.errors import ValidationError
-from frontdoor.insights.estimation.counts import EstimatorSettings, expected_width_after, tag_distribution
+from frontdoor.insights.estimation.counts import EstimatorSettings, tag_distribution
 from frontdoor.insights.estimation.evidence import PeriodEvidence
 
-__all__ = ["AuditPlan", "TagAuditGain", "allocate", "draw_audit", "plan_audit"]
+__all__ = ["AuditPlan", "TagAuditGain", "allocate", "draw_audit", "expected_width_after", "plan_audit"]
 
 T = TypeVar("T")
 
@@ -181,3 +181,41 @@ def plan_audit(
         widths = {n: float(expected_width_after(history, tag, n / total, settings)) for n in steps}
         gains[tag] = TagAuditGain(tag, low, high, widths)
     return AuditPlan(allocation, gains)
+
+
+def expected_width_after(
+    history: Sequence[PeriodEvidence],
+    tag: str,
+    fraction: float,
+    settings: EstimatorSettings | None = None,
+    *,
+    index: int = -1,
+) -> int:
+    """Expected interval width of ``tag`` once ``fraction`` of the period is audited.
+
+    Pre-posterior approximation: each of the tag's cells gets its proportional share of
+    the new answers, and they carry the tag at the rate now believed, so the interval
+    narrows without moving. Answers also sharpen the pooled rates of other tags' cells;
+    that gain is left out, so the figure errs on the wide side.
+
+    Parameters
+    ----------
+    history : sequence of PeriodEvidence
+        Periods of one dimension, oldest first.
+    tag : str
+        Tag key.
+    fraction : float
+        Share (0..1) of the period's unanswered conversations audited in addition.
+    settings : EstimatorSettings, optional
+    index : int, default=-1
+        Which period.
+
+    Returns
+    -------
+    int
+        ``high - low`` of the expected interval.
+    """
+    settings = settings or EstimatorSettings()
+    dist, _ = tag_distribution(history, tag, index=index, settings=settings, answered=fraction)
+    low, high = dist.interval(settings.level)
+    return high - low

@@ -50,7 +50,6 @@ __all__ = [
     "cell_beliefs",
     "estimate_period",
     "estimate_series",
-    "expected_width_after",
     "tag_distribution",
 ]
 
@@ -293,6 +292,7 @@ def tag_distribution(
     *,
     index: int = -1,
     settings: EstimatorSettings | None = None,
+    answered: float = 0.0,
 ) -> tuple[CountDistribution, float]:
     """Posterior distribution of a tag's true count in one period, and its own audit weight.
 
@@ -305,6 +305,9 @@ def tag_distribution(
     index : int, default=-1
         Which period of ``history`` to estimate.
     settings : EstimatorSettings, optional
+    answered : float, default=0.0
+        For planning: pretend this share of each cell was audited and came out at the rate
+        now believed (see :func:`frontdoor.insights.estimation.audit.expected_width_after`).
 
     Returns
     -------
@@ -316,7 +319,7 @@ def tag_distribution(
     index = range(len(history))[index]
     period = history[index]
     evidence = _evidence(history, index, settings)
-    return _distribution(period, tag, evidence, settings)
+    return _distribution(period, tag, evidence, settings, answered=max(0.0, answered))
 
 
 def cell_beliefs(
@@ -359,7 +362,7 @@ def _distribution(
 ) -> tuple[CountDistribution, float]:
     """The tag's count distribution; ``answered`` > 0 pretends that share of each cell was
     audited and came out at the rate now believed (for planning, see
-    :func:`expected_width_after`)."""
+    :func:`~frontdoor.insights.estimation.audit.expected_width_after`)."""
     tp = period.tags.get(tag)
     if tp is None:
         raise ValidationError(f"tag {tag!r} is not in the period of {period.start}")
@@ -382,46 +385,6 @@ def _distribution(
             known += more * rate
         parts.append(BetaBinomial(remaining, a, b))
     return sum_of_beta_binomials(parts, offset=round(known)), own_answers
-
-
-def expected_width_after(
-    history: Sequence[PeriodEvidence],
-    tag: str,
-    fraction: float,
-    settings: EstimatorSettings | None = None,
-    *,
-    index: int = -1,
-) -> int:
-    """Expected interval width of ``tag`` once ``fraction`` of the period is audited.
-
-    Pre-posterior approximation: each of the tag's cells gets its proportional share of
-    the new answers, and they carry the tag at the rate now believed, so the interval
-    narrows without moving. Answers also sharpen the pooled rates of other tags' cells;
-    that gain is left out, so the figure errs on the wide side.
-
-    Parameters
-    ----------
-    history : sequence of PeriodEvidence
-        Periods of one dimension, oldest first.
-    tag : str
-        Tag key.
-    fraction : float
-        Share (0..1) of the period's unanswered conversations audited in addition.
-    settings : EstimatorSettings, optional
-    index : int, default=-1
-        Which period.
-
-    Returns
-    -------
-    int
-        ``high - low`` of the expected interval.
-    """
-    settings = settings or EstimatorSettings()
-    index = range(len(history))[index]
-    evidence = _evidence(history, index, settings)
-    dist, _ = _distribution(history[index], tag, evidence, settings, answered=max(0.0, fraction))
-    low, high = dist.interval(settings.level)
-    return high - low
 
 
 def estimate_period(
@@ -455,23 +418,28 @@ def estimate_period(
     index = range(len(history))[index]
     period = history[index]
     evidence = _evidence(history, index, settings)
-    out: dict[str, CountEstimate] = {}
-    for tag, tp in period.tags.items():
-        dist, own = _distribution(period, tag, evidence, settings)
-        low, high = dist.interval(settings.level)
-        out[tag] = CountEstimate(
-            tag=tag,
-            start=period.start,
-            confirmed=tp.confirmed,
-            accepted=tp.confirmed + tp.accepted,
-            estimate=dist.mean,
-            low=low,
-            high=high,
-            level=settings.level,
-            audit_answers=own,
-            partial=period.partial,
-        )
+    out = {tag: _count_estimate(period, tag, evidence, settings) for tag in period.tags}
     return PeriodEstimate(period.start, period.partial, out)
+
+
+def _count_estimate(
+    period: PeriodEvidence, tag: str, evidence: _Evidence, settings: EstimatorSettings
+) -> CountEstimate:
+    dist, own = _distribution(period, tag, evidence, settings)
+    low, high = dist.interval(settings.level)
+    tp = period.tags[tag]
+    return CountEstimate(
+        tag=tag,
+        start=period.start,
+        confirmed=tp.confirmed,
+        accepted=tp.confirmed + tp.accepted,
+        estimate=dist.mean,
+        low=low,
+        high=high,
+        level=settings.level,
+        audit_answers=own,
+        partial=period.partial,
+    )
 
 
 def estimate_series(
@@ -503,22 +471,5 @@ def estimate_series(
     out: list[CountEstimate] = []
     for j, period in enumerate(history):
         visible = history[: j + 1] if as_of_each else history
-        evidence = _evidence(visible, j, settings)
-        dist, own = _distribution(period, tag, evidence, settings)
-        low, high = dist.interval(settings.level)
-        tp = period.tags[tag]
-        out.append(
-            CountEstimate(
-                tag=tag,
-                start=period.start,
-                confirmed=tp.confirmed,
-                accepted=tp.confirmed + tp.accepted,
-                estimate=dist.mean,
-                low=low,
-                high=high,
-                level=settings.level,
-                audit_answers=own,
-                partial=period.partial,
-            )
-        )
+        out.append(_count_estimate(period, tag, _evidence(visible, j, settings), settings))
     return out
