@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-from aggregates_fixture import Fixture, build, utc
 from sqlalchemy.orm import Session
 
+from aggregates_fixture import Fixture, build, utc
 from frontdoor.conversations.listing import ConversationFilters, list_conversations
 from frontdoor.core.errors import NotFound, ValidationError
 from frontdoor.core.store import Store
