@@ -17,7 +17,7 @@ from frontdoor.insights.aggregates import ConversationFilters, tag_trend
 from frontdoor.models import Account, AssignmentStatus, Conversation, Message, Origin, Tag, TagAssignment
 from frontdoor.models.tag import TagFact
 from frontdoor.tagging.assignments import assign_tag, decide
-from frontdoor.tagging.taxonomy.edit import merge_tag
+from frontdoor.tagging.taxonomy.restructure import merge_tag
 
 Fact = tuple[Any, ...]
 

@@ -10,18 +10,19 @@ from frontdoor.core.errors import NotFound, PermissionDenied, ValidationError
 from frontdoor.core.store import Store
 from frontdoor.models import Message, Role, TagAssignment, User, Workspace
 from frontdoor.tagging import assignments as asg
-from frontdoor.tagging.taxonomy import edit as tx
+from frontdoor.tagging.taxonomy.dimensions import create_dimension
+from frontdoor.tagging.taxonomy.tags import create_tag
 from frontdoor.workspace.users import create_user
 
 
 @pytest.fixture
 def tags(store: Store, workspace: Workspace) -> None:
     with store.session() as s:
-        tx.create_dimension(s, workspace_id=workspace.id, key="area")
-        tx.create_dimension(s, workspace_id=workspace.id, key="type", multi_label=True)
-        tx.create_tag(s, workspace_id=workspace.id, path="area/billing")
-        tx.create_tag(s, workspace_id=workspace.id, path="area/shipping")
-        tx.create_tag(s, workspace_id=workspace.id, path="type/bug")
+        create_dimension(s, workspace_id=workspace.id, key="area")
+        create_dimension(s, workspace_id=workspace.id, key="type", multi_label=True)
+        create_tag(s, workspace_id=workspace.id, path="area/billing")
+        create_tag(s, workspace_id=workspace.id, path="area/shipping")
+        create_tag(s, workspace_id=workspace.id, path="type/bug")
 
 
 def _rows(store: Store) -> int:

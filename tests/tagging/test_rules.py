@@ -11,7 +11,9 @@ from frontdoor.models import Workspace
 from frontdoor.tagging import assignments as asg
 from frontdoor.tagging.autotag import apply_rules
 from frontdoor.tagging.rules import LINE_WINDOW, RuleSet, TagRules, validate_pattern
-from frontdoor.tagging.taxonomy import edit as tx
+from frontdoor.tagging.taxonomy.auto_confirm import set_auto_confirm
+from frontdoor.tagging.taxonomy.dimensions import create_dimension
+from frontdoor.tagging.taxonomy.tags import create_tag
 
 
 @pytest.fixture(scope="module")
@@ -75,12 +77,12 @@ def test_long_text_is_matched_in_bounded_windows(rules: RuleSet) -> None:
 
 def test_rule_hits_become_suggestions(store: Store, workspace: Workspace) -> None:
     with store.session() as s:
-        tx.create_dimension(s, workspace_id=workspace.id, key="area")
-        tx.create_tag(s, workspace_id=workspace.id, path="area/refund", keywords=["환불", "refund"])
-        tx.create_tag(
+        create_dimension(s, workspace_id=workspace.id, key="area")
+        create_tag(s, workspace_id=workspace.id, path="area/refund", keywords=["환불", "refund"])
+        create_tag(
             s, workspace_id=workspace.id, path="area/login", keywords=["로그인"], patterns=[r"log ?in"]
         )
-        tx.set_auto_confirm(s, workspace_id=workspace.id, tag="area/login", enabled=True)
+        set_auto_confirm(s, workspace_id=workspace.id, tag="area/login", enabled=True)
         c1 = conversation(s, workspace.id, "환불 부탁드립니다", ("agent", "로그인 해보세요"))
         c2 = conversation(s, workspace.id, "I cannot log in", ("agent", "refund issued", True))
         c3 = conversation(s, workspace.id, "hello")

@@ -15,7 +15,8 @@ from frontdoor.core.store import Store
 from frontdoor.models import TagAssignment, User, Workspace
 from frontdoor.tagging import assignments as asg
 from frontdoor.tagging import autotag as svc
-from frontdoor.tagging.taxonomy import edit as tx
+from frontdoor.tagging.taxonomy.dimensions import create_dimension
+from frontdoor.tagging.taxonomy.tags import create_tag, get_tag
 
 TRAIN = {
     "area/billing": [
@@ -80,10 +81,10 @@ def _build(store: Store, ws: Workspace) -> dict[str, list[int]]:
     ids: dict[str, list[int]] = {}
     with store.session() as s:
         admin = s.scalar(select(User).where(User.workspace_id == ws.id))
-        tx.create_dimension(s, workspace_id=ws.id, key="area", name_ko="영역")
-        tx.create_dimension(s, workspace_id=ws.id, key="type", multi_label=True)
+        create_dimension(s, workspace_id=ws.id, key="area", name_ko="영역")
+        create_dimension(s, workspace_id=ws.id, key="type", multi_label=True)
         for path in [*TRAIN, "area/coupon"]:
-            tx.create_tag(s, workspace_id=ws.id, path=path)
+            create_tag(s, workspace_id=ws.id, path=path)
         for path, texts in TRAIN.items():
             for i, text in enumerate(texts):
                 c = conversation(
@@ -136,7 +137,7 @@ def test_train_apply_round_trip(store: Store, workspace: Workspace) -> None:
             select(TagAssignment).where(TagAssignment.conversation_id.in_([ship_id, note_id]))
         ).all()
         by_conv = {r.conversation_id: r for r in rows}
-        paths = {r.conversation_id: tx.get_tag(s, workspace_id=workspace.id, tag=r.tag_id).path for r in rows}
+        paths = {r.conversation_id: get_tag(s, workspace_id=workspace.id, tag=r.tag_id).path for r in rows}
         assert len(rows) == 2  # one decision in the single-label dimension each
         # The internal note about payments does not pull the second one to billing.
         assert paths == {ship_id: "area/shipping", note_id: "area/shipping"}
@@ -222,8 +223,8 @@ def test_abstains_on_out_of_scope_text(store: Store, workspace: Workspace) -> No
 
 def test_ingest_event_tags_new_conversations(store: Store, workspace: Workspace) -> None:
     with store.session() as s:
-        tx.create_dimension(s, workspace_id=workspace.id, key="area")
-        tx.create_tag(s, workspace_id=workspace.id, path="area/refund", keywords=["환불"])
+        create_dimension(s, workspace_id=workspace.id, key="area")
+        create_tag(s, workspace_id=workspace.id, path="area/refund", keywords=["환불"])
         c = conversation(s, workspace.id, "환불은 언제 되나요").id
     svc.register_event_handlers()
     try:

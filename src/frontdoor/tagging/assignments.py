@@ -36,7 +36,8 @@ from frontdoor.models import (
     TagStatus,
     User,
 )
-from frontdoor.tagging.taxonomy.edit import TagRef, get_tag, tag_counts
+from frontdoor.tagging.taxonomy.tags import TagRef, get_tag
+from frontdoor.tagging.taxonomy.tree import tag_counts
 from frontdoor.workspace.permissions import Action, require
 
 __all__ = [

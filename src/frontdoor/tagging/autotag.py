@@ -51,7 +51,7 @@ from frontdoor.models import (
 )
 from frontdoor.tagging.assignments import Suggestion, bulk_suggest
 from frontdoor.tagging.rules import RuleSet, TagRules
-from frontdoor.tagging.taxonomy.edit import auto_confirm_tag_ids
+from frontdoor.tagging.taxonomy.auto_confirm import auto_confirm_tag_ids
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdoor.core.store import Store

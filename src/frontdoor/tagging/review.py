@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from frontdoor.models import AssignmentStatus, Origin, Tag, TagAssignment, TagDimension, TagStatus, User
 from frontdoor.tagging.assignments import decide
 from frontdoor.tagging.autotag import conversation_texts
-from frontdoor.tagging.taxonomy.edit import tag_counts
+from frontdoor.tagging.taxonomy.tree import tag_counts
 
 __all__ = ["ReviewItem", "answer", "priority", "review_queue"]
 

@@ -36,7 +36,8 @@ from frontdoor.models import (
 from frontdoor.tagging.assignments import assign_tag
 from frontdoor.tagging.autotag import conversation_texts
 from frontdoor.tagging.rules import validate_keyword
-from frontdoor.tagging.taxonomy.edit import create_tag, get_dimension
+from frontdoor.tagging.taxonomy.dimensions import get_dimension
+from frontdoor.tagging.taxonomy.tags import create_tag
 from frontdoor.workspace.permissions import Action, require
 
 if TYPE_CHECKING:  # pragma: no cover
