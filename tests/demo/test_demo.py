@@ -47,7 +47,7 @@ from frontdoor.models import (
     Workspace,
     roadmap_item_tag,
 )
-from frontdoor.oncall import rotation as oncall
+from frontdoor.oncall.rotation import config_of, engineer_for, week_of
 from frontdoor.roadmap import close_loop
 from frontdoor.routing.config import routing_config
 from frontdoor.routing.report import routing_accuracy
@@ -469,22 +469,20 @@ def _check_activity(store: Store, wid: int, data: DemoData) -> None:
             for u in s.scalars(select(User).where(User.workspace_id == wid).order_by(User.id))
             if str(u.role) == "engineer"
         ]
-        config = oncall.config_of(ws)
+        config = config_of(ws)
         assert list(config.engineers) == [u.id for u in engineers] and len(engineers) >= 2
         assert all(u.product_area for u in engineers) and not config.auto_digest
-        outage_week = oncall.week_of(start, tz=KST_ZONE)
-        on_call, _ = oncall.engineer_for(config, outage_week)
+        outage_week = week_of(start, tz=KST_ZONE)
+        on_call, _ = engineer_for(config, outage_week)
         assert s.get(User, on_call).product_area == "area/dashboard"  # type: ignore[union-attr]
         reads = list(s.scalars(select(OncallRead).where(OncallRead.workspace_id == wid)))
         assert len(reads) >= 8 and all(r.note for r in reads)
-        assert any(
-            oncall.week_of(convs[r.conversation_id].opened_at, tz=KST_ZONE) == outage_week for r in reads
-        )
+        assert any(week_of(convs[r.conversation_id].opened_at, tz=KST_ZONE) == outage_week for r in reads)
         area_of = {u.id: u.product_area for u in engineers}
         for r in reads:
             conv = convs[r.conversation_id]
-            week = oncall.week_of(conv.opened_at, tz=KST_ZONE)
-            assert oncall.engineer_for(config, week)[0] == r.user_id
+            week = week_of(conv.opened_at, tz=KST_ZONE)
+            assert engineer_for(config, week)[0] == r.user_id
             assert conv.opened_at < r.read_at <= end
             paths = s.scalars(
                 select(Tag.path)

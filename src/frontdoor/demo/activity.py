@@ -278,13 +278,15 @@ def _routes(
 
 
 def _oncall(session: Session, workspace_id: int, data: DemoData, user_ids: Sequence[int]) -> int:
-    from frontdoor.oncall import rotation as oncall
+    from frontdoor.oncall.notes import mark_read
+    from frontdoor.oncall.queue import queue
+    from frontdoor.oncall.rotation import engineer_for, save_rotation, set_override
 
     engineers = [user_ids[i] for i, u in enumerate(data.users) if u.role == "engineer"]
     language = {user_ids[i]: u.language for i, u in enumerate(data.users)}
     # The first engineer (dashboard) holds the outage week; the others follow week by week.
     outage_day = data.outage_start.astimezone(KST).date()
-    config = oncall.save_rotation(
+    config = save_rotation(
         session,
         workspace_id=workspace_id,
         user=None,
@@ -296,20 +298,18 @@ def _oncall(session: Session, workspace_id: int, data: DemoData, user_ids: Seque
     last_week -= dt.timedelta(days=last_week.weekday())
     # Someone took over one week two weeks before the end (a trade, shown as an override).
     swapped = last_week - dt.timedelta(weeks=2)
-    regular, _ = oncall.engineer_for(config, swapped)
+    regular, _ = engineer_for(config, swapped)
     stand_in = next(e for e in engineers if e != regular)
-    config = oncall.set_override(
-        session, workspace_id=workspace_id, user=None, week=swapped, engineer_id=stand_in
-    )
+    config = set_override(session, workspace_id=workspace_id, user=None, week=swapped, engineer_id=stand_in)
     weeks = [outage_day - dt.timedelta(days=outage_day.weekday())]
     weeks += [last_week - dt.timedelta(weeks=n) for n in range(ONCALL_RECENT_WEEKS - 1, -1, -1)]
     reads = 0
     for week in weeks:
-        engineer_id, _ = oncall.engineer_for(config, week)
+        engineer_id, _ = engineer_for(config, week)
         engineer = session.get(User, engineer_id) if engineer_id is not None else None
         if engineer is None:
             continue
-        view = oncall.queue(session, workspace_id=workspace_id, viewer=engineer, week=week)
+        view = queue(session, workspace_id=workspace_id, viewer=engineer, week=week)
         lang = language.get(engineer.id, "ko")
         outage = [i for i in view.items if any(p.startswith(OUTAGE_AREA) for p in i.tag_paths)]
         if week == weeks[0] and outage:
@@ -321,7 +321,7 @@ def _oncall(session: Session, workspace_id: int, data: DemoData, user_ids: Seque
             picked = sorted(view.items, key=lambda item: (not item.is_call, -item.opened_at.timestamp()))
             notes = ONCALL_NOTES.get(lang, ONCALL_NOTES["ko"])
         for n, item in enumerate(picked[:ONCALL_READS_PER_WEEK]):
-            row = oncall.mark_read(
+            row = mark_read(
                 session,
                 workspace_id=workspace_id,
                 user=engineer,

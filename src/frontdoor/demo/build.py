@@ -276,7 +276,7 @@ def tour(session: Session, workspace_id: int) -> list[str]:
     list of str
         ``"PATH: what it shows"``, PATH with the ids and weeks of this build.
     """
-    from frontdoor.oncall import rotation as oncall
+    from frontdoor.oncall.rotation import config_of
     from frontdoor.routing.report import routing_accuracy
 
     ws = session.get(Workspace, workspace_id)
@@ -320,7 +320,7 @@ def tour(session: Session, workspace_id: int) -> list[str]:
         select(func.count()).select_from(TagDimension).where(TagDimension.workspace_id == workspace_id)
     )
     accuracy = f"{acc.accuracy:.0%}" if acc.accuracy is not None else "-"
-    onc = oncall.config_of(ws) if ws is not None else None
+    onc = config_of(ws) if ws is not None else None
     lines = [
         "/: the workspace overview (counts of conversations, accounts and tags)",
         "/conversations: every conversation with its tags, route and account (filters by tag, "

@@ -252,7 +252,7 @@ def due_work(store: Store, *, limit: int = 500) -> list[tuple[str, dict[str, Any
     # Outbound notifications are durable work too; one sweep serves both.
     from frontdoor.accounts.health import due_snapshots
     from frontdoor.notifications.send import due_notifications
-    from frontdoor.oncall.rotation import due_digests
+    from frontdoor.oncall.digest_delivery import due_digests
 
     return work + due_notifications(store, limit=limit) + due_digests(store) + due_snapshots(store)
 

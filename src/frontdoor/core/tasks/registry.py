@@ -54,7 +54,7 @@ TASKS: dict[str, TaskSpec] = {
     ),
     # The weekly on-call digest; the sweep finds weeks without one (services.oncall.due_digests).
     "send_oncall_digest": TaskSpec(
-        "frontdoor.oncall.rotation:send_digest_task", dedupe_by=("workspace_id",), swept=True
+        "frontdoor.oncall.digest_delivery:send_digest_task", dedupe_by=("workspace_id",), swept=True
     ),
     # Daily account health snapshots; the sweep finds workspaces without today's
     # (services.health.due_snapshots).
