@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from aggregates_fixture import Fixture, build, utc
-from frontdoor.conversations.listing import ConversationFilters, list_conversations
+from frontdoor.conversations.filters import ConversationFilters
+from frontdoor.conversations.listing import list_conversations
 from frontdoor.core.errors import NotFound, ValidationError
 from frontdoor.core.store import Store
 from frontdoor.insights import aggregates as insights

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from frontdoor.conversations.listing import ConversationFilters
+from frontdoor.conversations.filters import ConversationFilters
 from frontdoor.core.store import Store
 from frontdoor.insights import aggregates as insights
 from frontdoor.models import (

@@ -8,7 +8,7 @@ What is counted, and why it matches the conversation list:
   :class:`~frontdoor.models.tag.TagFact` (each assignment with its conversation's open
   time, account, source and language, kept by triggers) with the list's filters rewritten
   onto those columns; filters it does not carry (search text, route, channel, untagged)
-  go through :func:`frontdoor.conversations.listing.filtered_query` itself.
+  go through :func:`frontdoor.conversations.filters.filtered_query` itself.
 - A tag counts a conversation when the conversation carries a **confirmed** assignment of
   the tag *or one of its descendants* (any scope: whole conversation or a quote), exactly
   like the list's tag filter. Model suggestions do not count unless
@@ -52,7 +52,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, aliased
 
-from frontdoor.conversations.listing import (
+from frontdoor.conversations.filters import (
     ConversationFilters,
     audience_accounts,
     filtered_query,

@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, exists, func, insert, select, tuple_
 from sqlalchemy.orm import Session
 
-from frontdoor.conversations.listing import ConversationFilters, decode_cursor, encode_cursor, filtered_query
+from frontdoor.conversations.filters import ConversationFilters, filtered_query
+from frontdoor.conversations.listing import decode_cursor, encode_cursor
 from frontdoor.core.errors import NotFound, ValidationError
 from frontdoor.insights.aggregates import (
     BASELINE_WEEKS,

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
-from frontdoor.conversations.listing import ConversationFilters
+from frontdoor.conversations.filters import ConversationFilters
 from frontdoor.insights import aggregates as insights
 from frontdoor.web.api.deps import ReadToken
 from frontdoor.web.deps import SessionDep

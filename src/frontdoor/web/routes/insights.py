@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from frontdoor.conversations.listing import ConversationFilters
+from frontdoor.conversations.filters import ConversationFilters
 from frontdoor.core.errors import NotFound, ValidationError
 from frontdoor.core.store import Store
 from frontdoor.insights import aggregates as insights
