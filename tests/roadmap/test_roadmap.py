@@ -179,19 +179,19 @@ def test_board_counts_items_not_yet_committed_in_the_same_session(store: Store, 
 def test_board_is_the_same_when_no_parallel_run_is_free(store: Store, fx: Fixture) -> None:
     """With every parallel slot taken (a burst of cold boards), the keys are counted in the
     request's own session, one half after the other, to the same numbers."""
-    from frontdoor.insights import aggregates as insights
+    from frontdoor.insights.statements import _PARALLEL_RUNS
 
     _items(store, fx)
     with store.session() as s:
         parallel = roadmap.ranked_items(s, workspace_id=fx.workspace_id, today=TODAY)
-    held = [insights._PARALLEL_RUNS.acquire(blocking=False) for _ in range(2)]
+    held = [_PARALLEL_RUNS.acquire(blocking=False) for _ in range(2)]
     try:
         assert all(held)
         with store.session() as s:
             alone = roadmap.ranked_items(s, workspace_id=fx.workspace_id, today=TODAY)
     finally:
         for _ in held:
-            insights._PARALLEL_RUNS.release()
+            _PARALLEL_RUNS.release()
     assert [(r.item.id, r.demand) for r in alone.items] == [(r.item.id, r.demand) for r in parallel.items]
     assert alone.items[0].demand.conversations == 6
 

@@ -150,7 +150,8 @@ def _quotes(
 
 def _rising(session: Session, workspace_id: int, start_day: dt.date, tz: ZoneInfo) -> list[dict[str, Any]]:
     from frontdoor.conversations.filters import ConversationFilters
-    from frontdoor.insights.aggregates import tag_closure, window_counts
+    from frontdoor.insights.counting import tag_closure
+    from frontdoor.insights.movers import window_counts
 
     tags = {t.id: t for t in session.scalars(select(Tag).where(Tag.workspace_id == workspace_id))}
     if not tags:

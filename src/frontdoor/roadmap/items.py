@@ -2,7 +2,7 @@
 
 Demand for an item counts, over the last 12 complete weeks of the workspace's timezone,
 the conversations carrying a confirmed assignment of any tag linked to the item or of
-one of their descendants (the list's tag semantics, see :mod:`frontdoor.insights.aggregates`).
+one of their descendants (the list's tag semantics, see :mod:`frontdoor.insights.counting`).
 Its trend is the last 4 of those weeks against the 8 before. The priority score and its
 formula are in :mod:`frontdoor.roadmap.priority`.
 
@@ -25,18 +25,17 @@ from sqlalchemy.orm import Session
 from frontdoor.conversations.filters import ConversationFilters, filtered_query
 from frontdoor.conversations.listing import decode_cursor, encode_cursor
 from frontdoor.core.errors import NotFound, ValidationError
-from frontdoor.insights.aggregates import (
+from frontdoor.insights.counting import Totals, tag_closure
+from frontdoor.insights.movers import window_counts
+from frontdoor.insights.statements import RowCache
+from frontdoor.insights.trends import Movement, compare_to_baseline, local_midnight_utc
+from frontdoor.insights.windows import (
     BASELINE_WEEKS,
     RECENT_WEEKS,
-    RowCache,
-    Totals,
     local_today,
     recent_windows,
-    tag_closure,
-    window_counts,
     workspace_zone,
 )
-from frontdoor.insights.trends import Movement, compare_to_baseline, local_midnight_utc
 from frontdoor.models import (
     Account,
     AssignmentStatus,

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 from frontdoor.conversations.filters import ConversationFilters
 from frontdoor.core.errors import NotFound, ValidationError
 from frontdoor.core.store import Store
-from frontdoor.insights import aggregates as insights
+from frontdoor.insights.movers import movers
+from frontdoor.insights.statements import RowCache, Rows
+from frontdoor.insights.tag_trends import dimension_trend, tag_trend
 from frontdoor.insights.trends import PERIODS
 from frontdoor.models import Account, RoadmapStatus, Source, Tag, TagDimension
 from frontdoor.roadmap import items as roadmap
@@ -58,12 +60,12 @@ def _choices(session: Session, workspace_id: int) -> dict[str, Any]:
     }
 
 
-def _on_own_session(store: Store, rerun: Callable[[Session], insights.Rows]) -> insights.Rows:
+def _on_own_session(store: Store, rerun: Callable[[Session], Rows]) -> Rows:
     with store.session() as own:
         return rerun(own)
 
 
-def row_cache(request: Request, workspace_id: int) -> insights.RowCache:
+def row_cache(request: Request, workspace_id: int) -> RowCache:
     """The app's per-workspace stats cache, as the aggregates take it.
 
     Fresh 60 s, dropped at once on this app's tag changes; a stale value is served while
@@ -75,9 +77,9 @@ def row_cache(request: Request, workspace_id: int) -> insights.RowCache:
 
     def cached(
         key: Hashable,
-        compute: Callable[[], insights.Rows],
-        rerun: Callable[[Session], insights.Rows] | None = None,
-    ) -> insights.Rows:
+        compute: Callable[[], Rows],
+        rerun: Callable[[Session], Rows] | None = None,
+    ) -> Rows:
         refresh = None if rerun is None else partial(_on_own_session, store, rerun)
         return cache.get(workspace_id, key, compute, refresh)
 
@@ -107,14 +109,14 @@ def insights_page(request: Request, session: SessionDep, user: CurrentUser) -> R
         dim_id = choices["dimensions"][0].id
     trend = dimension = None
     if tag_id is not None:
-        trend = insights.tag_trend(
+        trend = tag_trend(
             session, workspace_id=ws, tag_id=tag_id, period=period, filters=base, cache=row_cache(request, ws)
         )
     elif dim_id is not None:
-        dimension = insights.dimension_trend(
+        dimension = dimension_trend(
             session, workspace_id=ws, dimension_id=dim_id, period=period, filters=base
         )
-    movers = insights.movers(session, workspace_id=ws, filters=base, cache=row_cache(request, ws))
+    moving = movers(session, workspace_id=ws, filters=base, cache=row_cache(request, ws))
     ctx = {
         **choices,
         "params": params,
@@ -122,7 +124,7 @@ def insights_page(request: Request, session: SessionDep, user: CurrentUser) -> R
         "periods": PERIODS,
         "trend": trend,
         "dimension": dimension,
-        "movers": movers,
+        "movers": moving,
         "dim_id": dim_id,
         "tag_id": tag_id,
         "list_link": lambda **kw: _list_link(params, **kw),
