@@ -185,7 +185,8 @@ def measure(schema: str, requests: int, cold_requests: int) -> dict[str, list[fl
     from frontdoor.conversations.filters import ConversationFilters
     from frontdoor.insights.movers import movers
     from frontdoor.insights.tag_trends import dimension_trend, tag_trend
-    from frontdoor.roadmap import items as roadmap
+    from frontdoor.roadmap.demand import ranked_items
+    from frontdoor.roadmap.quotes import item_quotes
 
     web = _web_bench()
     url = web.schema_url(schema)
@@ -251,8 +252,8 @@ def measure(schema: str, requests: int, cold_requests: int) -> dict[str, list[fl
             lambda s: dimension_trend(s, workspace_id=wid, dimension_id=dim_id, period="week"),
         ),
         ("rising and falling tags", lambda s: movers(s, workspace_id=wid)),
-        ("roadmap ranking (20 items)", lambda s: roadmap.ranked_items(s, workspace_id=wid)),
-        ("item quotes, first page", lambda s: roadmap.item_quotes(s, workspace_id=wid, item_id=item_id)),
+        ("roadmap ranking (20 items)", lambda s: ranked_items(s, workspace_id=wid)),
+        ("item quotes, first page", lambda s: item_quotes(s, workspace_id=wid, item_id=item_id)),
     ]
     for name, call in cases if cold_requests else []:
 

@@ -48,7 +48,7 @@ from frontdoor.models import (
     roadmap_item_tag,
 )
 from frontdoor.oncall.rotation import config_of, engineer_for, week_of
-from frontdoor.roadmap import close_loop
+from frontdoor.roadmap.close_loop.recipients import recipients
 from frontdoor.routing.config import routing_config
 from frontdoor.routing.report import routing_accuracy
 from frontdoor.tagging.rules import validate_keyword, validate_pattern
@@ -498,7 +498,7 @@ def _check_activity(store: Store, wid: int, data: DemoData) -> None:
         items = {i.title: i for i in s.scalars(select(RoadmapItem).where(RoadmapItem.workspace_id == wid))}
         for title, status in ((demo_activity.LOOP_DRAFTED, "drafted"), (demo_activity.LOOP_TOLD, "exported")):
             item = items[title]
-            asked = close_loop.recipients(s, workspace_id=wid, item_id=item.id)
+            asked = recipients(s, workspace_id=wid, item_id=item.id)
             rows = list(
                 s.scalars(select(LoopNotification).where(LoopNotification.roadmap_item_id == item.id))
             )

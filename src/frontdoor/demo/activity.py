@@ -339,18 +339,17 @@ def _oncall(session: Session, workspace_id: int, data: DemoData, user_ids: Seque
 
 
 def _close_loop(session: Session, workspace_id: int, admin: User) -> tuple[int, int]:
-    from frontdoor.roadmap import close_loop
+    from frontdoor.roadmap.close_loop.csv_export import export_csv
+    from frontdoor.roadmap.close_loop.drafts import draft
 
     items = {
         item.title: item
         for item in session.scalars(select(RoadmapItem).where(RoadmapItem.workspace_id == workspace_id))
     }
-    drafted = close_loop.draft(session, workspace_id=workspace_id, item_id=items[LOOP_DRAFTED].id).created
+    drafted = draft(session, workspace_id=workspace_id, item_id=items[LOOP_DRAFTED].id).created
     told_item = items[LOOP_TOLD]
-    told = close_loop.draft(session, workspace_id=workspace_id, item_id=told_item.id).created
-    close_loop.export_csv(
-        session, workspace_id=workspace_id, item_id=told_item.id, mark_told=True, user=admin
-    )
+    told = draft(session, workspace_id=workspace_id, item_id=told_item.id).created
+    export_csv(session, workspace_id=workspace_id, item_id=told_item.id, mark_told=True, user=admin)
     # Told by hand a few days after it shipped, not at the moment of the build.
     shipped = told_item.shipped_at or dt.datetime.now(dt.UTC)
     session.execute(

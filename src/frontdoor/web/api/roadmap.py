@@ -1,6 +1,6 @@
 """Roadmap API: the ranked board, an item's quotes, item editing, and the plain demand list.
 
-``GET /roadmap`` and ``GET /roadmap/{id}/quotes`` use :mod:`frontdoor.roadmap.items`
+``GET /roadmap`` and ``GET /roadmap/{id}/quotes`` use :mod:`frontdoor.roadmap.demand`
 (12-week demand window, priority terms, customers' words). ``GET /roadmap/demand`` stays
 the all-time count of confirmed conversations and accounts per item.
 """
@@ -25,7 +25,10 @@ from frontdoor.models import (
     User,
     roadmap_item_tag,
 )
-from frontdoor.roadmap import items as roadmap_service
+from frontdoor.roadmap.demand import ranked_items
+from frontdoor.roadmap.items import ItemInput, create_item, update_item
+from frontdoor.roadmap.links import provider_of
+from frontdoor.roadmap.quotes import item_quotes
 from frontdoor.web.api.deps import ReadToken, WriteToken
 from frontdoor.web.api.insights import AudienceFilters
 from frontdoor.web.api.schemas import RoadmapDemand
@@ -191,7 +194,7 @@ def board(
     """Items ranked by priority (highest first), each score with its terms."""
     from frontdoor.roadmap.priority import FORMULA
 
-    b = roadmap_service.ranked_items(
+    b = ranked_items(
         session,
         workspace_id=token.workspace_id,
         filters=filters,
@@ -240,9 +243,7 @@ def quotes(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> QuotesPublic:
     """The customers' own words behind an item, grouped by account, newest first."""
-    page = roadmap_service.item_quotes(
-        session, workspace_id=token.workspace_id, item_id=item_id, cursor=cursor, limit=limit
-    )
+    page = item_quotes(session, workspace_id=token.workspace_id, item_id=item_id, cursor=cursor, limit=limit)
     return QuotesPublic(
         item_id=item_id,
         conversations=page.conversations,
@@ -287,15 +288,15 @@ def _public(item: RoadmapItem) -> RoadmapItemPublic:
         description=item.description,
         status=str(item.status),
         external_url=item.external_url,
-        provider=roadmap_service.provider_of(item.external_url),
+        provider=provider_of(item.external_url),
         strategic_weight=item.strategic_weight,
         tag_ids=sorted(t.id for t in item.tags),
         shipped_at=item.shipped_at,
     )
 
 
-def _input(body: RoadmapItemWrite) -> roadmap_service.ItemInput:
-    return roadmap_service.ItemInput(
+def _input(body: RoadmapItemWrite) -> ItemInput:
+    return ItemInput(
         title=body.title,
         description=body.description,
         status=body.status,
@@ -310,7 +311,7 @@ def create(
     request: Request, body: RoadmapItemWrite, session: SessionDep, token: WriteToken
 ) -> RoadmapItemPublic:
     """Create an item (the token's user must be product or admin)."""
-    item = roadmap_service.create_item(session, user=_editor(session, token), data=_input(body))
+    item = create_item(session, user=_editor(session, token), data=_input(body))
     public = _public(item)
     tags_changed(request, token.workspace_id, session)
     return public
@@ -321,8 +322,6 @@ def replace(
     item_id: int, body: RoadmapItemWrite, session: SessionDep, token: WriteToken
 ) -> RoadmapItemPublic:
     """Replace an item's fields and linked tags (product or admin user)."""
-    item = roadmap_service.update_item(
-        session, user=_editor(session, token), item_id=item_id, data=_input(body)
-    )
+    item = update_item(session, user=_editor(session, token), item_id=item_id, data=_input(body))
     session.refresh(item)
     return _public(item)
