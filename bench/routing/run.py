@@ -33,8 +33,8 @@ from frontdoor.models import Conversation, User
 from frontdoor.routing.assign import decide_routes, route_facts
 from frontdoor.routing.config import routing_config, save_team
 from frontdoor.routing.model import DIMENSION
-from frontdoor.tagging.autotag import conversation_texts
 from frontdoor.tagging.model.learned import LearnedTagger
+from frontdoor.tagging.texts import conversation_texts
 from frontdoor.workspace.workspaces import default_workspace
 
 

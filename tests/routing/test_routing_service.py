@@ -247,7 +247,7 @@ def test_accuracy_on_confirmed_routes_hand_computed(store: Store, workspace: Wor
 def test_routes_on_arrival_after_tagging_with_tag_rules(
     store: Store, workspace: Workspace, admin: User
 ) -> None:
-    from frontdoor.tagging import autotag as tagging
+    from frontdoor.tagging.autotag import _on_ingested, register_event_handlers
 
     ws = workspace.id
     with store.session() as s:
@@ -271,10 +271,10 @@ def test_routes_on_arrival_after_tagging_with_tag_rules(
             s, workspace_id=ws, user=admin, rule={"team": "billing", "tags": ["area/billing"]}
         )
         cid = conversation(s, ws, "결제 오류가 났어요").id
-    tagging.register_event_handlers()
+    register_event_handlers()
     routing.register_event_handlers()
     handlers = events.subscribers(events.CONVERSATIONS_INGESTED)
-    assert handlers.index(routing._on_ingested) > handlers.index(tagging._on_ingested)
+    assert handlers.index(routing._on_ingested) > handlers.index(_on_ingested)
     events.on_conversations_ingested(store, ws, [cid])
     route, reason, confirmed = _route(store, ws, cid)
     assert (route, confirmed) == ("billing", False)

@@ -9,7 +9,7 @@ from frontdoor.core.errors import ValidationError
 from frontdoor.core.store import Store
 from frontdoor.models import Workspace
 from frontdoor.tagging import assignments as asg
-from frontdoor.tagging.autotag import apply_rules
+from frontdoor.tagging.rule_suggestions import apply_rules
 from frontdoor.tagging.rules import LINE_WINDOW, RuleSet, TagRules, validate_pattern
 from frontdoor.tagging.taxonomy.auto_confirm import set_auto_confirm
 from frontdoor.tagging.taxonomy.dimensions import create_dimension

@@ -14,9 +14,13 @@ from frontdoor.core.errors import ValidationError
 from frontdoor.core.store import Store
 from frontdoor.models import TagAssignment, User, Workspace
 from frontdoor.tagging import assignments as asg
-from frontdoor.tagging import autotag as svc
+from frontdoor.tagging.autotag import _on_ingested, apply, register_event_handlers, tag_new_conversations
+from frontdoor.tagging.quality import last_quality_report, quality_report
+from frontdoor.tagging.saved_models import current_model, model_info
 from frontdoor.tagging.taxonomy.dimensions import create_dimension
 from frontdoor.tagging.taxonomy.tags import create_tag, get_tag
+from frontdoor.tagging.texts import conversation_texts
+from frontdoor.tagging.training import train, training_data
 
 TRAIN = {
     "area/billing": [
@@ -110,16 +114,16 @@ def _model_rows(store: Store, conversation_id: int) -> list[tuple[str, str, bool
 
 def test_train_needs_enough_confirmed_tags(store: Store, workspace: Workspace) -> None:
     with pytest.raises(ValidationError):
-        svc.train(store, workspace_id=workspace.id)
+        train(store, workspace_id=workspace.id)
 
 
 def test_train_apply_round_trip(store: Store, workspace: Workspace) -> None:
     _build(store, workspace)
-    result = svc.train(store, workspace_id=workspace.id)
+    result = train(store, workspace_id=workspace.id)
     assert result.n_train == N_TRAIN and result.dimensions == ["area"]
     assert result.path.exists() and result.path.parent == Path(store.settings.home) / "models" / "acme"
     with store.session() as s:
-        info = svc.model_info(s, workspace_id=workspace.id)
+        info = model_info(s, workspace_id=workspace.id)
         assert info is not None and info["version"] == result.model_version
 
     later = BASE_TIME + dt.timedelta(days=30)
@@ -129,7 +133,7 @@ def test_train_apply_round_trip(store: Store, workspace: Workspace) -> None:
             s, workspace.id, "where is my parcel delivery", ("agent", "결제 환불 처리", True), opened_at=later
         )
         ship_id, note_id = ship.id, note.id
-    out = svc.apply(store, workspace_id=workspace.id, since=later)
+    out = apply(store, workspace_id=workspace.id, since=later)
     assert out.conversations == 2 and out.model_version == result.model_version
 
     with store.session() as s:
@@ -149,7 +153,7 @@ def test_train_apply_round_trip(store: Store, workspace: Workspace) -> None:
         admin = s.scalar(select(User).where(User.workspace_id == workspace.id))
         asg.assign_tag(s, workspace_id=workspace.id, conversation_id=note_id, tag="area/login", user=admin)
         row_id = by_conv[ship_id].id
-    svc.apply(store, workspace_id=workspace.id, since=later)
+    apply(store, workspace_id=workspace.id, since=later)
     with store.session() as s:
         statuses = {
             i.path: i.status
@@ -161,11 +165,11 @@ def test_train_apply_round_trip(store: Store, workspace: Workspace) -> None:
 
 def test_confirmations_change_later_predictions(store: Store, workspace: Workspace) -> None:
     _build(store, workspace)
-    svc.train(store, workspace_id=workspace.id)
+    train(store, workspace_id=workspace.id)
     probe_text = "쿠폰 코드를 입력했는데 적용이 안 돼요"
     with store.session() as s:
         probe = conversation(s, workspace.id, probe_text).id
-    svc.tag_new_conversations(store, workspace.id, [probe])
+    tag_new_conversations(store, workspace.id, [probe])
     before = _model_rows(store, probe)
     assert before and all(path != "area/coupon" for path, _, _ in before)
 
@@ -175,9 +179,9 @@ def test_confirmations_change_later_predictions(store: Store, workspace: Workspa
         for text in COUPON:
             c = conversation(s, workspace.id, text)
             asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/coupon", user=admin)
-    second = svc.train(store, workspace_id=workspace.id)
+    second = train(store, workspace_id=workspace.id)
     assert second.n_train == N_TRAIN + len(COUPON)
-    svc.tag_new_conversations(store, workspace.id, [probe])
+    tag_new_conversations(store, workspace.id, [probe])
     after = _model_rows(store, probe)
     assert [path for path, _, _ in after] == ["area/coupon"]
 
@@ -199,18 +203,18 @@ def test_abstains_on_out_of_scope_text(store: Store, workspace: Workspace) -> No
             )
             assert row is not None
             asg.reject_assignment(s, workspace_id=workspace.id, assignment_id=row.id, user=admin)
-        data = svc.training_data(s, workspace_id=workspace.id)
+        data = training_data(s, workspace_id=workspace.id)
         assert sum(1 for row in data.labels if row == {"area": set()}) == 4
-    svc.train(store, workspace_id=workspace.id)
+    train(store, workspace_id=workspace.id)
     probes = ["날씨가 좋네요", "좋은 하루 보내세요 감사합니다", "qwerty zxcv", "택배 배송이 아직도 안 왔어요"]
     with store.session() as s:
         ids = [conversation(s, workspace.id, text).id for text in probes]
-        loaded = svc.current_model(store, s, workspace_id=workspace.id)
+        loaded = current_model(store, s, workspace_id=workspace.id)
         assert loaded is not None
         decisions = loaded[0].decide(probes)
     abstained = [d["area"].abstained for d in decisions]
     assert any(abstained)
-    result = svc.tag_new_conversations(store, workspace.id, ids)
+    result = tag_new_conversations(store, workspace.id, ids)
     assert result.needs_human == sum(abstained)
     with store.session() as s:
         for cid, decision, gave_up in zip(ids, decisions, abstained, strict=True):
@@ -226,11 +230,11 @@ def test_ingest_event_tags_new_conversations(store: Store, workspace: Workspace)
         create_dimension(s, workspace_id=workspace.id, key="area")
         create_tag(s, workspace_id=workspace.id, path="area/refund", keywords=["환불"])
         c = conversation(s, workspace.id, "환불은 언제 되나요").id
-    svc.register_event_handlers()
+    register_event_handlers()
     try:
         events.on_conversations_ingested(store, workspace.id, [c])
     finally:
-        events.unsubscribe(events.CONVERSATIONS_INGESTED, svc._on_ingested)
+        events.unsubscribe(events.CONVERSATIONS_INGESTED, _on_ingested)
     with store.session() as s:
         (info,) = asg.list_assignments(s, workspace_id=workspace.id, conversation_id=c)
         assert (info.path, info.origin, info.status) == ("area/refund", "rule", "suggested")
@@ -238,14 +242,14 @@ def test_ingest_event_tags_new_conversations(store: Store, workspace: Workspace)
 
 def test_quality_report(store: Store, workspace: Workspace) -> None:
     _build(store, workspace)
-    report = svc.quality_report(store, workspace_id=workspace.id, folds=3)
+    report = quality_report(store, workspace_id=workspace.id, folds=3)
     assert report.n_conversations == N_TRAIN and report.folds == 3
     area = report.dimensions["area"]
     assert area["conversations"] == N_TRAIN and 0 <= area["precision"] <= 1
     assert {t.path for t in report.tags} <= set(TRAIN)
     assert report.to_dict()["tags"]
     with store.session() as s:
-        saved = svc.last_quality_report(s, workspace_id=workspace.id)
+        saved = last_quality_report(s, workspace_id=workspace.id)
         assert saved is not None and saved["n_conversations"] == N_TRAIN and "computed_at" in saved
 
 
@@ -290,7 +294,7 @@ def test_conversation_text_is_the_customers_words(store: Store, workspace: Works
             ("customer", "note to self", True),
             ("bot", "자동 응답입니다"),
         )
-        texts = svc.conversation_texts(
+        texts = conversation_texts(
             s, workspace_id=workspace.id, conversation_ids=[echo.id, titled.id, mixed.id]
         )
     assert texts == {

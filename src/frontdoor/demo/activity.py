@@ -192,7 +192,7 @@ def _routes(
     from frontdoor.demo.build import bulk_insert
     from frontdoor.routing.assign import decide_routes, route_facts
     from frontdoor.routing.config import add_rule, routing_config, save_team, set_default_team
-    from frontdoor.tagging.autotag import conversation_texts
+    from frontdoor.tagging.texts import conversation_texts
 
     for key, name_ko, name_en in EXTRA_TEAMS:
         save_team(session, workspace_id=workspace_id, user=admin, key=key, name_ko=name_ko, name_en=name_en)

@@ -287,7 +287,7 @@ def route_conversations(
     -------
     RouteResult
     """
-    from frontdoor.tagging.autotag import conversation_texts
+    from frontdoor.tagging.texts import conversation_texts
 
     result = RouteResult()
     max_chars = int(getattr(store.settings, "max_text_chars", 20000) or 20000)

@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session
 
 from frontdoor.models import AssignmentStatus, Origin, Tag, TagAssignment, TagDimension, TagStatus, User
 from frontdoor.tagging.assignments import decide
-from frontdoor.tagging.autotag import conversation_texts
 from frontdoor.tagging.taxonomy.tree import tag_counts
+from frontdoor.tagging.texts import conversation_texts
 
 __all__ = ["ReviewItem", "answer", "priority", "review_queue"]
 

@@ -34,10 +34,10 @@ from frontdoor.models import (
     Workspace,
 )
 from frontdoor.tagging.assignments import assign_tag
-from frontdoor.tagging.autotag import conversation_texts
 from frontdoor.tagging.rules import validate_keyword
 from frontdoor.tagging.taxonomy.dimensions import get_dimension
 from frontdoor.tagging.taxonomy.tags import create_tag
+from frontdoor.tagging.texts import conversation_texts
 from frontdoor.workspace.permissions import Action, require
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -7,35 +7,27 @@ no schema change.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from frontdoor.core.errors import NotFound
-from frontdoor.models import User, Workspace
+from frontdoor.models import User
 from frontdoor.tagging.taxonomy.tags import TagRef, get_tag
 from frontdoor.tagging.taxonomy.validation import check_editor
-
-
-def _tagging_settings(ws: Workspace) -> dict[str, Any]:
-    return dict((ws.settings or {}).get("tagging") or {})
+from frontdoor.tagging.workspace_settings import save_tagging_section, tagging_section, tagging_workspace
 
 
 def auto_confirm_tag_ids(session: Session, *, workspace_id: int) -> set[int]:
     """Tags whose rule hits are confirmed directly instead of suggested."""
-    ws = session.get(Workspace, workspace_id)
-    if ws is None:
-        raise NotFound(f"no workspace {workspace_id}")
-    return {int(i) for i in _tagging_settings(ws).get("auto_confirm", [])}
+    ws = tagging_workspace(session, workspace_id)
+    return {int(i) for i in tagging_section(ws).get("auto_confirm", [])}
 
 
 def save_auto_confirm_ids(session: Session, *, workspace_id: int, tag_ids: Iterable[int]) -> None:
     """Replace the workspace's auto-confirmed tags with ``tag_ids`` (not flushed)."""
-    ws = session.get(Workspace, workspace_id)
-    assert ws is not None
-    tagging = _tagging_settings(ws)
+    ws = tagging_workspace(session, workspace_id)
+    tagging = tagging_section(ws)
     tagging["auto_confirm"] = sorted(tag_ids)
-    ws.settings = {**(ws.settings or {}), "tagging": tagging}
+    save_tagging_section(ws, tagging)
 
 
 def set_auto_confirm(
