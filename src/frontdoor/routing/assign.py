@@ -290,7 +290,7 @@ def route_conversations(
     from frontdoor.tagging.texts import conversation_texts
 
     result = RouteResult()
-    max_chars = int(getattr(store.settings, "max_text_chars", 20000) or 20000)
+    max_chars = store.settings.max_text_chars
     with store.session() as session:
         cfg = routing_config(session, workspace_id=workspace_id)
         slug = workspace_row(session, workspace_id).slug

@@ -42,7 +42,7 @@ def slack_escape(text: str) -> str:
 def _slack_message(store: Store, event: RouteEvent, conv: Conversation, team: Team) -> dict[str, Any]:
     from frontdoor.integrations.outbound.slack import slack_payload
 
-    base = str(getattr(store.settings, "base_url", "") or "").rstrip("/")
+    base = store.settings.base_url.rstrip("/")
     link = f"{base}/conversations/{conv.id}"
     subject = slack_escape((conv.subject or "").strip()[:200]) or f"#{conv.id}"
     text = f"New conversation for {team.name('en')} ({team.name('ko')}): {subject}"

@@ -111,7 +111,7 @@ def train(store: Store, *, workspace_id: int) -> TrainResult:
     """
     from frontdoor.tagging.model.learned import LearnedTagger
 
-    max_chars = int(getattr(store.settings, "max_text_chars", 20000) or 20000)
+    max_chars = store.settings.max_text_chars
     with _train_locks[workspace_id]:
         with store.session() as session:
             ws = workspace_row(session, workspace_id)

@@ -176,7 +176,7 @@ def discover(
     """
     from frontdoor.tagging.themes import discover_themes
 
-    max_chars = int(getattr(store.settings, "max_text_chars", 20000) or 20000)
+    max_chars = store.settings.max_text_chars
     with store.session() as session:
         if session.get(Workspace, workspace_id) is None:
             raise NotFound(f"no workspace {workspace_id}")
