@@ -8,7 +8,7 @@ from tagging_helpers import conversation
 from frontdoor.core.errors import ValidationError
 from frontdoor.core.store import Store
 from frontdoor.models import Workspace
-from frontdoor.tagging import assignments as asg
+from frontdoor.tagging.assignments import decide, list_assignments
 from frontdoor.tagging.rule_suggestions import apply_rules
 from frontdoor.tagging.rules import LINE_WINDOW, RuleSet, TagRules, validate_pattern
 from frontdoor.tagging.taxonomy.auto_confirm import set_auto_confirm
@@ -91,7 +91,7 @@ def test_rule_hits_become_suggestions(store: Store, workspace: Workspace) -> Non
         got = {
             c.id: [
                 (i.path, i.origin, i.status)
-                for i in asg.list_assignments(s, workspace_id=workspace.id, conversation_id=c.id)
+                for i in list_assignments(s, workspace_id=workspace.id, conversation_id=c.id)
             ]
             for c in (c1, c2, c3)
         }
@@ -100,8 +100,8 @@ def test_rule_hits_become_suggestions(store: Store, workspace: Workspace) -> Non
         assert got[c2.id] == [("area/login", "rule", "confirmed")]
         assert got[c3.id] == []
         # Re-running changes nothing; a rejected rule suggestion stays rejected.
-        row = asg.list_assignments(s, workspace_id=workspace.id, conversation_id=c1.id)[0]
-        asg.reject_assignment(s, workspace_id=workspace.id, assignment_id=row.id)
+        row = list_assignments(s, workspace_id=workspace.id, conversation_id=c1.id)[0]
+        decide(s, workspace_id=workspace.id, assignment_id=row.id, confirm=False)
         apply_rules(s, workspace_id=workspace.id, conversation_ids=[c1.id, c2.id, c3.id])
-        again = asg.list_assignments(s, workspace_id=workspace.id, conversation_id=c1.id)
+        again = list_assignments(s, workspace_id=workspace.id, conversation_id=c1.id)
         assert [(i.path, i.status) for i in again] == [("area/refund", "rejected")]

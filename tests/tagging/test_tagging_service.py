@@ -13,10 +13,11 @@ from frontdoor.core import events
 from frontdoor.core.errors import ValidationError
 from frontdoor.core.store import Store
 from frontdoor.models import TagAssignment, User, Workspace
-from frontdoor.tagging import assignments as asg
+from frontdoor.tagging.assignments import assign_tag, decide, list_assignments
 from frontdoor.tagging.autotag import _on_ingested, apply, register_event_handlers, tag_new_conversations
 from frontdoor.tagging.quality import last_quality_report, quality_report
 from frontdoor.tagging.saved_models import current_model, model_info
+from frontdoor.tagging.suggestions import suggest_tag
 from frontdoor.tagging.taxonomy.dimensions import create_dimension
 from frontdoor.tagging.taxonomy.tags import create_tag, get_tag
 from frontdoor.tagging.texts import conversation_texts
@@ -98,7 +99,7 @@ def _build(store: Store, ws: Workspace) -> dict[str, list[int]]:
                     ("agent", "확인해 보겠습니다"),
                     opened_at=BASE_TIME + dt.timedelta(hours=i),
                 )
-                asg.assign_tag(s, workspace_id=ws.id, conversation_id=c.id, tag=path, user=admin)
+                assign_tag(s, workspace_id=ws.id, conversation_id=c.id, tag=path, user=admin)
                 ids.setdefault(path, []).append(c.id)
     return ids
 
@@ -107,7 +108,7 @@ def _model_rows(store: Store, conversation_id: int) -> list[tuple[str, str, bool
     with store.session() as s:
         return [
             (i.path, i.status, bool(i.confidence is not None))
-            for i in asg.list_assignments(s, workspace_id=1, conversation_id=conversation_id)
+            for i in list_assignments(s, workspace_id=1, conversation_id=conversation_id)
             if i.origin == "model"
         ]
 
@@ -151,13 +152,12 @@ def test_train_apply_round_trip(store: Store, workspace: Workspace) -> None:
             assert "threshold" in r.attributes and "needs_human" in r.attributes
         # A person overrides one suggestion; apply again leaves their decision alone.
         admin = s.scalar(select(User).where(User.workspace_id == workspace.id))
-        asg.assign_tag(s, workspace_id=workspace.id, conversation_id=note_id, tag="area/login", user=admin)
+        assign_tag(s, workspace_id=workspace.id, conversation_id=note_id, tag="area/login", user=admin)
         row_id = by_conv[ship_id].id
     apply(store, workspace_id=workspace.id, since=later)
     with store.session() as s:
         statuses = {
-            i.path: i.status
-            for i in asg.list_assignments(s, workspace_id=workspace.id, conversation_id=note_id)
+            i.path: i.status for i in list_assignments(s, workspace_id=workspace.id, conversation_id=note_id)
         }
         assert statuses == {"area/login": "confirmed", "area/shipping": "rejected"}
         assert s.get(TagAssignment, row_id) is not None  # same row refreshed, not duplicated
@@ -178,7 +178,7 @@ def test_confirmations_change_later_predictions(store: Store, workspace: Workspa
         admin = s.scalar(select(User).where(User.workspace_id == workspace.id))
         for text in COUPON:
             c = conversation(s, workspace.id, text)
-            asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/coupon", user=admin)
+            assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/coupon", user=admin)
     second = train(store, workspace_id=workspace.id)
     assert second.n_train == N_TRAIN + len(COUPON)
     tag_new_conversations(store, workspace.id, [probe])
@@ -198,11 +198,11 @@ def test_abstains_on_out_of_scope_text(store: Store, workspace: Workspace) -> No
             "hello there",
         ]:
             c = conversation(s, workspace.id, text)
-            row = asg.suggest_tag(
+            row = suggest_tag(
                 s, workspace_id=workspace.id, conversation_id=c.id, tag="area/login", origin="model"
             )
             assert row is not None
-            asg.reject_assignment(s, workspace_id=workspace.id, assignment_id=row.id, user=admin)
+            decide(s, workspace_id=workspace.id, assignment_id=row.id, user=admin, confirm=False)
         data = training_data(s, workspace_id=workspace.id)
         assert sum(1 for row in data.labels if row == {"area": set()}) == 4
     train(store, workspace_id=workspace.id)
@@ -236,7 +236,7 @@ def test_ingest_event_tags_new_conversations(store: Store, workspace: Workspace)
     finally:
         events.unsubscribe(events.CONVERSATIONS_INGESTED, _on_ingested)
     with store.session() as s:
-        (info,) = asg.list_assignments(s, workspace_id=workspace.id, conversation_id=c)
+        (info,) = list_assignments(s, workspace_id=workspace.id, conversation_id=c)
         assert (info.path, info.origin, info.status) == ("area/refund", "rule", "suggested")
 
 

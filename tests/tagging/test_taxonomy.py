@@ -13,7 +13,8 @@ from tagging_helpers import BASE_TIME, conversation
 from frontdoor.core.errors import Conflict, PermissionDenied, ValidationError
 from frontdoor.core.store import Store
 from frontdoor.models import Role, Tag, TagAssignment, TagStatus, User, Workspace
-from frontdoor.tagging import assignments as asg
+from frontdoor.tagging.assignments import assign_tag
+from frontdoor.tagging.suggestions import suggest_tag
 from frontdoor.tagging.taxonomy.auto_confirm import set_auto_confirm
 from frontdoor.tagging.taxonomy.dimensions import create_dimension
 from frontdoor.tagging.taxonomy.restructure import merge_tag, move_tag, rename_tag
@@ -87,7 +88,7 @@ def test_rename_and_move_keep_counts(store: Store, workspace: Workspace) -> None
         c1 = conversation(s, workspace.id, "엑셀 내보내기가 안돼요")
         c2 = conversation(s, workspace.id, "export broken")
         for c in (c1, c2):
-            asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/dashboard/export")
+            assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/dashboard/export")
     with store.session() as s:
         rename_tag(s, workspace_id=workspace.id, tag="area/dashboard", name="reports")
     counts = _counts(store, workspace)
@@ -119,17 +120,15 @@ def test_merge_does_not_double_count(store: Store, workspace: Workspace) -> None
         only_dst = conversation(s, workspace.id, "환불 요청")
         suggested_src = conversation(s, workspace.id, "refund?")
         ws_id = workspace.id
-        asg.assign_tag(s, workspace_id=ws_id, conversation_id=both.id, tag="area/billing/refund", user=admin)
-        asg.assign_tag(
-            s, workspace_id=ws_id, conversation_id=both.id, tag="area/billing/money-back", user=admin
-        )
-        asg.assign_tag(s, workspace_id=ws_id, conversation_id=only_src.id, tag="area/billing/money-back")
-        asg.assign_tag(s, workspace_id=ws_id, conversation_id=only_dst.id, tag="area/billing/refund")
+        assign_tag(s, workspace_id=ws_id, conversation_id=both.id, tag="area/billing/refund", user=admin)
+        assign_tag(s, workspace_id=ws_id, conversation_id=both.id, tag="area/billing/money-back", user=admin)
+        assign_tag(s, workspace_id=ws_id, conversation_id=only_src.id, tag="area/billing/money-back")
+        assign_tag(s, workspace_id=ws_id, conversation_id=only_dst.id, tag="area/billing/refund")
         # The target only suggested on this one; the source was confirmed: confirmed wins.
-        asg.suggest_tag(
+        suggest_tag(
             s, workspace_id=ws_id, conversation_id=suggested_src.id, tag="area/billing/refund", origin="model"
         )
-        asg.assign_tag(s, workspace_id=ws_id, conversation_id=suggested_src.id, tag="area/billing/money-back")
+        assign_tag(s, workspace_id=ws_id, conversation_id=suggested_src.id, tag="area/billing/money-back")
     assert _counts(store, workspace)["area/billing/refund"] == (2, 2)
     assert _counts(store, workspace)["area/billing/money-back"] == (3, 3)
     with store.session() as s:
@@ -147,7 +146,7 @@ def test_merge_does_not_double_count(store: Store, workspace: Workspace) -> None
         assert len(rows) == 4
         assert {r.status for r in rows} == {"confirmed"}
         with pytest.raises(ValidationError):
-            asg.assign_tag(s, workspace_id=ws_id, conversation_id=both.id, tag=old.id)
+            assign_tag(s, workspace_id=ws_id, conversation_id=both.id, tag=old.id)
         # The tree hides merged tags by default and shows the counts once.
         tree = tag_tree(s, workspace_id=ws_id)
         billing = next(n for n in tree if n.path == "area/billing")
@@ -161,8 +160,8 @@ def test_merge_moves_children(store: Store, workspace: Workspace) -> None:
         create_tag(s, workspace_id=workspace.id, path="area/reports/export")
         create_tag(s, workspace_id=workspace.id, path="area/reports/schedule")
         c = conversation(s, workspace.id, "export")
-        asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/reports/export")
-        asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/dashboard/export")
+        assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/reports/export")
+        assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/dashboard/export")
         merge_tag(s, workspace_id=workspace.id, source="area/reports", target="area/dashboard")
     counts = _counts(store, workspace)
     assert counts["area/dashboard/export"] == (1, 1)  # the twin child merged, not doubled
@@ -177,13 +176,13 @@ def test_retire_keeps_history_and_past_counts(store: Store, workspace: Workspace
         c1 = conversation(s, workspace.id, "엑셀", opened_at=jan)
         c2 = conversation(s, workspace.id, "엑셀", opened_at=jan + dt.timedelta(days=40))
         for c in (c1, c2):
-            asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/dashboard/export")
+            assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/dashboard/export")
         retire_tag(s, workspace_id=workspace.id, tag="area/dashboard/export")
         c3 = conversation(s, workspace.id, "엑셀")
         with pytest.raises(ValidationError):
-            asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c3.id, tag="area/dashboard/export")
+            assign_tag(s, workspace_id=workspace.id, conversation_id=c3.id, tag="area/dashboard/export")
         assert (
-            asg.suggest_tag(
+            suggest_tag(
                 s,
                 workspace_id=workspace.id,
                 conversation_id=c3.id,
@@ -201,7 +200,7 @@ def test_retire_keeps_history_and_past_counts(store: Store, workspace: Workspace
         active = tag_tree(s, workspace_id=workspace.id, include_retired=False)
         assert next(n for n in active if n.path == "area/dashboard").children == []
         reactivate_tag(s, workspace_id=workspace.id, tag=tag.id)
-        asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c3.id, tag=tag.id)
+        assign_tag(s, workspace_id=workspace.id, conversation_id=c3.id, tag=tag.id)
 
 
 def test_yaml_round_trip_keeps_korean(store: Store, workspace: Workspace) -> None:
@@ -268,7 +267,7 @@ def test_two_thousand_tags(store: Store, workspace: Workspace) -> None:
         assert result.created == 2050  # 2000 leaves and 50 implied parents
     with store.session() as s:
         c = conversation(s, workspace.id, "x")
-        asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/영역49/기능1999")
+        assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/영역49/기능1999")
     with store.session() as s:
         tree = tag_tree(s, workspace_id=workspace.id, language="ko")
         assert len(tree) == 50 and sum(len(n.children) for n in tree) == 2000

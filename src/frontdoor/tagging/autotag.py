@@ -31,9 +31,9 @@ from frontdoor.models import (
     TagDimension,
     TagStatus,
 )
-from frontdoor.tagging.assignments import Suggestion, bulk_suggest
 from frontdoor.tagging.rule_suggestions import apply_rules, rule_set
 from frontdoor.tagging.saved_models import current_model
+from frontdoor.tagging.suggestions import Suggestion, bulk_suggest
 from frontdoor.tagging.texts import conversation_texts
 from frontdoor.tagging.workspace_settings import tagging_workspace
 

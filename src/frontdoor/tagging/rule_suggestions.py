@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from frontdoor.models import Origin, Tag, TagStatus
-from frontdoor.tagging.assignments import Suggestion, bulk_suggest
 from frontdoor.tagging.rules import RuleSet, TagRules
+from frontdoor.tagging.suggestions import Suggestion, bulk_suggest
 from frontdoor.tagging.taxonomy.auto_confirm import auto_confirm_tag_ids
 from frontdoor.tagging.texts import conversation_texts
 
