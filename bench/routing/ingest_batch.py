@@ -33,7 +33,7 @@ def _time_handler(url: str, home: Path) -> tuple[float, float, int]:
     from frontdoor.core.config import load_settings
     from frontdoor.core.store import open_store
     from frontdoor.models import Conversation, RouteEvent, Workspace
-    from frontdoor.routing import assign as routing
+    from frontdoor.routing.assign import _on_ingested
 
     env = {**os.environ, "FRONTDOOR_DATABASE_URL": url, "FRONTDOOR_HOME": str(home)}
     store = open_store(load_settings(env))
@@ -44,7 +44,7 @@ def _time_handler(url: str, home: Path) -> tuple[float, float, int]:
         times = []
         for _ in range(2):
             t0 = time.perf_counter()
-            routing._on_ingested(store, workspace_id=ws, conversation_ids=ids)
+            _on_ingested(store, workspace_id=ws, conversation_ids=ids)
             times.append(time.perf_counter() - t0)
         with store.session() as s:
             events = len(s.scalars(select(RouteEvent.id)).all())

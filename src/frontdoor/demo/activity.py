@@ -6,12 +6,12 @@ show in a real workspace:
 
 * **Routing**: the generator's teams (``account-management`` and ``product`` besides the
   four defaults), an ordered list of rules, and one machine route event per conversation
-  decided by :func:`frontdoor.routing.assign.decide_routes` over
-  :func:`~frontdoor.routing.assign.route_facts`, at arrival. On conversations older than a
+  decided by :func:`frontdoor.routing.decide.decide_routes` over
+  :func:`~frontdoor.routing.facts.route_facts`, at arrival. On conversations older than a
   week (the generator's confirmed routes) a CX agent then confirmed the route, or corrected
   it where the rules missed (inbound leads, self-serve questions, ...), so ``/routing``
   accuracy compares predictions with people's decisions. The events are inserted in bulk,
-  with the reasons :func:`~frontdoor.routing.assign.set_route` writes.
+  with the reasons :func:`~frontdoor.routing.corrections.set_route` writes.
 * **On-call**: the three engineers in a weekly rotation (the dashboard engineer holds the
   outage week; one override), and in the last weeks and the outage week the engineer on
   call read a few conversations of their queue and left notes.
@@ -190,8 +190,9 @@ def _routes(
     conversation_ids: Sequence[int],
 ) -> tuple[int, int]:
     from frontdoor.demo.build import bulk_insert
-    from frontdoor.routing.assign import decide_routes, route_facts
     from frontdoor.routing.config import add_rule, routing_config, save_team, set_default_team
+    from frontdoor.routing.decide import decide_routes
+    from frontdoor.routing.facts import route_facts
     from frontdoor.tagging.texts import conversation_texts
 
     for key, name_ko, name_en in EXTRA_TEAMS:

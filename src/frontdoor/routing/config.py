@@ -1,6 +1,6 @@
 """Routing settings of a workspace: teams (with Slack webhook and Channel Talk team), rules, default team.
 
-Stored in ``Workspace.settings["routing"]``; see :mod:`frontdoor.routing.assign` for
+Stored in ``Workspace.settings["routing"]``; see :mod:`frontdoor.routing` for
 the whole shape. Changing teams, rules or the default team needs the ``admin`` role.
 """
 
