@@ -32,10 +32,10 @@ def queue(store: Store) -> Iterator[Store]:
 def handlers() -> Iterator[None]:
     """Tagging then alerts subscribed to the ingest event, as the CLI and the app do."""
     from frontdoor.alerts import service as alerts
-    from frontdoor.tagging.autotag import register_event_handlers
+    from frontdoor.tagging import autotag
 
     before = events.subscribers(events.CONVERSATIONS_INGESTED)
-    register_event_handlers()
+    autotag.register_event_handlers()
     alerts.register_event_handlers()
     yield
     for handler in events.subscribers(events.CONVERSATIONS_INGESTED):

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from frontdoor.alerts.service import alert_settings
+from frontdoor.alerts.settings import alert_settings
 from frontdoor.core.errors import Conflict
 from frontdoor.core.store import Store
 from frontdoor.demo import activity as demo_activity

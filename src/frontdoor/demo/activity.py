@@ -166,7 +166,7 @@ def record_activity(
     if ws is None or admin is None:  # pragma: no cover - written just before in the same transaction
         raise RuntimeError("demo workspace missing")
     # Alerts are recorded and shown, never delivered: no Slack webhook, no email.
-    from frontdoor.alerts.service import AlertSettings
+    from frontdoor.alerts.settings import AlertSettings
 
     ws.settings = {**(ws.settings or {}), "alerts": AlertSettings().to_dict()}
     events, corrections = _routes(session, workspace_id, admin, data, user_ids, conversation_ids)
