@@ -18,10 +18,18 @@ from frontdoor.alerts.settings import alert_settings
 from frontdoor.core.errors import Conflict
 from frontdoor.core.store import Store
 from frontdoor.demo import activity as demo_activity
-from frontdoor.demo import generator as gen
 from frontdoor.demo import phrases
 from frontdoor.demo.build import ensure_demo, tour
-from frontdoor.demo.generator import OUTAGE_AREA, DemoData, generate
+from frontdoor.demo.content import (
+    GENERATOR_VERSION,
+    KST,
+    OUTAGE_AREA,
+    REFERENCE_END,
+    SOURCES,
+    WEEKS,
+    DemoData,
+)
+from frontdoor.demo.generator import generate, shift_for
 from frontdoor.integrations.registry import kinds as adapter_kinds
 from frontdoor.models import (
     Account,
@@ -74,7 +82,7 @@ def _weekly_outage_complaints(data: DemoData) -> tuple[int, float]:
         tags = {a.tag for a in c.assignments if a.status != "rejected"}
         if "type/complaint" in tags and OUTAGE_AREA in tags:
             per_week[(c.opened_at - data.window_start).days // 7] += 1
-    weeks = [per_week.get(w, 0) for w in range(gen.WEEKS)]
+    weeks = [per_week.get(w, 0) for w in range(WEEKS)]
     return per_week[(data.outage_start - data.window_start).days // 7], statistics.median(weeks)
 
 
@@ -89,11 +97,11 @@ def test_generator_is_deterministic_and_shifts_only_time(data: DemoData) -> None
 
 def test_shift_keeps_the_window_in_the_past(data: DemoData) -> None:
     # Unshifted, the window ends at Monday 00:00 KST after REFERENCE_END: 15:00 UTC that Sunday.
-    assert data.window_end == dt.datetime.combine(gen.REFERENCE_END, dt.time(15), tzinfo=dt.UTC)
+    assert data.window_end == dt.datetime.combine(REFERENCE_END, dt.time(15), tzinfo=dt.UTC)
     for offset in range(14):
-        today = gen.REFERENCE_END + dt.timedelta(days=300 + offset)
-        weeks = gen.shift_for(today)
-        last_sunday = gen.REFERENCE_END + dt.timedelta(weeks=weeks)
+        today = REFERENCE_END + dt.timedelta(days=300 + offset)
+        weeks = shift_for(today)
+        last_sunday = REFERENCE_END + dt.timedelta(weeks=weeks)
         assert 1 <= (today - last_sunday).days <= 7
         # Before the build day began in UTC, so before any moment of it.
         assert data.window_end + dt.timedelta(weeks=weeks) < dt.datetime.combine(
@@ -127,7 +135,7 @@ def test_taxonomy_rules_are_accepted_by_the_rule_engine(data: DemoData) -> None:
             validate_keyword(keyword)
         assert tag.name_ko and tag.name_en and tag.description and data.tag_examples[tag.path]
     kinds = set(adapter_kinds())
-    assert {kind for _key, kind, _name, _ch in gen.SOURCES} <= kinds
+    assert {kind for _key, kind, _name, _ch in SOURCES} <= kinds
 
 
 def test_messages_are_stored_as_ingest_would(data: DemoData) -> None:
@@ -178,7 +186,7 @@ def test_tags_follow_age_and_channel_volume_has_weekly_seasonality(data: DemoDat
     assert all(a.confidence is not None for a in recent if a.origin == "model")
     by_weekday: Counter[int] = Counter()
     for c in data.conversations:
-        by_weekday[c.opened_at.astimezone(gen.KST).weekday()] += 1
+        by_weekday[c.opened_at.astimezone(KST).weekday()] += 1
     assert max(by_weekday[5], by_weekday[6]) * 2 < min(by_weekday[d] for d in range(5))
 
 
@@ -282,7 +290,7 @@ def test_ensure_demo_builds_once_survives_interruption_and_is_idempotent(
     # A half-built demo from an earlier run: marked, incomplete, with a stray row.
     with store.session() as s:
         ws = create_workspace(s, slug="demo", name="old demo")
-        ws.settings = {"demo": {"version": gen.GENERATOR_VERSION, "state": "building"}}
+        ws.settings = {"demo": {"version": GENERATOR_VERSION, "state": "building"}}
         s.add(Account(workspace_id=ws.id, name="stale", arr=0))
 
     # A build interrupted half-way (after conversations, before messages) leaves nothing.
@@ -328,7 +336,7 @@ def test_ensure_demo_builds_once_survives_interruption_and_is_idempotent(
     )
     with store.session() as s:
         keys = dict(s.execute(select(Source.id, Source.kind)).all())
-        by_kind = {kind: key for key, kind, _name, _ch in gen.SOURCES}
+        by_kind = {kind: key for key, kind, _name, _ch in SOURCES}
         stored = [
             (by_kind[keys[src]], ext, text)
             for src, ext, text in s.execute(select(Message.source_id, Message.external_id, Message.text))
@@ -383,7 +391,7 @@ def test_ensure_demo_builds_once_survives_interruption_and_is_idempotent(
         start = dt.datetime.fromisoformat(marker["window_start"])
         weeks = Counter((o - start).days // 7 for o in opened)
         outage_week = (dt.datetime.fromisoformat(marker["incident"]["start"]) - start).days // 7
-        median = statistics.median(weeks.get(w, 0) for w in range(gen.WEEKS))
+        median = statistics.median(weeks.get(w, 0) for w in range(WEEKS))
         assert weeks[outage_week] >= 3 * max(median, 1)
 
 
@@ -415,7 +423,7 @@ def _check_activity(store: Store, wid: int, data: DemoData) -> None:
         truth = {
             (c.source, c.external_id): c.route for c in data.conversations if c.route_confirmed and c.route
         }
-        by_kind = {kind: key for key, kind, _name, _ch in gen.SOURCES}
+        by_kind = {kind: key for key, kind, _name, _ch in SOURCES}
         kinds = dict(s.execute(select(Source.id, Source.kind)).all())
         conv_key = {
             cid: (by_kind[kinds[src]], ext)
@@ -519,7 +527,7 @@ def _check_activity(store: Store, wid: int, data: DemoData) -> None:
         assert f"/roadmap/{items[demo_activity.LOOP_DRAFTED].id}/loop:" in text
         assert f"{len(outage_alerts)} spike alerts" in text
         assert f"?week={outage_week.isoformat()}" in text
-        assert shift == dt.timedelta(weeks=gen.shift_for(TODAY))
+        assert shift == dt.timedelta(weeks=shift_for(TODAY))
 
 
 def test_ensure_demo_leaves_a_foreign_demo_workspace_alone(store: Store) -> None:

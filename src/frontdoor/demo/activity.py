@@ -36,7 +36,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from frontdoor.core.store import Store
-from frontdoor.demo.generator import KST, OUTAGE_AREA, DemoData
+from frontdoor.demo.content import KST, OUTAGE_AREA, DemoData
 from frontdoor.models import (
     Conversation,
     LoopNotification,

@@ -46,15 +46,8 @@ from frontdoor.demo.activity import (
     record_activity,
     replay_outage_alerts,
 )
-from frontdoor.demo.generator import (
-    GENERATOR_VERSION,
-    KST,
-    OUTAGE_AREA,
-    SOURCES,
-    DemoData,
-    generate,
-    shift_for,
-)
+from frontdoor.demo.content import GENERATOR_VERSION, KST, OUTAGE_AREA, SOURCES, DemoData
+from frontdoor.demo.generator import generate, shift_for
 from frontdoor.models import (
     Account,
     AccountDomain,
