@@ -19,7 +19,7 @@ from frontdoor.core.errors import Conflict
 from frontdoor.core.store import Store
 from frontdoor.demo import activity as demo_activity
 from frontdoor.demo import phrases
-from frontdoor.demo.build import ensure_demo, tour
+from frontdoor.demo.build import ensure_demo
 from frontdoor.demo.content import (
     GENERATOR_VERSION,
     KST,
@@ -30,6 +30,7 @@ from frontdoor.demo.content import (
     DemoData,
 )
 from frontdoor.demo.generator import generate, shift_for
+from frontdoor.demo.tour import tour
 from frontdoor.integrations.registry import kinds as adapter_kinds
 from frontdoor.models import (
     Account,

@@ -189,7 +189,7 @@ def _routes(
     user_ids: Sequence[int],
     conversation_ids: Sequence[int],
 ) -> tuple[int, int]:
-    from frontdoor.demo.build import bulk_insert
+    from frontdoor.demo.write import bulk_insert
     from frontdoor.routing.config import add_rule, routing_config, save_team, set_default_team
     from frontdoor.routing.decide import decide_routes
     from frontdoor.routing.facts import route_facts

@@ -1,7 +1,7 @@
 """What the generated demo holds: its fixed settings (calendar, plans, channels) and row types.
 
 Rows refer to each other by list index (``account``, ``contact``, ``conversation``) and to
-tags by path; :mod:`frontdoor.demo.build` turns indexes into database ids.
+tags by path; :mod:`frontdoor.demo.write` turns indexes into database ids.
 """
 
 from __future__ import annotations
