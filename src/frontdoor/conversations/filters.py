@@ -57,10 +57,6 @@ class ConversationFilters:
     segment: str | None = None
     plan: str | None = None
 
-    def is_empty(self) -> bool:
-        """Whether no filter is set."""
-        return self == ConversationFilters()
-
 
 def search_terms(q: str) -> list[str]:
     """Split a query into at most five NFC-normalized, bounded terms.
