@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from frontdoor.models import Account, AssignmentStatus, AuthorKind, Conversation, Message, TagAssignment
@@ -15,6 +15,24 @@ MAX_ACCOUNTS = 20
 QUOTE_CHARS = 280
 
 
+def tagged_in_window(
+    workspace_id: int, tag_id: int, since: dt.datetime, until: dt.datetime
+) -> list[ColumnElement[bool]]:
+    """Conversation-level, not rejected assignments of the tag on conversations opened in ``[since, until)``.
+
+    Joined to :class:`~frontdoor.models.Conversation`. Alerts count the confirmed ones
+    and the suggestions that need no person (:func:`frontdoor.alerts.service.check_tags`).
+    """
+    return [
+        TagAssignment.workspace_id == workspace_id,
+        TagAssignment.tag_id == tag_id,
+        TagAssignment.scope == "",
+        TagAssignment.status != AssignmentStatus.REJECTED,
+        Conversation.opened_at >= since,
+        Conversation.opened_at < until,
+    ]
+
+
 def alert_examples(
     session: Session, *, workspace_id: int, tag_id: int, since: dt.datetime, until: dt.datetime
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -22,14 +40,7 @@ def alert_examples(
     convs = session.execute(
         select(Conversation.id, Conversation.account_id, Conversation.opened_at)
         .join(TagAssignment, TagAssignment.conversation_id == Conversation.id)
-        .where(
-            TagAssignment.workspace_id == workspace_id,
-            TagAssignment.tag_id == tag_id,
-            TagAssignment.scope == "",
-            TagAssignment.status != AssignmentStatus.REJECTED,
-            Conversation.opened_at >= since,
-            Conversation.opened_at < until,
-        )
+        .where(*tagged_in_window(workspace_id, tag_id, since, until))
         .order_by(Conversation.opened_at.desc(), Conversation.id.desc())
     ).all()
     examples: list[dict[str, Any]] = []

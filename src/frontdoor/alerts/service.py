@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from frontdoor.alerts.delivery import deliver_alert
-from frontdoor.alerts.examples import alert_examples
+from frontdoor.alerts.examples import alert_examples, tagged_in_window
 from frontdoor.alerts.settings import AlertSettings, alert_settings
 from frontdoor.alerts.spikes import Spike, evaluate, window_counts
 from frontdoor.core.errors import NotFound, ValidationError
@@ -57,14 +57,7 @@ def _tag_times(
     rows = session.execute(
         select(Conversation.opened_at, TagAssignment.status, TagAssignment.attributes)
         .join(Conversation, Conversation.id == TagAssignment.conversation_id)
-        .where(
-            TagAssignment.workspace_id == workspace_id,
-            TagAssignment.tag_id == tag_id,
-            TagAssignment.scope == "",
-            TagAssignment.status != AssignmentStatus.REJECTED,
-            Conversation.opened_at >= since,
-            Conversation.opened_at < until,
-        )
+        .where(*tagged_in_window(workspace_id, tag_id, since, until))
     ).all()
     times = [
         opened
