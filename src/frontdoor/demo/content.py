@@ -97,6 +97,8 @@ SPECIAL_WEIGHTS = {
 
 @dataclass
 class UserRow:
+    """A member of the demo team."""
+
     email: str
     name: str
     role: str
@@ -106,6 +108,8 @@ class UserRow:
 
 @dataclass
 class AccountRow:
+    """A customer company."""
+
     name: str
     plan: str
     segment: str
@@ -123,6 +127,8 @@ class AccountRow:
 
 @dataclass
 class ContactRow:
+    """A person at an account (``account`` None: a lead without one)."""
+
     account: int | None
     name: str
     email: str
@@ -135,6 +141,8 @@ class ContactRow:
 
 @dataclass
 class MessageRow:
+    """One message of a conversation."""
+
     external_id: str
     author_kind: str
     author_name: str
@@ -148,6 +156,8 @@ class MessageRow:
 
 @dataclass
 class AssignmentRow:
+    """A tag on a conversation (``quote``: message index and span)."""
+
     tag: str
     origin: str
     status: str
@@ -162,6 +172,8 @@ class AssignmentRow:
 
 @dataclass
 class ConversationRow:
+    """One conversation with its messages and tags."""
+
     source: str
     external_id: str
     account: int | None
@@ -186,6 +198,8 @@ class ConversationRow:
 
 @dataclass
 class SurveyRow:
+    """One NPS, CSAT or CES response."""
+
     external_id: str
     kind: str
     score: int
@@ -202,6 +216,8 @@ class SurveyRow:
 
 @dataclass
 class IdentityRow:
+    """A contact's external id in one source (for identity resolution)."""
+
     source: str
     external_id: str
     contact: int
@@ -209,6 +225,8 @@ class IdentityRow:
 
 @dataclass
 class RoadmapRow:
+    """A roadmap item and the tags it answers."""
+
     title: str
     description: str
     status: str

@@ -36,6 +36,7 @@ LIVE_WINDOW = dt.timedelta(hours=24)
 
 
 def slack_escape(text: str) -> str:
+    """``text`` with Slack's control characters escaped (``&``, ``<``, ``>``)."""
     # Slack reads <...> as links and mentions (<!channel>): customer text must not ping anyone.
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 

@@ -139,6 +139,7 @@ class TrainResult:
 
 
 def new_tagger(multi_label: dict[str, bool], embeddings: str | None, n_train: int) -> LearnedTagger:
+    """An unfitted tagger for these dimensions, with folds that suit ``n_train`` conversations."""
     from frontdoor.tagging.model.learned import LearnedTagger
 
     # Fewer folds on tiny workspaces so every fold still sees each tag.
