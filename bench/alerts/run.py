@@ -29,7 +29,8 @@ from collections import defaultdict
 from typing import Any
 
 from frontdoor.alerts.spikes import Thresholds, evaluate, window_counts
-from frontdoor.demo import generator
+from frontdoor.demo.content import OUTAGE_WEEK, SEED
+from frontdoor.demo.generator import _Gen, generate
 
 HOUR = dt.timedelta(hours=1)
 
@@ -76,7 +77,7 @@ def run_alerts(
     return alerts
 
 
-class _NoOutage(generator._Gen):
+class _NoOutage(_Gen):
     """The demo generator over more weeks, with the outage switched off."""
 
     def __init__(self, seed: int, weeks: int) -> None:
@@ -89,7 +90,7 @@ class _NoOutage(generator._Gen):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weeks", type=int, default=52, help="normal weeks evaluated for false alarms")
-    parser.add_argument("--seed", type=int, default=generator.SEED)
+    parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--cooldown-hours", type=int, default=24)
     parser.add_argument("--json", help="write the figures here too")
     args = parser.parse_args(argv)
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     cooldown = dt.timedelta(hours=args.cooldown_hours)
     began = time.perf_counter()
 
-    demo = generator.generate(seed=args.seed)
+    demo = generate(seed=args.seed)
     times = tag_times(demo.conversations)
     first = min(c.opened_at for c in demo.conversations)
     alerts = run_alerts(
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         thresholds=t,
         cooldown=cooldown,
     )
-    week_start = demo.window_start + dt.timedelta(weeks=generator.OUTAGE_WEEK)
+    week_start = demo.window_start + dt.timedelta(weeks=OUTAGE_WEEK)
     week_end = week_start + dt.timedelta(weeks=1)
     in_outage = [a for a in alerts if week_start <= a[1] < week_end + dt.timedelta(hours=t.window_hours)]
     outside = [a for a in alerts if a not in in_outage]

@@ -182,8 +182,11 @@ def _time(name: str, call: Callable[[], Any], requests: int) -> list[float]:
 
 def measure(schema: str, requests: int, cold_requests: int) -> dict[str, list[float]]:
     """Time the insights service calls on ``schema`` (migrated to head first)."""
-    from frontdoor.insights import aggregates as insights
-    from frontdoor.roadmap import items as roadmap
+    from frontdoor.conversations.filters import ConversationFilters
+    from frontdoor.insights.movers import movers
+    from frontdoor.insights.tag_trends import dimension_trend, tag_trend
+    from frontdoor.roadmap.demand import ranked_items
+    from frontdoor.roadmap.quotes import item_quotes
 
     web = _web_bench()
     url = web.schema_url(schema)
@@ -228,29 +231,29 @@ def measure(schema: str, requests: int, cold_requests: int) -> dict[str, list[fl
     cases: list[tuple[str, Callable[[Any], Any]]] = [
         (
             "tag trend, area/billing, 12 weeks",
-            lambda s: insights.tag_trend(s, workspace_id=wid, tag_id=tag_id, period="week"),
+            lambda s: tag_trend(s, workspace_id=wid, tag_id=tag_id, period="week"),
         ),
         (
             "tag trend, area/billing/refund, 12 months",
-            lambda s: insights.tag_trend(s, workspace_id=wid, tag_id=leaf_id, period="month"),
+            lambda s: tag_trend(s, workspace_id=wid, tag_id=leaf_id, period="month"),
         ),
         (
             "tag trend, refund, plan=pro, ko, 12 weeks",
-            lambda s: insights.tag_trend(
+            lambda s: tag_trend(
                 s,
                 workspace_id=wid,
                 tag_id=leaf_id,
                 period="week",
-                filters=insights.ConversationFilters(plan="pro", language="ko"),
+                filters=ConversationFilters(plan="pro", language="ko"),
             ),
         ),
         (
             "dimension breakdown, area, 12 weeks",
-            lambda s: insights.dimension_trend(s, workspace_id=wid, dimension_id=dim_id, period="week"),
+            lambda s: dimension_trend(s, workspace_id=wid, dimension_id=dim_id, period="week"),
         ),
-        ("rising and falling tags", lambda s: insights.movers(s, workspace_id=wid)),
-        ("roadmap ranking (20 items)", lambda s: roadmap.ranked_items(s, workspace_id=wid)),
-        ("item quotes, first page", lambda s: roadmap.item_quotes(s, workspace_id=wid, item_id=item_id)),
+        ("rising and falling tags", lambda s: movers(s, workspace_id=wid)),
+        ("roadmap ranking (20 items)", lambda s: ranked_items(s, workspace_id=wid)),
+        ("item quotes, first page", lambda s: item_quotes(s, workspace_id=wid, item_id=item_id)),
     ]
     for name, call in cases if cold_requests else []:
 

@@ -1,4 +1,4 @@
-"""Routing time of one ingest batch: the CONVERSATIONS_INGESTED handler over new conversations.
+"""Routing time of one ingest batch: the ConversationsIngested handler over new conversations.
 
 Imports the first ``--conversations`` conversations (five messages each, so 1,000 is one
 5,000-message ingest batch) of ``bench/out/ingest-<N>.jsonl`` (written by

@@ -7,7 +7,7 @@ Usage::
 Needs a store built by ``frontdoor demo --no-serve``. The demo's confirmed routes (its
 generator routes by conversation type, account and plan) are split by a hash of the
 conversation id: 80% train the routing model exactly as :func:`frontdoor.routing.model.train`
-does, 20% are routed by :func:`frontdoor.routing.assign.decide_routes` with no rules.
+does, 20% are routed by :func:`frontdoor.routing.decide.decide_routes` with no rules.
 Reported: accuracy of the model's own answers, coverage (answers at or above the 0.5
 confidence floor), accuracy of all routes including default-team fallbacks, fit time,
 routing time per 1,000 conversations (facts, texts and model decisions from the database).
@@ -30,11 +30,12 @@ from sqlalchemy import select
 from frontdoor.core.config import load_settings
 from frontdoor.db.store import open_store
 from frontdoor.models import Conversation, User
-from frontdoor.routing.assign import decide_routes, route_facts
 from frontdoor.routing.config import routing_config, save_team
+from frontdoor.routing.decide import decide_routes
+from frontdoor.routing.facts import route_facts
 from frontdoor.routing.model import DIMENSION
-from frontdoor.tagging.autotag import conversation_texts
 from frontdoor.tagging.model.learned import LearnedTagger
+from frontdoor.tagging.texts import conversation_texts
 from frontdoor.workspace.workspaces import default_workspace
 
 

@@ -27,8 +27,8 @@ from frontdoor.core import events
 from frontdoor.core.tasks import register_sweep, register_task
 from frontdoor.ingest import deliveries
 from frontdoor.notifications import send as notifications
-from frontdoor.oncall import rotation as oncall
-from frontdoor.roadmap import close_loop
+from frontdoor.oncall import digest_delivery as oncall
+from frontdoor.roadmap.close_loop import drafts as close_loop
 from frontdoor.routing import assign as routing
 from frontdoor.routing import delivery as routing_delivery
 from frontdoor.routing import model as routing_model

@@ -32,10 +32,10 @@ def queue(store: Store) -> Iterator[Store]:
 def handlers() -> Iterator[None]:
     """Tagging then alerts subscribed to the ingest event, in the order bootstrap wires them."""
     from frontdoor.alerts import service as alerts
-    from frontdoor.tagging import autotag as tagging
+    from frontdoor.tagging import autotag
 
     with events.isolated_subscriptions():
-        events.subscribe(events.ConversationsIngested, tagging.on_conversations_ingested)
+        events.subscribe(events.ConversationsIngested, autotag.on_conversations_ingested)
         events.subscribe(events.ConversationsIngested, alerts.on_conversations_ingested)
         yield
 

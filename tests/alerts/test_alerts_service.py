@@ -10,14 +10,9 @@ from sqlalchemy import func, select
 
 from conftest import KEYWORD, Tagged, chat, ingest
 from frontdoor import bootstrap
-from frontdoor.alerts.service import (
-    acknowledge_alert,
-    alert_settings,
-    check_tags,
-    list_alerts,
-    on_conversations_ingested,
-    update_alert_settings,
-)
+from frontdoor.alerts.listing import acknowledge_alert, list_alerts
+from frontdoor.alerts.service import check_tags, on_conversations_ingested
+from frontdoor.alerts.settings import alert_settings, update_alert_settings
 from frontdoor.core import events
 from frontdoor.core.errors import PermissionDenied, ValidationError
 from frontdoor.core.events import ConversationsIngested

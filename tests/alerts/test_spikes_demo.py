@@ -8,14 +8,15 @@ from collections import defaultdict
 import pytest
 
 from frontdoor.alerts.spikes import Thresholds, evaluate, window_counts
-from frontdoor.demo import generator
+from frontdoor.demo.content import OUTAGE_AREA
+from frontdoor.demo.generator import generate
 
 HOUR = dt.timedelta(hours=1)
 
 
 @pytest.mark.slow
 def test_outage_week_is_flagged_and_data_sync_is_quiet_in_the_weeks_before() -> None:
-    demo = generator.generate()  # the default seed: what `frontdoor demo` builds
+    demo = generate()  # the default seed: what `frontdoor demo` builds
     times: dict[str, list[dt.datetime]] = defaultdict(list)
     for conv in demo.conversations:
         for a in conv.assignments:
@@ -39,8 +40,8 @@ def test_outage_week_is_flagged_and_data_sync_is_quiet_in_the_weeks_before() -> 
             at += HOUR
         return found
 
-    outage = alerts(generator.OUTAGE_AREA, demo.outage_start, demo.outage_end + dt.timedelta(days=1))
+    outage = alerts(OUTAGE_AREA, demo.outage_start, demo.outage_end + dt.timedelta(days=1))
     assert outage, "the outage raised no alert on the data-sync tag"
     assert outage[0] < demo.outage_start + dt.timedelta(days=1)  # on the outage's first day
-    before = alerts(generator.OUTAGE_AREA, demo.outage_start - dt.timedelta(weeks=8), demo.outage_start)
+    before = alerts(OUTAGE_AREA, demo.outage_start - dt.timedelta(weeks=8), demo.outage_start)
     assert before == []

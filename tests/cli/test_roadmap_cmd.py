@@ -11,7 +11,7 @@ from frontdoor.cli import cli
 from frontdoor.core.errors import NotFound
 from frontdoor.core.store import Store
 from frontdoor.models import Role, User, Workspace
-from frontdoor.roadmap import items as roadmap
+from frontdoor.roadmap.items import ItemInput, create_item
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "insights"))
 from aggregates_fixture import build
@@ -33,8 +33,8 @@ def test_export_writes_markdown_and_unknown_item_is_one_line(
     with store.session() as s:
         fx = build(s, workspace.id)
         admin = s.query(User).filter_by(workspace_id=workspace.id, role=Role.ADMIN).one()
-        item_id = roadmap.create_item(
-            s, user=admin, data=roadmap.ItemInput(title="Billing overhaul", tag_ids=[fx.tags["B"]])
+        item_id = create_item(
+            s, user=admin, data=ItemInput(title="Billing overhaul", tag_ids=[fx.tags["B"]])
         ).id
     out = tmp_path / "item.md"
     result = _run(

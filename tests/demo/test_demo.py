@@ -14,14 +14,23 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from frontdoor.alerts.service import alert_settings
+from frontdoor.alerts.settings import alert_settings
 from frontdoor.core.errors import Conflict
 from frontdoor.core.store import Store
 from frontdoor.demo import activity as demo_activity
-from frontdoor.demo import generator as gen
 from frontdoor.demo import phrases
-from frontdoor.demo.build import ensure_demo, tour
-from frontdoor.demo.generator import OUTAGE_AREA, DemoData, generate
+from frontdoor.demo.build import ensure_demo
+from frontdoor.demo.content import (
+    GENERATOR_VERSION,
+    KST,
+    OUTAGE_AREA,
+    REFERENCE_END,
+    SOURCES,
+    WEEKS,
+    DemoData,
+)
+from frontdoor.demo.generator import generate, shift_for
+from frontdoor.demo.tour import tour
 from frontdoor.integrations.registry import kinds as adapter_kinds
 from frontdoor.models import (
     Account,
@@ -47,8 +56,8 @@ from frontdoor.models import (
     Workspace,
     roadmap_item_tag,
 )
-from frontdoor.oncall import rotation as oncall
-from frontdoor.roadmap import close_loop
+from frontdoor.oncall.rotation import config_of, engineer_for, week_of
+from frontdoor.roadmap.close_loop.recipients import recipients
 from frontdoor.routing.config import routing_config
 from frontdoor.routing.report import routing_accuracy
 from frontdoor.tagging.rules import validate_keyword, validate_pattern
@@ -74,7 +83,7 @@ def _weekly_outage_complaints(data: DemoData) -> tuple[int, float]:
         tags = {a.tag for a in c.assignments if a.status != "rejected"}
         if "type/complaint" in tags and OUTAGE_AREA in tags:
             per_week[(c.opened_at - data.window_start).days // 7] += 1
-    weeks = [per_week.get(w, 0) for w in range(gen.WEEKS)]
+    weeks = [per_week.get(w, 0) for w in range(WEEKS)]
     return per_week[(data.outage_start - data.window_start).days // 7], statistics.median(weeks)
 
 
@@ -89,11 +98,11 @@ def test_generator_is_deterministic_and_shifts_only_time(data: DemoData) -> None
 
 def test_shift_keeps_the_window_in_the_past(data: DemoData) -> None:
     # Unshifted, the window ends at Monday 00:00 KST after REFERENCE_END: 15:00 UTC that Sunday.
-    assert data.window_end == dt.datetime.combine(gen.REFERENCE_END, dt.time(15), tzinfo=dt.UTC)
+    assert data.window_end == dt.datetime.combine(REFERENCE_END, dt.time(15), tzinfo=dt.UTC)
     for offset in range(14):
-        today = gen.REFERENCE_END + dt.timedelta(days=300 + offset)
-        weeks = gen.shift_for(today)
-        last_sunday = gen.REFERENCE_END + dt.timedelta(weeks=weeks)
+        today = REFERENCE_END + dt.timedelta(days=300 + offset)
+        weeks = shift_for(today)
+        last_sunday = REFERENCE_END + dt.timedelta(weeks=weeks)
         assert 1 <= (today - last_sunday).days <= 7
         # Before the build day began in UTC, so before any moment of it.
         assert data.window_end + dt.timedelta(weeks=weeks) < dt.datetime.combine(
@@ -127,7 +136,7 @@ def test_taxonomy_rules_are_accepted_by_the_rule_engine(data: DemoData) -> None:
             validate_keyword(keyword)
         assert tag.name_ko and tag.name_en and tag.description and data.tag_examples[tag.path]
     kinds = set(adapter_kinds())
-    assert {kind for _key, kind, _name, _ch in gen.SOURCES} <= kinds
+    assert {kind for _key, kind, _name, _ch in SOURCES} <= kinds
 
 
 def test_messages_are_stored_as_ingest_would(data: DemoData) -> None:
@@ -178,7 +187,7 @@ def test_tags_follow_age_and_channel_volume_has_weekly_seasonality(data: DemoDat
     assert all(a.confidence is not None for a in recent if a.origin == "model")
     by_weekday: Counter[int] = Counter()
     for c in data.conversations:
-        by_weekday[c.opened_at.astimezone(gen.KST).weekday()] += 1
+        by_weekday[c.opened_at.astimezone(KST).weekday()] += 1
     assert max(by_weekday[5], by_weekday[6]) * 2 < min(by_weekday[d] for d in range(5))
 
 
@@ -282,7 +291,7 @@ def test_ensure_demo_builds_once_survives_interruption_and_is_idempotent(
     # A half-built demo from an earlier run: marked, incomplete, with a stray row.
     with store.session() as s:
         ws = create_workspace(s, slug="demo", name="old demo")
-        ws.settings = {"demo": {"version": gen.GENERATOR_VERSION, "state": "building"}}
+        ws.settings = {"demo": {"version": GENERATOR_VERSION, "state": "building"}}
         s.add(Account(workspace_id=ws.id, name="stale", arr=0))
 
     # A build interrupted half-way (after conversations, before messages) leaves nothing.
@@ -328,7 +337,7 @@ def test_ensure_demo_builds_once_survives_interruption_and_is_idempotent(
     )
     with store.session() as s:
         keys = dict(s.execute(select(Source.id, Source.kind)).all())
-        by_kind = {kind: key for key, kind, _name, _ch in gen.SOURCES}
+        by_kind = {kind: key for key, kind, _name, _ch in SOURCES}
         stored = [
             (by_kind[keys[src]], ext, text)
             for src, ext, text in s.execute(select(Message.source_id, Message.external_id, Message.text))
@@ -383,7 +392,7 @@ def test_ensure_demo_builds_once_survives_interruption_and_is_idempotent(
         start = dt.datetime.fromisoformat(marker["window_start"])
         weeks = Counter((o - start).days // 7 for o in opened)
         outage_week = (dt.datetime.fromisoformat(marker["incident"]["start"]) - start).days // 7
-        median = statistics.median(weeks.get(w, 0) for w in range(gen.WEEKS))
+        median = statistics.median(weeks.get(w, 0) for w in range(WEEKS))
         assert weeks[outage_week] >= 3 * max(median, 1)
 
 
@@ -415,7 +424,7 @@ def _check_activity(store: Store, wid: int, data: DemoData) -> None:
         truth = {
             (c.source, c.external_id): c.route for c in data.conversations if c.route_confirmed and c.route
         }
-        by_kind = {kind: key for key, kind, _name, _ch in gen.SOURCES}
+        by_kind = {kind: key for key, kind, _name, _ch in SOURCES}
         kinds = dict(s.execute(select(Source.id, Source.kind)).all())
         conv_key = {
             cid: (by_kind[kinds[src]], ext)
@@ -469,22 +478,20 @@ def _check_activity(store: Store, wid: int, data: DemoData) -> None:
             for u in s.scalars(select(User).where(User.workspace_id == wid).order_by(User.id))
             if str(u.role) == "engineer"
         ]
-        config = oncall.config_of(ws)
+        config = config_of(ws)
         assert list(config.engineers) == [u.id for u in engineers] and len(engineers) >= 2
         assert all(u.product_area for u in engineers) and not config.auto_digest
-        outage_week = oncall.week_of(start, tz=KST_ZONE)
-        on_call, _ = oncall.engineer_for(config, outage_week)
+        outage_week = week_of(start, tz=KST_ZONE)
+        on_call, _ = engineer_for(config, outage_week)
         assert s.get(User, on_call).product_area == "area/dashboard"  # type: ignore[union-attr]
         reads = list(s.scalars(select(OncallRead).where(OncallRead.workspace_id == wid)))
         assert len(reads) >= 8 and all(r.note for r in reads)
-        assert any(
-            oncall.week_of(convs[r.conversation_id].opened_at, tz=KST_ZONE) == outage_week for r in reads
-        )
+        assert any(week_of(convs[r.conversation_id].opened_at, tz=KST_ZONE) == outage_week for r in reads)
         area_of = {u.id: u.product_area for u in engineers}
         for r in reads:
             conv = convs[r.conversation_id]
-            week = oncall.week_of(conv.opened_at, tz=KST_ZONE)
-            assert oncall.engineer_for(config, week)[0] == r.user_id
+            week = week_of(conv.opened_at, tz=KST_ZONE)
+            assert engineer_for(config, week)[0] == r.user_id
             assert conv.opened_at < r.read_at <= end
             paths = s.scalars(
                 select(Tag.path)
@@ -500,7 +507,7 @@ def _check_activity(store: Store, wid: int, data: DemoData) -> None:
         items = {i.title: i for i in s.scalars(select(RoadmapItem).where(RoadmapItem.workspace_id == wid))}
         for title, status in ((demo_activity.LOOP_DRAFTED, "drafted"), (demo_activity.LOOP_TOLD, "exported")):
             item = items[title]
-            asked = close_loop.recipients(s, workspace_id=wid, item_id=item.id)
+            asked = recipients(s, workspace_id=wid, item_id=item.id)
             rows = list(
                 s.scalars(select(LoopNotification).where(LoopNotification.roadmap_item_id == item.id))
             )
@@ -521,7 +528,7 @@ def _check_activity(store: Store, wid: int, data: DemoData) -> None:
         assert f"/roadmap/{items[demo_activity.LOOP_DRAFTED].id}/loop:" in text
         assert f"{len(outage_alerts)} spike alerts" in text
         assert f"?week={outage_week.isoformat()}" in text
-        assert shift == dt.timedelta(weeks=gen.shift_for(TODAY))
+        assert shift == dt.timedelta(weeks=shift_for(TODAY))
 
 
 def test_ensure_demo_leaves_a_foreign_demo_workspace_alone(store: Store) -> None:

@@ -9,10 +9,13 @@ import pytest
 from sqlalchemy.orm import Session
 
 from aggregates_fixture import Fixture, build, utc
-from frontdoor.conversations.listing import ConversationFilters, list_conversations
+from frontdoor.conversations.filters import ConversationFilters
+from frontdoor.conversations.listing import list_conversations
 from frontdoor.core.errors import NotFound, ValidationError
 from frontdoor.core.store import Store
-from frontdoor.insights import aggregates as insights
+from frontdoor.insights.counting import Totals
+from frontdoor.insights.movers import movers
+from frontdoor.insights.tag_trends import Trend, dimension_trend, tag_trend
 from frontdoor.models import (
     Account,
     AssignmentStatus,
@@ -35,7 +38,7 @@ def fx(store: Store, workspace: Workspace) -> Fixture:
         return build(s, workspace.id)
 
 
-def _points(trend: insights.Trend) -> list[tuple[dt.date, int, int, int]]:
+def _points(trend: Trend) -> list[tuple[dt.date, int, int, int]]:
     return [(p.start, p.conversations, p.accounts, p.arr) for p in trend.points]
 
 
@@ -45,7 +48,7 @@ def _list_count(s: Session, fx: Fixture, filters: ConversationFilters) -> int:
 
 def test_tag_trend_counts_descendants_once_in_local_weeks(store: Store, fx: Fixture) -> None:
     with store.session() as s:
-        trend = insights.tag_trend(s, workspace_id=fx.workspace_id, tag_id=fx.tags["B"], filters=WINDOW)
+        trend = tag_trend(s, workspace_id=fx.workspace_id, tag_id=fx.tags["B"], filters=WINDOW)
     # c4 opened Sunday 20:00 UTC, Monday 05:00 in Seoul: it belongs to the week of Nov 9.
     # c2 carries refund and invoice: billing counts it once. c6 (suggested) and c7 (rejected) do not count.
     assert _points(trend) == [(NOV2, 3, 2, 150), (NOV9, 3, 2, 1100)]
@@ -56,31 +59,31 @@ def test_tag_trend_with_suggestions_and_filters(store: Store, fx: Fixture) -> No
     b = fx.tags["B"]
     with store.session() as s:
         ws = fx.workspace_id
-        sugg = insights.tag_trend(
+        sugg = tag_trend(
             s,
             workspace_id=ws,
             tag_id=b,
             filters=ConversationFilters(**{**WINDOW.__dict__, "include_suggested": True}),
         )
-        pro = insights.tag_trend(
+        pro = tag_trend(
             s,
             workspace_id=ws,
             tag_id=b,
             filters=ConversationFilters(since=NOV2, until=dt.date(2026, 11, 15), plan="pro"),
         )
-        en = insights.tag_trend(
+        en = tag_trend(
             s,
             workspace_id=ws,
             tag_id=b,
             filters=ConversationFilters(since=NOV2, until=dt.date(2026, 11, 15), language="en"),
         )
-        ent = insights.tag_trend(
+        ent = tag_trend(
             s,
             workspace_id=ws,
             tag_id=b,
             filters=ConversationFilters(since=NOV2, until=dt.date(2026, 11, 15), segment="enterprise"),
         )
-        mail = insights.tag_trend(
+        mail = tag_trend(
             s,
             workspace_id=ws,
             tag_id=b,
@@ -116,7 +119,7 @@ def test_totals_equal_the_conversation_list(store: Store, fx: Fixture, extra: di
     with store.session() as s:
         for key in ("B", "R", "I", "E"):
             filters = ConversationFilters(**base)  # type: ignore[arg-type]
-            trend = insights.tag_trend(s, workspace_id=fx.workspace_id, tag_id=fx.tags[key], filters=filters)
+            trend = tag_trend(s, workspace_id=fx.workspace_id, tag_id=fx.tags[key], filters=filters)
             listed = _list_count(s, fx, ConversationFilters(**{**base, "tag_id": fx.tags[key]}))  # type: ignore[arg-type]
             assert trend.totals.conversations == listed, key
             assert sum(p.conversations for p in trend.points) == listed
@@ -127,20 +130,20 @@ def test_fact_and_conversation_paths_agree(store: Store, fx: Fixture) -> None:
     with store.session() as s:
         for key in ("B", "R", "I", "E"):
             for extra in ({}, {"include_suggested": True}, {"plan": "pro"}):
-                fast = insights.tag_trend(
+                fast = tag_trend(
                     s, workspace_id=fx.workspace_id, tag_id=fx.tags[key], filters=replace(WINDOW, **extra)
                 )
-                slow = insights.tag_trend(
+                slow = tag_trend(
                     s,
                     workspace_id=fx.workspace_id,
                     tag_id=fx.tags[key],
                     filters=replace(WINDOW, channel="chat", **extra),
                 )
                 assert (_points(fast), fast.totals) == (_points(slow), slow.totals), (key, extra)
-        fast_dim = insights.dimension_trend(
+        fast_dim = dimension_trend(
             s, workspace_id=fx.workspace_id, dimension_id=fx.dimensions["area"], filters=WINDOW
         )
-        slow_dim = insights.dimension_trend(
+        slow_dim = dimension_trend(
             s,
             workspace_id=fx.workspace_id,
             dimension_id=fx.dimensions["area"],
@@ -154,14 +157,14 @@ def test_fact_and_conversation_paths_agree(store: Store, fx: Fixture) -> None:
 
 def test_day_and_month_buckets_fill_gaps(store: Store, fx: Fixture) -> None:
     with store.session() as s:
-        days = insights.tag_trend(
+        days = tag_trend(
             s,
             workspace_id=fx.workspace_id,
             tag_id=fx.tags["R"],
             period="day",
             filters=ConversationFilters(since=dt.date(2026, 11, 8), until=dt.date(2026, 11, 10)),
         )
-        months = insights.tag_trend(
+        months = tag_trend(
             s,
             workspace_id=fx.workspace_id,
             tag_id=fx.tags["R"],
@@ -178,37 +181,35 @@ def test_day_and_month_buckets_fill_gaps(store: Store, fx: Fixture) -> None:
 
 def test_dimension_trend(store: Store, fx: Fixture) -> None:
     with store.session() as s:
-        dim = insights.dimension_trend(
+        dim = dimension_trend(
             s, workspace_id=fx.workspace_id, dimension_id=fx.dimensions["area"], filters=WINDOW
         )
     got = {
         s.tag.path: ([(p.conversations, p.accounts, p.arr) for p in s.points], s.totals) for s in dim.series
     }
-    assert got["area/billing"] == ([(3, 2, 150), (3, 2, 1100)], insights.Totals(6, 3, 1150))
-    assert got["area/billing/refund"] == ([(2, 1, 100), (2, 1, 1000)], insights.Totals(4, 2, 1100))
-    assert got["area/billing/invoice"] == ([(2, 2, 150), (0, 0, 0)], insights.Totals(2, 2, 150))
-    assert got["area/export"] == ([(0, 0, 0), (1, 1, 1000)], insights.Totals(1, 1, 1000))
+    assert got["area/billing"] == ([(3, 2, 150), (3, 2, 1100)], Totals(6, 3, 1150))
+    assert got["area/billing/refund"] == ([(2, 1, 100), (2, 1, 1000)], Totals(4, 2, 1100))
+    assert got["area/billing/invoice"] == ([(2, 2, 150), (0, 0, 0)], Totals(2, 2, 150))
+    assert got["area/export"] == ([(0, 0, 0), (1, 1, 1000)], Totals(1, 1, 1000))
     assert [s.tag.path for s in dim.series][:2] == ["area/billing", "area/billing/refund"]
     # Any area tag: c1 c2 c3 | c4 c5 c7 c8 (c6 only suggested).
     assert _points(dim.overall) == [(NOV2, 3, 2, 150), (NOV9, 4, 2, 1100)]
-    assert dim.overall.totals == insights.Totals(7, 3, 1150)
+    assert dim.overall.totals == Totals(7, 3, 1150)
 
 
 def test_unknown_tag_dimension_and_period(store: Store, fx: Fixture) -> None:
     with store.session() as s:
         with pytest.raises(NotFound):
-            insights.tag_trend(s, workspace_id=fx.workspace_id, tag_id=999_999)
+            tag_trend(s, workspace_id=fx.workspace_id, tag_id=999_999)
         with pytest.raises(NotFound):
-            insights.dimension_trend(s, workspace_id=fx.workspace_id, dimension_id=999_999)
+            dimension_trend(s, workspace_id=fx.workspace_id, dimension_id=999_999)
         with pytest.raises(ValidationError):
-            insights.tag_trend(s, workspace_id=fx.workspace_id, tag_id=fx.tags["B"], period="year")
+            tag_trend(s, workspace_id=fx.workspace_id, tag_id=fx.tags["B"], period="year")
 
 
 def test_default_window_is_twelve_weeks_to_today(store: Store, fx: Fixture) -> None:
     with store.session() as s:
-        trend = insights.tag_trend(
-            s, workspace_id=fx.workspace_id, tag_id=fx.tags["B"], today=dt.date(2026, 11, 18)
-        )
+        trend = tag_trend(s, workspace_id=fx.workspace_id, tag_id=fx.tags["B"], today=dt.date(2026, 11, 18))
     assert len(trend.points) == 12
     assert trend.points[-1].start == dt.date(2026, 11, 16)
     assert trend.points[0].start == dt.date(2026, 8, 31)
@@ -274,7 +275,7 @@ def test_movers_against_own_baseline(store: Store, workspace: Workspace) -> None
         _add(s, ws.id, src.id, tags["fall"], dt.datetime(2026, 11, 16, 12, tzinfo=dt.UTC), 30, "now")
         ws_id = ws.id
     with store.session() as s:
-        m = insights.movers(s, workspace_id=ws_id, today=dt.date(2026, 11, 18))
+        m = movers(s, workspace_id=ws_id, today=dt.date(2026, 11, 18))
     assert (m.baseline_start, m.recent_start, m.end) == (
         dt.date(2026, 8, 24),
         dt.date(2026, 10, 19),
@@ -317,5 +318,5 @@ def test_other_workspace_is_not_counted(store: Store, fx: Fixture) -> None:
             )
         )
     with store.session() as s:
-        trend = insights.tag_trend(s, workspace_id=fx.workspace_id, tag_id=fx.tags["B"], filters=WINDOW)
+        trend = tag_trend(s, workspace_id=fx.workspace_id, tag_id=fx.tags["B"], filters=WINDOW)
     assert trend.totals.conversations == 6

@@ -14,7 +14,7 @@ from frontdoor.models import AssignmentStatus, Conversation, Message, Origin, Ta
 from frontdoor.models.tag import TagDayCount
 from frontdoor.tagging.assignments import assign_tag, decide
 from frontdoor.tagging.taxonomy import views as tag_views
-from frontdoor.tagging.taxonomy.edit import merge_tag
+from frontdoor.tagging.taxonomy.restructure import merge_tag
 from frontdoor.tagging.taxonomy.views import compact_tag_counts, tag_stats, tag_trends
 
 NOW = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)  # four weeks back: 10-25, 11-01, 11-08, 11-15

@@ -12,12 +12,13 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from tests.web.webseed import Seeded, seed
 
+from frontdoor.conversations.filters import ConversationFilters
 from frontdoor.core.store import Store
-from frontdoor.insights.aggregates import ConversationFilters, tag_trend
+from frontdoor.insights.tag_trends import tag_trend
 from frontdoor.models import Account, AssignmentStatus, Conversation, Message, Origin, Tag, TagAssignment
 from frontdoor.models.tag import TagFact
 from frontdoor.tagging.assignments import assign_tag, decide
-from frontdoor.tagging.taxonomy.edit import merge_tag
+from frontdoor.tagging.taxonomy.restructure import merge_tag
 
 Fact = tuple[Any, ...]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from frontdoor.conversations.listing import ConversationFilters
+from frontdoor.conversations.filters import ConversationFilters
 from frontdoor.core.store import Store
-from frontdoor.insights import aggregates as insights
+from frontdoor.insights.tag_trends import tag_trend
 from frontdoor.models import (
     AssignmentStatus,
     Conversation,
@@ -65,7 +65,7 @@ def test_day_buckets_follow_local_midnight_across_dst(store: Store, workspace: W
     tag_id = _build(store, workspace.id)
     window = ConversationFilters(since=dt.date(2026, 10, 31), until=dt.date(2026, 11, 2))
     with store.session() as s:
-        trend = insights.tag_trend(s, workspace_id=workspace.id, tag_id=tag_id, period="day", filters=window)
+        trend = tag_trend(s, workspace_id=workspace.id, tag_id=tag_id, period="day", filters=window)
     # The window is whole UTC days (as in the list): the first conversation is in it, but on
     # local Oct 30, a bucket outside the series; it still counts in the window's total.
     assert [(p.start, p.conversations) for p in trend.points] == [
@@ -80,7 +80,7 @@ def test_week_buckets_start_at_local_monday(store: Store, workspace: Workspace) 
     tag_id = _build(store, workspace.id)
     window = ConversationFilters(since=dt.date(2026, 10, 26), until=dt.date(2026, 11, 8))
     with store.session() as s:
-        trend = insights.tag_trend(s, workspace_id=workspace.id, tag_id=tag_id, period="week", filters=window)
+        trend = tag_trend(s, workspace_id=workspace.id, tag_id=tag_id, period="week", filters=window)
     assert [(p.start, p.conversations) for p in trend.points] == [
         (dt.date(2026, 10, 26), 5),
         (dt.date(2026, 11, 2), 1),

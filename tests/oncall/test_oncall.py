@@ -33,7 +33,11 @@ from frontdoor.models import (
     Workspace,
 )
 from frontdoor.notifications import send as notifications
-from frontdoor.oncall import rotation as oncall
+from frontdoor.oncall.digest import build_digest, last_week
+from frontdoor.oncall.digest_delivery import due_digests, send_digest, send_digest_task
+from frontdoor.oncall.notes import mark_read
+from frontdoor.oncall.queue import queue
+from frontdoor.oncall.rotation import save_rotation, schedule, set_override, swap_weeks, week_bounds, week_of
 from frontdoor.workspace.users import create_user
 from local_servers import HttpSink, SmtpSink, drain, drop_queue, prepare_queue
 
@@ -82,7 +86,7 @@ def team(store: Store, workspace: Workspace) -> Team:
 
 def _rotate(store: Store, team: Team, **kw: object) -> None:
     with store.session() as s:
-        oncall.save_rotation(
+        save_rotation(
             s,
             workspace_id=team.workspace_id,
             user=team.admin,
@@ -96,7 +100,7 @@ def _who(store: Store, team: Team, start: dt.date, weeks: int) -> list[tuple[dt.
     with store.session() as s:
         return [
             (x.week, x.user_id, x.overridden)
-            for x in oncall.schedule(s, workspace_id=team.workspace_id, start=start, weeks=weeks)
+            for x in schedule(s, workspace_id=team.workspace_id, start=start, weeks=weeks)
         ]
 
 
@@ -105,11 +109,11 @@ def _who(store: Store, team: Team, start: dt.date, weeks: int) -> list[tuple[dt.
 
 def test_week_of_uses_the_workspace_timezone_and_start_day() -> None:
     # Sunday 23:00 in Seoul is still the week of Monday the 23rd; 01:00 Monday is the next one.
-    assert oncall.week_of(dt.datetime(2026, 11, 29, 14, 0, tzinfo=dt.UTC), tz=SEOUL) == MON_23
-    assert oncall.week_of(dt.datetime(2026, 11, 29, 16, 0, tzinfo=dt.UTC), tz=SEOUL) == MON_30
-    assert oncall.week_of(MON_30, tz=SEOUL, week_start=6) == dt.date(2026, 11, 29)  # Sunday weeks
+    assert week_of(dt.datetime(2026, 11, 29, 14, 0, tzinfo=dt.UTC), tz=SEOUL) == MON_23
+    assert week_of(dt.datetime(2026, 11, 29, 16, 0, tzinfo=dt.UTC), tz=SEOUL) == MON_30
+    assert week_of(MON_30, tz=SEOUL, week_start=6) == dt.date(2026, 11, 29)  # Sunday weeks
     # Across the end of daylight saving time (New York, 1 Nov 2026) the week is 169 hours long.
-    start, end = oncall.week_bounds(dt.date(2026, 10, 26), tz=ZoneInfo("America/New_York"))
+    start, end = week_bounds(dt.date(2026, 10, 26), tz=ZoneInfo("America/New_York"))
     assert start == dt.datetime(2026, 10, 26, 4, 0, tzinfo=dt.UTC)
     assert end == dt.datetime(2026, 11, 2, 5, 0, tzinfo=dt.UTC)
 
@@ -129,10 +133,10 @@ def test_override_and_swap(store: Store, team: Team) -> None:
     _rotate(store, team)
     with store.session() as s:
         # Any day of the week names that week.
-        oncall.set_override(
+        set_override(
             s, workspace_id=team.workspace_id, user=team.c, week=dt.date(2026, 12, 9), engineer_id=team.a.id
         )
-        oncall.swap_weeks(s, workspace_id=team.workspace_id, user=team.b, week_a=MON_30, week_b=MON_14)
+        swap_weeks(s, workspace_id=team.workspace_id, user=team.b, week_a=MON_30, week_b=MON_14)
     assert _who(store, team, MON_23, 4) == [
         (MON_23, team.a.id, False),
         (MON_30, team.a.id, True),
@@ -140,25 +144,23 @@ def test_override_and_swap(store: Store, team: Team) -> None:
         (MON_14, team.b.id, True),
     ]
     with store.session() as s:
-        oncall.set_override(s, workspace_id=team.workspace_id, user=team.a, week=MON_07, engineer_id=None)
+        set_override(s, workspace_id=team.workspace_id, user=team.a, week=MON_07, engineer_id=None)
     assert _who(store, team, MON_07, 1) == [(MON_07, team.c.id, False)]
 
 
 def test_rotation_is_checked_and_admin_only(store: Store, team: Team) -> None:
     with store.session() as s, pytest.raises(PermissionDenied):
-        oncall.save_rotation(s, workspace_id=team.workspace_id, user=team.a, engineers=[team.a.id])
+        save_rotation(s, workspace_id=team.workspace_id, user=team.a, engineers=[team.a.id])
     with store.session() as s, pytest.raises(ValidationError, match="appear once"):
-        oncall.save_rotation(
-            s, workspace_id=team.workspace_id, user=team.admin, engineers=[team.a.id, team.a.id]
-        )
+        save_rotation(s, workspace_id=team.workspace_id, user=team.admin, engineers=[team.a.id, team.a.id])
     with store.session() as s, pytest.raises(ValidationError, match="no active member with id 99999"):
-        oncall.save_rotation(s, workspace_id=team.workspace_id, user=team.admin, engineers=[99999])
+        save_rotation(s, workspace_id=team.workspace_id, user=team.admin, engineers=[99999])
     with store.session() as s, pytest.raises(ValidationError, match="week_start"):
-        oncall.save_rotation(
+        save_rotation(
             s, workspace_id=team.workspace_id, user=team.admin, engineers=[team.a.id], week_start="caturday"
         )
     with store.session() as s, pytest.raises(ValidationError, match="swap"):
-        oncall.swap_weeks(s, workspace_id=team.workspace_id, user=team.a, week_a=MON_23, week_b=MON_30)
+        swap_weeks(s, workspace_id=team.workspace_id, user=team.a, week_a=MON_23, week_b=MON_30)
 
 
 # ---------------------------------------------------------------------------- queue
@@ -303,7 +305,7 @@ def test_queue_holds_the_weeks_confirmed_conversations_of_the_area(store: Store,
             )
         )
     with store.session() as s:
-        view = oncall.queue(s, workspace_id=team.workspace_id, viewer=team.a, week=dt.date(2026, 12, 3))
+        view = queue(s, workspace_id=team.workspace_id, viewer=team.a, week=dt.date(2026, 12, 3))
     assert view.week == MON_30 and view.area == "area/dashboard"
     assert [i.conversation_id for i in view.items] == [week.c6, week.c2, week.c1]
     assert (view.calls, view.unread) == (1, 3)
@@ -313,8 +315,8 @@ def test_queue_holds_the_weeks_confirmed_conversations_of_the_area(store: Store,
     assert c1.excerpt == "customer words 1: the export is slow"
     assert view.items[0].excerpt == "customer words 8: the export is slow"
     with store.session() as s:
-        calls = oncall.queue(s, workspace_id=team.workspace_id, viewer=team.a, week=MON_30, calls_only=True)
-        nobody = oncall.queue(s, workspace_id=team.workspace_id, viewer=team.c, week=MON_30)
+        calls = queue(s, workspace_id=team.workspace_id, viewer=team.a, week=MON_30, calls_only=True)
+        nobody = queue(s, workspace_id=team.workspace_id, viewer=team.c, week=MON_30)
     assert [i.conversation_id for i in calls.items] == [week.c2]
     assert nobody.area is None and nobody.items == []
 
@@ -323,16 +325,14 @@ def test_mark_read_with_notes_once_per_reader(store: Store, team: Team) -> None:
     week = _seed_week(store, team)
     ws = team.workspace_id
     with store.session() as s:
-        oncall.mark_read(s, workspace_id=ws, user=team.a, conversation_id=week.c2, note="  first take ")
+        mark_read(s, workspace_id=ws, user=team.a, conversation_id=week.c2, note="  first take ")
     with store.session() as s:
-        oncall.mark_read(
-            s, workspace_id=ws, user=team.a, conversation_id=week.c2, note="export times out >1M rows"
-        )
-        oncall.mark_read(s, workspace_id=ws, user=team.b, conversation_id=week.c1, note="seen")
+        mark_read(s, workspace_id=ws, user=team.a, conversation_id=week.c2, note="export times out >1M rows")
+        mark_read(s, workspace_id=ws, user=team.b, conversation_id=week.c1, note="seen")
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(OncallRead)) == 2
-        view = oncall.queue(s, workspace_id=ws, viewer=team.a, week=MON_30)
-        unread = oncall.queue(s, workspace_id=ws, viewer=team.a, week=MON_30, unread_only=True)
+        view = queue(s, workspace_id=ws, viewer=team.a, week=MON_30)
+        unread = queue(s, workspace_id=ws, viewer=team.a, week=MON_30, unread_only=True)
     by_id = {i.conversation_id: i for i in view.items}
     assert by_id[week.c2].note == "export times out >1M rows" and by_id[week.c2].read_at is not None
     assert by_id[week.c1].read_at is None and by_id[week.c1].others == [("b", "seen")]
@@ -343,11 +343,9 @@ def test_mark_read_with_notes_once_per_reader(store: Store, team: Team) -> None:
 def test_mark_read_refuses_bad_input(store: Store, team: Team) -> None:
     week = _seed_week(store, team)
     with store.session() as s, pytest.raises(ValidationError, match="at most 2000"):
-        oncall.mark_read(
-            s, workspace_id=team.workspace_id, user=team.a, conversation_id=week.c1, note="x" * 2001
-        )
+        mark_read(s, workspace_id=team.workspace_id, user=team.a, conversation_id=week.c1, note="x" * 2001)
     with store.session() as s, pytest.raises(NotFound, match="conversation 987654"):
-        oncall.mark_read(s, workspace_id=team.workspace_id, user=team.a, conversation_id=987654)
+        mark_read(s, workspace_id=team.workspace_id, user=team.a, conversation_id=987654)
 
 
 # --------------------------------------------------------------------------- digest
@@ -357,7 +355,7 @@ def test_digest_content_by_hand(store: Store, team: Team) -> None:
     week = _seed_week(store, team)
     _rotate(store, team)
     with store.session() as s:
-        content = oncall.build_digest(s, workspace_id=team.workspace_id, week=dt.date(2026, 12, 5))
+        content = build_digest(s, workspace_id=team.workspace_id, week=dt.date(2026, 12, 5))
     assert content["week"] == "2026-11-30" and content["engineer"] == "b"
     dash, editor = content["areas"]
     assert (dash["area"], dash["conversations"]) == ("area/dashboard", 3)
@@ -386,13 +384,11 @@ def test_digest_goes_out_once_per_week_by_email_and_slack(queue_store: Store, te
         # Sent only when asked here (the sweep's own sending is tested below).
         _rotate(store, team, slack_webhook=hook.url, auto_digest=False)
         store.settings = dataclasses.replace(store.settings, smtp_url=smtp.url)
-        first = oncall.send_digest(
-            store, workspace_id=team.workspace_id, week=dt.date(2026, 12, 2), user=team.admin
-        )
+        first = send_digest(store, workspace_id=team.workspace_id, week=dt.date(2026, 12, 2), user=team.admin)
         drain(store)
-        again = oncall.send_digest(store, workspace_id=team.workspace_id, week=MON_30)
+        again = send_digest(store, workspace_id=team.workspace_id, week=MON_30)
         drain(store)
-        other_week = oncall.send_digest(store, workspace_id=team.workspace_id, week=MON_07)
+        other_week = send_digest(store, workspace_id=team.workspace_id, week=MON_07)
         drain(store)
     assert (first.created, again.created, other_week.created) == (True, False, True)
     assert first.channels == ["email", "slack"]
@@ -412,7 +408,7 @@ def test_digest_goes_out_once_per_week_by_email_and_slack(queue_store: Store, te
 
 def test_digest_without_anyone_to_tell_is_refused_and_claims_nothing(store: Store, team: Team) -> None:
     with pytest.raises(ValidationError, match="nobody to send it to"):
-        oncall.send_digest(store, workspace_id=team.workspace_id, week=MON_30)
+        send_digest(store, workspace_id=team.workspace_id, week=MON_30)
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(OncallDigest)) == 0
 
@@ -420,7 +416,7 @@ def test_digest_without_anyone_to_tell_is_refused_and_claims_nothing(store: Stor
 def test_digest_by_email_while_email_is_off_is_refused_and_claims_nothing(store: Store, team: Team) -> None:
     _rotate(store, team)
     with pytest.raises(ValidationError, match="email is off"):
-        oncall.send_digest(store, workspace_id=team.workspace_id, week=MON_30)
+        send_digest(store, workspace_id=team.workspace_id, week=MON_30)
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(OncallDigest)) == 0
 
@@ -432,20 +428,20 @@ def test_the_sweep_sends_last_weeks_digest_once(queue_store: Store, team: Team) 
     task = ("send_oncall_digest", {"workspace_id": team.workspace_id})
     assert task not in due_work(store)  # no rotation yet
     _rotate(store, team)
-    assert oncall.due_digests(store) == []  # email is off and there is no webhook
+    assert due_digests(store) == []  # email is off and there is no webhook
     with SmtpSink() as smtp:
         store.settings = dataclasses.replace(store.settings, smtp_url=smtp.url)
         assert task in due_work(store)
-        assert oncall.send_digest_task(store, workspace_id=team.workspace_id) == "sent"
+        assert send_digest_task(store, workspace_id=team.workspace_id) == "sent"
         drain(store)
-        assert oncall.due_digests(store) == []
-        assert oncall.send_digest_task(store, workspace_id=team.workspace_id) == "skipped"
+        assert due_digests(store) == []
+        assert send_digest_task(store, workspace_id=team.workspace_id) == "skipped"
         with store.session() as s:
             ws = s.get(Workspace, team.workspace_id)
             assert ws is not None
-            last = oncall.last_week(s, ws.id)
+            last = last_week(s, ws.id)
             ws.settings = {**ws.settings, "oncall": {**ws.settings["oncall"], "auto_digest": False}}
             s.execute(OncallDigest.__table__.delete())
-        assert oncall.due_digests(store) == []  # opted out
+        assert due_digests(store) == []  # opted out
     assert len(smtp.messages) == 1
     assert smtp.messages[0]["Subject"] == f"[Acme] Customer on-call digest, week of {last.isoformat()}"

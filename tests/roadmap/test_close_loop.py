@@ -25,7 +25,11 @@ from frontdoor.models import (
     Workspace,
 )
 from frontdoor.notifications import send as notifications
-from frontdoor.roadmap import close_loop
+from frontdoor.roadmap.close_loop.csv_export import export_csv
+from frontdoor.roadmap.close_loop.drafts import DraftResult, draft, mark_shipped
+from frontdoor.roadmap.close_loop.recipients import recipients
+from frontdoor.roadmap.close_loop.sending import SendResult, retry_failed, send, sync_delivery
+from frontdoor.roadmap.close_loop.templates import render_template, set_template
 from frontdoor.workspace.users import create_user
 from local_servers import SmtpSink, drain, drop_queue, prepare_queue
 from loopseed import Loop, seed_loop
@@ -70,10 +74,10 @@ def _rows(store: Store, item_id: int) -> dict[int, LoopNotification]:
     return {r.contact_id: r for r in rows}
 
 
-def _ship(store: Store, loop: Loop) -> close_loop.DraftResult:
+def _ship(store: Store, loop: Loop) -> DraftResult:
     admin = _admin(store, loop.workspace_id)
     with store.session() as s:
-        return close_loop.mark_shipped(s, workspace_id=loop.workspace_id, item_id=loop.item_id, user=admin)
+        return mark_shipped(s, workspace_id=loop.workspace_id, item_id=loop.item_id, user=admin)
 
 
 # ------------------------------------------------------------------------------- who
@@ -83,7 +87,7 @@ def test_recipients_are_the_contacts_of_confirmed_conversations_with_descendant_
     store: Store, loop: Loop
 ) -> None:
     with store.session() as s:
-        found = close_loop.recipients(s, workspace_id=loop.workspace_id, item_id=loop.item_id)
+        found = recipients(s, workspace_id=loop.workspace_id, item_id=loop.item_id)
     # Ordered by account name ("Acme Ltd" < "서울상회"), then contact name.
     assert [(r.contact_id, r.account_name, r.email) for r in found] == [
         (loop.smith, "Acme Ltd", "ann@acme.example"),
@@ -100,15 +104,15 @@ def test_recipients_are_the_contacts_of_confirmed_conversations_with_descendant_
 
 def test_draft_needs_a_shipped_item(store: Store, loop: Loop) -> None:
     with store.session() as s, pytest.raises(ValidationError, match="not shipped"):
-        close_loop.draft(s, workspace_id=loop.workspace_id, item_id=loop.item_id)
+        draft(s, workspace_id=loop.workspace_id, item_id=loop.item_id)
 
 
 def test_engineers_may_not_ship_or_send(store: Store, loop: Loop) -> None:
     engineer = _user(store, loop.workspace_id, Role.ENGINEER)
     with store.session() as s, pytest.raises(PermissionDenied):
-        close_loop.mark_shipped(s, workspace_id=loop.workspace_id, item_id=loop.item_id, user=engineer)
+        mark_shipped(s, workspace_id=loop.workspace_id, item_id=loop.item_id, user=engineer)
     with pytest.raises(PermissionDenied):
-        close_loop.send(store, workspace_id=loop.workspace_id, item_id=loop.item_id, user=engineer)
+        send(store, workspace_id=loop.workspace_id, item_id=loop.item_id, user=engineer)
 
 
 # ----------------------------------------------------------------------------- draft
@@ -147,7 +151,7 @@ def test_a_new_contact_after_shipping_gets_one_new_draft_and_nobody_else_changes
         a = s.scalars(select(TagAssignment).where(TagAssignment.status == AssignmentStatus.SUGGESTED)).one()
         a.status = AssignmentStatus.CONFIRMED
     with store.session() as s:
-        result = close_loop.draft(s, workspace_id=loop.workspace_id, item_id=loop.item_id)
+        result = draft(s, workspace_id=loop.workspace_id, item_id=loop.item_id)
     assert (result.created, result.already) == (1, 4)
     after = _rows(store, loop.item_id)
     assert set(after) == {*before, loop.suggested_only}
@@ -157,7 +161,7 @@ def test_a_new_contact_after_shipping_gets_one_new_draft_and_nobody_else_changes
 def test_workspace_template_is_used_and_placeholders_are_safe(store: Store, loop: Loop) -> None:
     admin = _admin(store, loop.workspace_id)
     with store.session() as s:
-        close_loop.set_template(
+        set_template(
             s,
             workspace_id=loop.workspace_id,
             user=admin,
@@ -195,18 +199,14 @@ def test_bad_templates_are_refused_with_one_line_and_nothing_saved(
         store.session() as s,
         pytest.raises(ValidationError, match=message.replace("{", r"\{").replace("}", r"\}")),
     ):
-        close_loop.set_template(
-            s, workspace_id=workspace.id, user=admin, language="en", subject="s", body=body
-        )
+        set_template(s, workspace_id=workspace.id, user=admin, language="en", subject="s", body=body)
     with store.session() as s:
         ws = s.get(Workspace, workspace.id)
         assert ws is not None and "close_loop" not in (ws.settings or {})
 
 
 def test_render_template_examples() -> None:
-    assert (
-        close_loop.render_template("{name}/{item}", {"name": "a\tb", "item": "x" * 300}) == "a b/" + "x" * 200
-    )
+    assert render_template("{name}/{item}", {"name": "a\tb", "item": "x" * 300}) == "a b/" + "x" * 200
 
 
 # ------------------------------------------------------------------------------ send
@@ -217,10 +217,10 @@ def test_send_emails_each_contact_once_through_a_real_smtp_server(queue: Store, 
     admin = _admin(queue, loop.workspace_id)
     with SmtpSink(fail_times=1) as smtp:
         queue.settings = dataclasses.replace(queue.settings, smtp_url=smtp.url, mail_from="pm@acme.example")
-        first = close_loop.send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id, user=admin)
+        first = send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id, user=admin)
         drain(queue)
         # The second click: nothing new is recorded or sent.
-        second = close_loop.send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id, user=admin)
+        second = send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id, user=admin)
         drain(queue)
     assert (first.queued, first.already_told, first.without_email, first.failed) == (3, 0, 1, 0)
     assert (second.queued, second.already_told, second.without_email) == (0, 3, 1)
@@ -253,9 +253,9 @@ def test_a_row_left_sending_by_a_crash_is_handed_over_once(queue: Store, loop: L
         row.status = LoopStatus.SENDING
     with SmtpSink() as smtp:
         queue.settings = dataclasses.replace(queue.settings, smtp_url=smtp.url)
-        first = close_loop.send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
+        first = send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
         drain(queue)
-        again = close_loop.send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
+        again = send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
         drain(queue)
     assert (first.queued, again.queued) == (3, 0)
     assert sorted(m["To"] for m in smtp.messages) == [
@@ -270,11 +270,11 @@ def test_refused_mail_is_recorded_as_failed_with_the_reason(queue: Store, loop: 
     _ship(queue, loop)
     with SmtpSink(refuse=True) as smtp:
         queue.settings = dataclasses.replace(queue.settings, smtp_url=smtp.url)
-        close_loop.send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
+        send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
         drain(queue)
         with queue.session() as s:
-            close_loop.sync_delivery(s, workspace_id=loop.workspace_id, item_id=loop.item_id)
-        result = close_loop.send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
+            sync_delivery(s, workspace_id=loop.workspace_id, item_id=loop.item_id)
+        result = send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
     rows = _rows(queue, loop.item_id)
     assert rows[loop.kim].status == LoopStatus.FAILED
     assert rows[loop.kim].last_error is not None and "554" in rows[loop.kim].last_error
@@ -289,19 +289,19 @@ def test_export_lists_everyone_and_marking_told_stops_later_sends(queue: Store, 
     _ship(queue, loop)
     admin = _admin(queue, loop.workspace_id)
     with queue.session() as s:
-        plain = close_loop.export_csv(s, workspace_id=loop.workspace_id, item_id=loop.item_id)
+        plain = export_csv(s, workspace_id=loop.workspace_id, item_id=loop.item_id)
     table = list(csv.DictReader(io.StringIO(plain)))
     assert [r["email"] for r in table] == ["ann@acme.example", "jae@acme.example", "minji@seoul.example", ""]
     assert table[3]["name"] == "박준" and table[3]["status"] == "drafted"
     assert table[2]["conversation_ids"] == f"{loop.conv_kim_2} {loop.conv_kim_1}"
     with queue.session() as s:
-        marked = close_loop.export_csv(
+        marked = export_csv(
             s, workspace_id=loop.workspace_id, item_id=loop.item_id, mark_told=True, user=admin
         )
     assert {r["status"] for r in csv.DictReader(io.StringIO(marked))} == {"exported"}
     with SmtpSink() as smtp:
         queue.settings = dataclasses.replace(queue.settings, smtp_url=smtp.url)
-        result = close_loop.send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
+        result = send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
         drain(queue)
     assert (result.queued, result.already_told) == (0, 4)
     assert smtp.messages == []
@@ -315,13 +315,13 @@ def test_export_cells_cannot_become_spreadsheet_formulas(store: Store, loop: Loo
         contact.name = '=HYPERLINK("http://x")'
     _ship(store, loop)
     with store.session() as s:
-        text = close_loop.export_csv(s, workspace_id=loop.workspace_id, item_id=loop.item_id)
+        text = export_csv(s, workspace_id=loop.workspace_id, item_id=loop.item_id)
     park = next(r for r in csv.DictReader(io.StringIO(text)) if r["contact_id"] == str(loop.park))
     assert park["name"] == '\'=HYPERLINK("http://x")'
 
 
 def test_marking_shipped_on_the_roadmap_drafts_once(store: Store, loop: Loop) -> None:
-    from frontdoor.roadmap import items as roadmap
+    from frontdoor.roadmap.items import ItemInput, update_item
 
     # The roadmap announces RoadmapItemShipped; close the loop drafts as bootstrap wires it.
     bootstrap.register_event_handlers()
@@ -330,21 +330,21 @@ def test_marking_shipped_on_the_roadmap_drafts_once(store: Store, loop: Loop) ->
         item = s.get(RoadmapItem, loop.item_id)
         assert item is not None
         tag_ids = [t.id for t in item.tags]
-    data = roadmap.ItemInput(title="CSV export for large ranges", status="building", tag_ids=tag_ids)
+    data = ItemInput(title="CSV export for large ranges", status="building", tag_ids=tag_ids)
     with store.session() as s:
-        roadmap.update_item(s, user=admin, item_id=loop.item_id, data=data)
+        update_item(s, user=admin, item_id=loop.item_id, data=data)
     assert _rows(store, loop.item_id) == {}
     shipped = dataclasses.replace(data, status="shipped")
     for _ in range(2):  # saving the shipped item again drafts nobody twice
         with store.session() as s:
-            roadmap.update_item(s, user=admin, item_id=loop.item_id, data=shipped)
+            update_item(s, user=admin, item_id=loop.item_id, data=shipped)
     assert set(_rows(store, loop.item_id)) == {loop.kim, loop.smith, loop.park, loop.lee}
 
 
 def test_send_while_email_is_off_is_refused_and_keeps_every_draft(store: Store, loop: Loop) -> None:
     _ship(store, loop)
     with pytest.raises(ValidationError, match="email is off"):
-        close_loop.send(store, workspace_id=loop.workspace_id, item_id=loop.item_id)
+        send(store, workspace_id=loop.workspace_id, item_id=loop.item_id)
     assert {r.status for r in _rows(store, loop.item_id).values()} == {LoopStatus.DRAFTED}
 
 
@@ -352,14 +352,14 @@ def test_two_senders_at_once_still_tell_each_contact_once(queue: Store, loop: Lo
     import threading
 
     _ship(queue, loop)
-    results: list[close_loop.SendResult] = []
+    results: list[SendResult] = []
     errors: list[BaseException] = []
     start = threading.Barrier(2)
 
     def click() -> None:
         try:
             start.wait()
-            results.append(close_loop.send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id))
+            results.append(send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id))
         except BaseException as exc:  # reported below
             errors.append(exc)
 
@@ -385,16 +385,16 @@ def test_failed_emails_can_be_retried_once_under_the_same_key(queue: Store, loop
     _ship(queue, loop)
     with SmtpSink(refuse=True) as refusing:
         queue.settings = dataclasses.replace(queue.settings, smtp_url=refusing.url)
-        close_loop.send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
+        send(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
         drain(queue)
     with SmtpSink() as smtp:
         queue.settings = dataclasses.replace(queue.settings, smtp_url=smtp.url)
-        first = close_loop.retry_failed(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
+        first = retry_failed(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
         drain(queue)
-        again = close_loop.retry_failed(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
+        again = retry_failed(queue, workspace_id=loop.workspace_id, item_id=loop.item_id)
         drain(queue)
         with queue.session() as s:
-            close_loop.sync_delivery(s, workspace_id=loop.workspace_id, item_id=loop.item_id)
+            sync_delivery(s, workspace_id=loop.workspace_id, item_id=loop.item_id)
     assert (first, again) == (3, 0)
     assert len(smtp.messages) == 3
     rows = _rows(queue, loop.item_id)

@@ -9,11 +9,15 @@ import pytest
 from sqlalchemy import select
 
 from aggregates_fixture import Fixture, build
+from frontdoor.conversations.filters import ConversationFilters
 from frontdoor.core.errors import NotFound, PermissionDenied, ValidationError
 from frontdoor.core.store import Store
 from frontdoor.models import Role, User, Workspace
-from frontdoor.roadmap import items as roadmap
+from frontdoor.roadmap.demand import ranked_items
 from frontdoor.roadmap.export import escape_markdown, export_markdown
+from frontdoor.roadmap.items import ItemInput, create_item, get_item, update_item
+from frontdoor.roadmap.links import parse_external_url
+from frontdoor.roadmap.quotes import item_quotes
 from frontdoor.workspace.users import create_user
 
 TODAY = dt.date(2026, 11, 18)  # window: Aug 24 .. Nov 15 (recent from Oct 19)
@@ -51,7 +55,7 @@ def _user(store: Store, ws: int, role: Role) -> User:
     ],
 )
 def test_external_urls_accepted(url: str, provider: str) -> None:
-    assert roadmap.parse_external_url(url).provider == provider
+    assert parse_external_url(url).provider == provider
 
 
 @pytest.mark.parametrize(
@@ -68,7 +72,7 @@ def test_external_urls_accepted(url: str, provider: str) -> None:
 )
 def test_external_urls_rejected(url: str) -> None:
     with pytest.raises(ValidationError):
-        roadmap.parse_external_url(url)
+        parse_external_url(url)
 
 
 def test_permissions_and_validation(store: Store, fx: Fixture) -> None:
@@ -76,19 +80,19 @@ def test_permissions_and_validation(store: Store, fx: Fixture) -> None:
     product = _user(store, fx.workspace_id, Role.PRODUCT)
     with store.session() as s:
         with pytest.raises(PermissionDenied):
-            roadmap.create_item(s, user=engineer, data=roadmap.ItemInput(title="x"))
+            create_item(s, user=engineer, data=ItemInput(title="x"))
         with pytest.raises(ValidationError):
-            roadmap.create_item(s, user=product, data=roadmap.ItemInput(title="  "))
+            create_item(s, user=product, data=ItemInput(title="  "))
         with pytest.raises(ValidationError):
-            roadmap.create_item(s, user=product, data=roadmap.ItemInput(title="x", strategic_weight=-1))
+            create_item(s, user=product, data=ItemInput(title="x", strategic_weight=-1))
         with pytest.raises(ValidationError):
-            roadmap.create_item(s, user=product, data=roadmap.ItemInput(title="x", status="done"))
+            create_item(s, user=product, data=ItemInput(title="x", status="done"))
         with pytest.raises(NotFound):
-            roadmap.create_item(s, user=product, data=roadmap.ItemInput(title="x", tag_ids=[999_999]))
-        item = roadmap.create_item(
+            create_item(s, user=product, data=ItemInput(title="x", tag_ids=[999_999]))
+        item = create_item(
             s,
             user=product,
-            data=roadmap.ItemInput(
+            data=ItemInput(
                 title="환불 자동화",
                 external_url="https://linear.app/acme/issue/ENG-1",
                 tag_ids=[fx.tags["R"]],
@@ -97,20 +101,18 @@ def test_permissions_and_validation(store: Store, fx: Fixture) -> None:
         )
         item_id = item.id
     with store.session() as s:
-        updated = roadmap.update_item(
+        updated = update_item(
             s,
             user=product,
             item_id=item_id,
-            data=roadmap.ItemInput(
-                title="환불 자동화 v2", status="shipped", tag_ids=[fx.tags["E"], fx.tags["I"]]
-            ),
+            data=ItemInput(title="환불 자동화 v2", status="shipped", tag_ids=[fx.tags["E"], fx.tags["I"]]),
         )
         assert updated.shipped_at is not None and updated.external_url is None
     with store.session() as s:
-        got = roadmap.get_item(s, workspace_id=fx.workspace_id, item_id=item_id)
+        got = get_item(s, workspace_id=fx.workspace_id, item_id=item_id)
         assert sorted(t.path for t in got.tags) == ["area/billing/invoice", "area/export"]
         with pytest.raises(NotFound):
-            roadmap.get_item(s, workspace_id=fx.workspace_id + 1000, item_id=item_id)
+            get_item(s, workspace_id=fx.workspace_id + 1000, item_id=item_id)
 
 
 def _items(store: Store, fx: Fixture) -> dict[str, int]:
@@ -120,15 +122,15 @@ def _items(store: Store, fx: Fixture) -> dict[str, int]:
             select(User).where(User.workspace_id == fx.workspace_id, User.role == Role.ADMIN)
         ).one()
         ids = {
-            "billing": roadmap.create_item(
+            "billing": create_item(
                 s,
                 user=admin_user,
-                data=roadmap.ItemInput(title="Billing overhaul", tag_ids=[fx.tags["B"]], strategic_weight=2),
+                data=ItemInput(title="Billing overhaul", tag_ids=[fx.tags["B"]], strategic_weight=2),
             ).id,
-            "export": roadmap.create_item(
-                s, user=admin_user, data=roadmap.ItemInput(title="Export v2", tag_ids=[fx.tags["E"]])
+            "export": create_item(
+                s, user=admin_user, data=ItemInput(title="Export v2", tag_ids=[fx.tags["E"]])
             ).id,
-            "empty": roadmap.create_item(s, user=admin_user, data=roadmap.ItemInput(title="Empty")).id,
+            "empty": create_item(s, user=admin_user, data=ItemInput(title="Empty")).id,
         }
     return ids
 
@@ -136,7 +138,7 @@ def _items(store: Store, fx: Fixture) -> dict[str, int]:
 def test_ranked_board_scores_explain_themselves(store: Store, fx: Fixture) -> None:
     ids = _items(store, fx)
     with store.session() as s:
-        board = roadmap.ranked_items(s, workspace_id=fx.workspace_id, today=TODAY)
+        board = ranked_items(s, workspace_id=fx.workspace_id, today=TODAY)
     assert [r.item.id for r in board.items] == [ids["billing"], ids["export"], ids["empty"]]
     assert board.total_arr == 1150
     billing, export, empty = board.items
@@ -152,8 +154,8 @@ def test_ranked_board_scores_explain_themselves(store: Store, fx: Fixture) -> No
     assert export.priority.score == pytest.approx(math.log(2) + 2 * math.log(2) + 10 * 1000 / 1150)
     assert empty.priority.score == 0.0
     with store.session() as s:
-        pro = roadmap.ranked_items(
-            s, workspace_id=fx.workspace_id, today=TODAY, filters=roadmap.ConversationFilters(plan="free")
+        pro = ranked_items(
+            s, workspace_id=fx.workspace_id, today=TODAY, filters=ConversationFilters(plan="free")
         )
     by_id = {r.item.id: r for r in pro.items}
     assert (by_id[ids["billing"]].demand.conversations, by_id[ids["billing"]].demand.arr) == (1, 50)
@@ -167,10 +169,10 @@ def test_board_counts_items_not_yet_committed_in_the_same_session(store: Store, 
             select(User).where(User.workspace_id == fx.workspace_id, User.role == Role.ADMIN)
         ).one()
         made = [
-            roadmap.create_item(s, user=admin_user, data=roadmap.ItemInput(title=title, tag_ids=[fx.tags[t]]))
+            create_item(s, user=admin_user, data=ItemInput(title=title, tag_ids=[fx.tags[t]]))
             for title, t in (("Billing overhaul", "B"), ("Export v2", "E"))
         ]
-        board = roadmap.ranked_items(s, workspace_id=fx.workspace_id, today=TODAY)
+        board = ranked_items(s, workspace_id=fx.workspace_id, today=TODAY)
         demand = {r.item.id: (r.demand.conversations, r.demand.accounts, r.demand.arr) for r in board.items}
         assert demand == {made[0].id: (6, 3, 1150), made[1].id: (1, 1, 1000)}
         s.rollback()
@@ -179,19 +181,19 @@ def test_board_counts_items_not_yet_committed_in_the_same_session(store: Store, 
 def test_board_is_the_same_when_no_parallel_run_is_free(store: Store, fx: Fixture) -> None:
     """With every parallel slot taken (a burst of cold boards), the keys are counted in the
     request's own session, one half after the other, to the same numbers."""
-    from frontdoor.insights import aggregates as insights
+    from frontdoor.insights.statements import _PARALLEL_RUNS
 
     _items(store, fx)
     with store.session() as s:
-        parallel = roadmap.ranked_items(s, workspace_id=fx.workspace_id, today=TODAY)
-    held = [insights._PARALLEL_RUNS.acquire(blocking=False) for _ in range(2)]
+        parallel = ranked_items(s, workspace_id=fx.workspace_id, today=TODAY)
+    held = [_PARALLEL_RUNS.acquire(blocking=False) for _ in range(2)]
     try:
         assert all(held)
         with store.session() as s:
-            alone = roadmap.ranked_items(s, workspace_id=fx.workspace_id, today=TODAY)
+            alone = ranked_items(s, workspace_id=fx.workspace_id, today=TODAY)
     finally:
         for _ in held:
-            insights._PARALLEL_RUNS.release()
+            _PARALLEL_RUNS.release()
     assert [(r.item.id, r.demand) for r in alone.items] == [(r.item.id, r.demand) for r in parallel.items]
     assert alone.items[0].demand.conversations == 6
 
@@ -199,7 +201,7 @@ def test_board_is_the_same_when_no_parallel_run_is_free(store: Store, fx: Fixtur
 def test_quotes_grouped_by_account_newest_first_customer_only(store: Store, fx: Fixture) -> None:
     ids = _items(store, fx)
     with store.session() as s:
-        page = roadmap.item_quotes(s, workspace_id=fx.workspace_id, item_id=ids["billing"])
+        page = item_quotes(s, workspace_id=fx.workspace_id, item_id=ids["billing"])
     # Conversations newest first: c8 (A1), c5 (none), c4 (A3), c3 (A2), c2 (A1), c1 (A1).
     assert [g.name for g in page.groups] == ["서울상회", None, "대한물산", "Busan Foods"]
     a1 = page.groups[0]
@@ -215,9 +217,9 @@ def test_quotes_grouped_by_account_newest_first_customer_only(store: Store, fx: 
     assert not any("agent" in t or "internal note" in t for t in every)
     assert page.conversations == 6 and page.next_cursor is None
     with store.session() as s:
-        first = roadmap.item_quotes(s, workspace_id=fx.workspace_id, item_id=ids["billing"], limit=4)
+        first = item_quotes(s, workspace_id=fx.workspace_id, item_id=ids["billing"], limit=4)
         assert first.next_cursor is not None
-        rest = roadmap.item_quotes(
+        rest = item_quotes(
             s, workspace_id=fx.workspace_id, item_id=ids["billing"], limit=4, cursor=first.next_cursor
         )
     assert first.conversations == 4 and rest.conversations == 2 and rest.next_cursor is None
@@ -226,10 +228,10 @@ def test_quotes_grouped_by_account_newest_first_customer_only(store: Store, fx: 
         fx.conversations["c1"],
     ]
     with store.session() as s:
-        empty = roadmap.item_quotes(s, workspace_id=fx.workspace_id, item_id=ids["empty"])
+        empty = item_quotes(s, workspace_id=fx.workspace_id, item_id=ids["empty"])
         assert empty.groups == [] and empty.conversations == 0
         with pytest.raises(ValidationError):
-            roadmap.item_quotes(s, workspace_id=fx.workspace_id, item_id=ids["billing"], limit=0)
+            item_quotes(s, workspace_id=fx.workspace_id, item_id=ids["billing"], limit=0)
 
 
 def test_markdown_export_escapes_customer_text(store: Store, fx: Fixture) -> None:

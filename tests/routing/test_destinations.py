@@ -17,8 +17,8 @@ from frontdoor.core.store import Store
 from frontdoor.db.base import utcnow
 from frontdoor.integrations.channeltalk.assign import AssignmentFailed, ChannelTalkTeamAssigner
 from frontdoor.models import ConversationStatus, Notification, RouteEvent, User, Workspace
-from frontdoor.routing import assign as routing
 from frontdoor.routing import config as routing_config
+from frontdoor.routing.assign import route_conversations
 from frontdoor.routing.delivery import dispatch
 
 
@@ -103,7 +103,7 @@ def test_new_route_tells_slack_and_assigns_the_channeltalk_team(
             subject="견적 <!channel>",
             opened_at=utcnow(),
         ).id
-    result = routing.route_conversations(store, workspace_id=ws, conversation_ids=[cid])
+    result = route_conversations(store, workspace_id=ws, conversation_ids=[cid])
     assert result.routed == 1
     run_deferred(store, backend)
 
@@ -127,7 +127,7 @@ def test_new_route_tells_slack_and_assigns_the_channeltalk_team(
         event_id = event.id
 
     # Routing again changes nothing; dispatching the same event again sends nothing new.
-    assert routing.route_conversations(store, workspace_id=ws, conversation_ids=[cid]).routed == 0
+    assert route_conversations(store, workspace_id=ws, conversation_ids=[cid]).routed == 0
     dispatch(store, workspace_id=ws, event_ids=[event_id])
     run_deferred(store, backend)
     assert len(http_server.seen) == 2
@@ -148,7 +148,7 @@ def test_failed_assignment_is_recorded_on_the_event(
         )
         routing_config.save_team(s, workspace_id=ws, user=admin, key="support", channeltalk_team_id="5")
         cid = conversation(s, ws, "hi", kind="channeltalk", external_id="chat-3", opened_at=utcnow()).id
-    routing.route_conversations(store, workspace_id=ws, conversation_ids=[cid])
+    route_conversations(store, workspace_id=ws, conversation_ids=[cid])
     run_deferred(store, backend)
     with store.session() as s:
         outcome = s.scalars(select(RouteEvent)).one().attributes["channeltalk"]
@@ -182,7 +182,7 @@ def test_history_and_closed_conversations_notify_nobody(
         )
         closed.status = ConversationStatus.CLOSED
         closed_id = closed.id
-    result = routing.route_conversations(store, workspace_id=ws, conversation_ids=[old, closed_id])
+    result = route_conversations(store, workspace_id=ws, conversation_ids=[old, closed_id])
     run_deferred(store, backend)
     assert result.routed == 2
     assert http_server.seen == []

@@ -7,8 +7,10 @@ from tests.routing.conftest import conversation
 
 from frontdoor.core.store import Store
 from frontdoor.models import Conversation, RouteEvent, RouteMethod, User, Workspace
-from frontdoor.routing import assign as routing
 from frontdoor.routing import config as routing_config
+from frontdoor.routing.assign import RouteResult, _write_routes, route_conversations
+from frontdoor.routing.corrections import set_route
+from frontdoor.routing.decide import RouteDecision
 
 
 def test_many_routes_in_one_chunk_each_get_their_own_event(
@@ -21,7 +23,7 @@ def test_many_routes_in_one_chunk_each_get_their_own_event(
         )
         # Alternate rule and default so a shifted id-to-event mapping would show.
         ids = [conversation(s, ws, "견적 부탁" if i % 2 == 0 else f"hello {i}").id for i in range(30)]
-    result = routing.route_conversations(store, workspace_id=ws, conversation_ids=ids, notify=False)
+    result = route_conversations(store, workspace_id=ws, conversation_ids=ids, notify=False)
     assert (result.conversations, result.routed, result.unchanged) == (30, 30, 0)
     assert result.by_team == {"sales": 15, "support": 15}
     with store.session() as s:
@@ -45,15 +47,13 @@ def test_a_route_confirmed_after_deciding_is_kept_and_gets_no_event(
     with store.session() as s:
         kept = conversation(s, ws, "hello").id
         free = conversation(s, ws, "hi").id
-    decision = routing.RouteDecision(route="sales", method=RouteMethod.DEFAULT, reason="default team: test")
+    decision = RouteDecision(route="sales", method=RouteMethod.DEFAULT, reason="default team: test")
     # A person confirms between routing's read and its write.
     with store.session() as s:
-        routing.set_route(s, workspace_id=ws, conversation_id=kept, route="support", user=admin)
-    result = routing.RouteResult()
+        set_route(s, workspace_id=ws, conversation_id=kept, route="support", user=admin)
+    result = RouteResult()
     with store.session() as s:
-        ids = routing._write_routes(
-            s, workspace_id=ws, changed=[(kept, decision), (free, decision)], result=result
-        )
+        ids = _write_routes(s, workspace_id=ws, changed=[(kept, decision), (free, decision)], result=result)
     assert (result.routed, result.confirmed_skipped) == (1, 1)
     with store.session() as s:
         machine = s.scalars(select(RouteEvent).where(RouteEvent.method != RouteMethod.HUMAN)).all()

@@ -10,8 +10,8 @@ from tests.routing.conftest import conversation
 from frontdoor.cli import cli
 from frontdoor.core.store import Store
 from frontdoor.models import User, Workspace
-from frontdoor.routing import assign as routing
 from frontdoor.routing import config as routing_config
+from frontdoor.routing.corrections import set_route
 
 
 def test_route_accuracy_rules_and_train_commands(store: Store, workspace: Workspace, admin: User) -> None:
@@ -40,8 +40,8 @@ def test_route_accuracy_rules_and_train_commands(store: Store, workspace: Worksp
     }
     assert json.loads(run("route", "--json"))["unchanged"] == 2  # idempotent
     with store.session() as s:
-        routing.set_route(s, workspace_id=ws, conversation_id=quote, route="sales", user=admin)
-        routing.set_route(s, workspace_id=ws, conversation_id=other, route="self-serve", user=admin)
+        set_route(s, workspace_id=ws, conversation_id=quote, route="sales", user=admin)
+        set_route(s, workspace_id=ws, conversation_id=other, route="self-serve", user=admin)
     text = run("routing", "accuracy")
     assert text.splitlines()[0] == "accuracy 50.0%: 1 of 2 predictions kept by people"
     assert "  predicted support, people chose: self-serve 1" in text

@@ -19,10 +19,11 @@ from frontdoor.models import (
     User,
     Workspace,
 )
-from frontdoor.routing import assign as routing
 from frontdoor.routing import config as routing_config
 from frontdoor.routing import model as routing_model
 from frontdoor.routing import report as routing_report
+from frontdoor.routing.assign import route_conversations
+from frontdoor.routing.corrections import after_human_route, set_route
 
 SUPPORT = [
     "환불은 언제 되나요? 결제 취소했어요",
@@ -92,7 +93,7 @@ def test_rules_first_match_then_default_with_reasons(store: Store, workspace: Wo
         c_partner_chat = conversation(s, ws, "제휴 제안드립니다", channel=Channel.CHAT).id
         c_other = conversation(s, ws, "hello there").id
     ids = [c_big, c_refund, c_partner, c_partner_chat, c_other]
-    result = routing.route_conversations(store, workspace_id=ws, conversation_ids=ids, notify=False)
+    result = route_conversations(store, workspace_id=ws, conversation_ids=ids, notify=False)
     assert (result.routed, result.unchanged) == (5, 0)
     assert result.by_method == {"rule": 3, "default": 2}
     assert _route(store, ws, c_big) == ("sales", "rule '큰 고객': ARR=80,000,000", False)
@@ -109,13 +110,13 @@ def test_rules_first_match_then_default_with_reasons(store: Store, workspace: Wo
         False,
     )
     # Re-running changes nothing and records nothing.
-    again = routing.route_conversations(store, workspace_id=ws, conversation_ids=ids, notify=False)
+    again = route_conversations(store, workspace_id=ws, conversation_ids=ids, notify=False)
     assert (again.routed, again.unchanged) == (0, 5)
     with store.session() as s:
         assert len(s.scalars(select(RouteEvent)).all()) == 5
         # A person's route is never changed by routing.
-        routing.set_route(s, workspace_id=ws, conversation_id=c_other, route="self-serve", user=admin)
-    third = routing.route_conversations(store, workspace_id=ws, conversation_ids=ids, notify=False)
+        set_route(s, workspace_id=ws, conversation_id=c_other, route="self-serve", user=admin)
+    third = route_conversations(store, workspace_id=ws, conversation_ids=ids, notify=False)
     assert third.confirmed_skipped == 1
     route, reason, confirmed = _route(store, ws, c_other)
     assert (route, confirmed) == ("self-serve", True)
@@ -129,15 +130,15 @@ def test_human_correction_changes_the_next_prediction_for_similar_conversations(
     with store.session() as s:
         for text in SUPPORT:
             cid = conversation(s, ws, text).id
-            routing.set_route(s, workspace_id=ws, conversation_id=cid, route="support", user=admin)
+            set_route(s, workspace_id=ws, conversation_id=cid, route="support", user=admin)
         for text in SALES:
             cid = conversation(s, ws, text).id
-            routing.set_route(s, workspace_id=ws, conversation_id=cid, route="sales", user=admin)
+            set_route(s, workspace_id=ws, conversation_id=cid, route="sales", user=admin)
         probe = conversation(s, ws, "리셀러 파트너 제휴 제안드립니다").id
         misrouted = conversation(s, ws, "파트너 제휴 및 리셀러 제안").id
     first = routing_model.train(store, workspace_id=ws)
     assert (first.n_train, first.teams) == (16, {"sales": 8, "support": 8})
-    routing.route_conversations(store, workspace_id=ws, conversation_ids=[probe, misrouted], notify=False)
+    route_conversations(store, workspace_id=ws, conversation_ids=[probe, misrouted], notify=False)
     route, reason, _ = _route(store, ws, probe)
     assert route == "sales"
     assert reason is not None and reason.startswith(f"model {first.model_version}: sales at ")
@@ -146,25 +147,23 @@ def test_human_correction_changes_the_next_prediction_for_similar_conversations(
 
     # A person moves the misrouted partnership proposal; the model retrains on it.
     with store.session() as s:
-        event = routing.set_route(
-            s, workspace_id=ws, conversation_id=misrouted, route="partnership", user=admin
-        )
+        event = set_route(s, workspace_id=ws, conversation_id=misrouted, route="partnership", user=admin)
         assert (event.previous_route, event.method) == (misrouted_to, RouteMethod.HUMAN)
     second = routing_model.train(store, workspace_id=ws)
     assert second.teams == {"partnership": 1, "sales": 8, "support": 8}
 
     # The similar conversation (not confirmed) now goes to partnership, and so does a new one.
-    result = routing.route_conversations(store, workspace_id=ws, conversation_ids=[probe], notify=False)
+    result = route_conversations(store, workspace_id=ws, conversation_ids=[probe], notify=False)
     assert result.routed == 1
     assert _route(store, ws, probe)[0] == "partnership"
     with store.session() as s:
         fresh = conversation(s, ws, "리셀러 제휴 파트너 제안 드려요").id
-    routing.route_conversations(store, workspace_id=ws, conversation_ids=[fresh], notify=False)
+    route_conversations(store, workspace_id=ws, conversation_ids=[fresh], notify=False)
     assert _route(store, ws, fresh)[0] == "partnership"
     # Support questions still go to support.
     with store.session() as s:
         refund = conversation(s, ws, "환불 요청합니다 결제 취소").id
-    routing.route_conversations(store, workspace_id=ws, conversation_ids=[refund], notify=False)
+    route_conversations(store, workspace_id=ws, conversation_ids=[refund], notify=False)
     assert _route(store, ws, refund)[0] == "support"
     with store.session() as s:
         history = routing_report.route_events(s, workspace_id=ws, conversation_id=probe)
@@ -179,11 +178,11 @@ def test_model_abstains_to_the_default_team(store: Store, workspace: Workspace, 
     with store.session() as s:
         raw = dict(s.get(Workspace, ws).settings or {})  # type: ignore[union-attr]
         for text in SUPPORT[:4]:
-            routing.set_route(
+            set_route(
                 s, workspace_id=ws, conversation_id=conversation(s, ws, text).id, route="support", user=admin
             )
         for text in SALES[:4]:
-            routing.set_route(
+            set_route(
                 s, workspace_id=ws, conversation_id=conversation(s, ws, text).id, route="sales", user=admin
             )
         routing_config.set_default_team(s, workspace_id=ws, user=admin, team="self-serve")
@@ -195,7 +194,7 @@ def test_model_abstains_to_the_default_team(store: Store, workspace: Workspace, 
         assert w is not None
         # A floor above any calibrated confidence makes the model abstain on everything.
         w.settings = {**w.settings, "routing": {**w.settings["routing"], "min_confidence": 1.0}}
-    routing.route_conversations(store, workspace_id=ws, conversation_ids=[probe], notify=False)
+    route_conversations(store, workspace_id=ws, conversation_ids=[probe], notify=False)
     route, reason, _ = _route(store, ws, probe)
     assert route == "self-serve"
     assert reason is not None and reason.startswith("default team: no rule matched; model abstained (best ")
@@ -214,17 +213,15 @@ def test_accuracy_on_confirmed_routes_hand_computed(store: Store, workspace: Wor
         c3 = conversation(s, ws, "hello").id
         c4 = conversation(s, ws, "견적 요청").id
         c5 = conversation(s, ws, "direct").id
-    routing.route_conversations(store, workspace_id=ws, conversation_ids=[c1, c2, c3, c4], notify=False)
+    route_conversations(store, workspace_id=ws, conversation_ids=[c1, c2, c3, c4], notify=False)
     with store.session() as s:
-        routing.set_route(s, workspace_id=ws, conversation_id=c1, route="sales", user=admin)  # kept: right
-        routing.set_route(s, workspace_id=ws, conversation_id=c2, route="sales", user=admin)  # moved: wrong
-        routing.set_route(s, workspace_id=ws, conversation_id=c3, route="support", user=admin)  # default kept
-        routing.set_route(
-            s, workspace_id=ws, conversation_id=c5, route="sales", user=admin
-        )  # never predicted
+        set_route(s, workspace_id=ws, conversation_id=c1, route="sales", user=admin)  # kept: right
+        set_route(s, workspace_id=ws, conversation_id=c2, route="sales", user=admin)  # moved: wrong
+        set_route(s, workspace_id=ws, conversation_id=c3, route="support", user=admin)  # default kept
+        set_route(s, workspace_id=ws, conversation_id=c5, route="sales", user=admin)  # never predicted
     with store.session() as s:
         # A later change of mind does not rewrite history: the first decision counts.
-        routing.set_route(s, workspace_id=ws, conversation_id=c1, route="support", user=admin)
+        set_route(s, workspace_id=ws, conversation_id=c1, route="support", user=admin)
     with store.session() as s:
         acc = routing_report.routing_accuracy(s, workspace_id=ws)
     assert acc.to_dict() == {
@@ -248,7 +245,8 @@ def test_accuracy_on_confirmed_routes_hand_computed(store: Store, workspace: Wor
 def test_routes_on_arrival_after_tagging_with_tag_rules(
     store: Store, workspace: Workspace, admin: User
 ) -> None:
-    from frontdoor.tagging import autotag as tagging
+    from frontdoor.routing import assign
+    from frontdoor.tagging import autotag
 
     ws = workspace.id
     with store.session() as s:
@@ -274,8 +272,8 @@ def test_routes_on_arrival_after_tagging_with_tag_rules(
         cid = conversation(s, ws, "결제 오류가 났어요").id
     bootstrap.register_event_handlers()
     handlers = events.subscribers(events.ConversationsIngested)
-    assert handlers.index(routing.on_conversations_ingested) > handlers.index(
-        tagging.on_conversations_ingested
+    assert handlers.index(assign.on_conversations_ingested) > handlers.index(
+        autotag.on_conversations_ingested
     )
     events.emit(store, events.ConversationsIngested(ws, (cid,)))
     route, reason, confirmed = _route(store, ws, cid)
@@ -290,31 +288,29 @@ def test_a_correction_queues_a_retrain_that_changes_the_next_prediction(
     ws = workspace.id
     with store.session() as s:
         for text in SUPPORT:
-            routing.set_route(
+            set_route(
                 s, workspace_id=ws, conversation_id=conversation(s, ws, text).id, route="support", user=admin
             )
         for text in SALES:
-            routing.set_route(
+            set_route(
                 s, workspace_id=ws, conversation_id=conversation(s, ws, text).id, route="sales", user=admin
             )
         probe = conversation(s, ws, "리셀러 파트너 제휴 제안드립니다").id
         misrouted = conversation(s, ws, "파트너 제휴 및 리셀러 제안").id
-    assert routing.after_human_route(store, workspace_id=ws) == "queued"
+    assert after_human_route(store, workspace_id=ws) == "queued"
     run_deferred(store, backend)
-    routing.route_conversations(store, workspace_id=ws, conversation_ids=[probe, misrouted], notify=False)
+    route_conversations(store, workspace_id=ws, conversation_ids=[probe, misrouted], notify=False)
     assert _route(store, ws, probe)[0] == "sales"
     with store.session() as s:
-        event = routing.set_route(
-            s, workspace_id=ws, conversation_id=misrouted, route="partnership", user=admin
-        )
+        event = set_route(s, workspace_id=ws, conversation_id=misrouted, route="partnership", user=admin)
         event_id = event.id
     # What the web page and the API call after a person's decision.
-    assert routing.after_human_route(store, workspace_id=ws, event_id=event_id) == "queued"
+    assert after_human_route(store, workspace_id=ws, event_id=event_id) == "queued"
     run_deferred(store, backend)
     with store.session() as s:
         model = routing_config.routing_config(s, workspace_id=ws).model
     assert model is not None and model["teams"] == {"partnership": 1, "sales": 8, "support": 8}
-    routing.route_conversations(store, workspace_id=ws, conversation_ids=[probe], notify=False)
+    route_conversations(store, workspace_id=ws, conversation_ids=[probe], notify=False)
     assert _route(store, ws, probe)[0] == "partnership"
 
 
@@ -326,7 +322,7 @@ def test_too_few_confirmed_routes_do_not_train(store: Store, workspace: Workspac
     ws = workspace.id
     with store.session() as s:
         cid = conversation(s, ws, "hello").id
-        routing.set_route(s, workspace_id=ws, conversation_id=cid, route="sales", user=admin)
-    assert routing.after_human_route(store, workspace_id=ws) == "too-few"
+        set_route(s, workspace_id=ws, conversation_id=cid, route="sales", user=admin)
+    assert after_human_route(store, workspace_id=ws) == "too-few"
     with pytest.raises(ValidationError, match="need at least 6 conversations with a confirmed route"):
         routing_model.train(store, workspace_id=ws)

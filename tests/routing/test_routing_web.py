@@ -9,7 +9,7 @@ from tests.web.webseed import PASSWORD, add_user, csrf_of, sign_in, token_for
 
 from frontdoor.core.store import Store
 from frontdoor.models import Conversation, Role, RouteEvent, RouteMethod, User, Workspace
-from frontdoor.routing import assign as routing
+from frontdoor.routing.assign import route_conversations
 from frontdoor.web.app import create_app
 
 
@@ -36,7 +36,7 @@ def test_rules_page_correction_and_accuracy(queue: Store, workspace: Workspace, 
         assert added.status_code == 303
         bad = client.post("/routing/rules", data={"csrf": token, "team": "sales", "pattern": "("})
         assert bad.status_code == 400 and "not a valid regular expression" in bad.text
-        routing.route_conversations(store, workspace_id=ws, conversation_ids=[cid], notify=False)
+        route_conversations(store, workspace_id=ws, conversation_ids=[cid], notify=False)
 
         detail = client.get(f"/conversations/{cid}").text
         assert (
@@ -74,7 +74,7 @@ def test_api_confirms_and_corrects_with_scopes(queue: Store, workspace: Workspac
     with store.session() as s:
         user_id = s.scalars(select(User.id).where(User.workspace_id == ws)).one()
         cid = conversation(s, ws, "hello").id
-    routing.route_conversations(store, workspace_id=ws, conversation_ids=[cid], notify=False)
+    route_conversations(store, workspace_id=ws, conversation_ids=[cid], notify=False)
     write = token_for(store, workspace_id=ws, scopes=["read", "write"], user_id=user_id)
     read = token_for(store, workspace_id=ws, scopes=["read"])
     with TestClient(create_app(store)) as client:

@@ -9,19 +9,22 @@ from tagging_helpers import conversation
 from frontdoor.core.errors import NotFound, PermissionDenied, ValidationError
 from frontdoor.core.store import Store
 from frontdoor.models import Message, Role, TagAssignment, User, Workspace
-from frontdoor.tagging import assignments as asg
-from frontdoor.tagging.taxonomy import edit as tx
+from frontdoor.tagging.assignments import assign_tag, decide, get_assignment, list_assignments, parse_scope
+from frontdoor.tagging.suggestions import suggest_tag
+from frontdoor.tagging.taxonomy.dimensions import create_dimension
+from frontdoor.tagging.taxonomy.tags import create_tag
+from frontdoor.tagging.taxonomy.tree import tag_counts
 from frontdoor.workspace.users import create_user
 
 
 @pytest.fixture
 def tags(store: Store, workspace: Workspace) -> None:
     with store.session() as s:
-        tx.create_dimension(s, workspace_id=workspace.id, key="area")
-        tx.create_dimension(s, workspace_id=workspace.id, key="type", multi_label=True)
-        tx.create_tag(s, workspace_id=workspace.id, path="area/billing")
-        tx.create_tag(s, workspace_id=workspace.id, path="area/shipping")
-        tx.create_tag(s, workspace_id=workspace.id, path="type/bug")
+        create_dimension(s, workspace_id=workspace.id, key="area")
+        create_dimension(s, workspace_id=workspace.id, key="type", multi_label=True)
+        create_tag(s, workspace_id=workspace.id, path="area/billing")
+        create_tag(s, workspace_id=workspace.id, path="area/shipping")
+        create_tag(s, workspace_id=workspace.id, path="type/bug")
 
 
 def _rows(store: Store) -> int:
@@ -35,7 +38,7 @@ def test_quote_span_is_validated(store: Store, workspace: Workspace, tags: None)
         other = conversation(s, workspace.id, "hello")
         msg = s.scalar(select(Message).where(Message.conversation_id == c.id))
         assert msg is not None
-        row = asg.assign_tag(
+        row = assign_tag(
             s,
             workspace_id=workspace.id,
             conversation_id=c.id,
@@ -44,9 +47,9 @@ def test_quote_span_is_validated(store: Store, workspace: Workspace, tags: None)
             span=(0, 10),
         )
         assert row.scope == f"m{msg.id}:0-10"
-        assert asg.parse_scope(row.scope) == (msg.id, 0, 10)
+        assert parse_scope(row.scope) == (msg.id, 0, 10)
         with pytest.raises(ValidationError):
-            asg.assign_tag(
+            assign_tag(
                 s,
                 workspace_id=workspace.id,
                 conversation_id=c.id,
@@ -55,7 +58,7 @@ def test_quote_span_is_validated(store: Store, workspace: Workspace, tags: None)
                 span=(5, 99),
             )
         with pytest.raises(ValidationError):
-            asg.assign_tag(
+            assign_tag(
                 s,
                 workspace_id=workspace.id,
                 conversation_id=c.id,
@@ -64,12 +67,12 @@ def test_quote_span_is_validated(store: Store, workspace: Workspace, tags: None)
                 span=(4, 4),
             )
         with pytest.raises(NotFound):  # the message belongs to another conversation
-            asg.assign_tag(
+            assign_tag(
                 s, workspace_id=workspace.id, conversation_id=other.id, tag="type/bug", message_id=msg.id
             )
         # A quote and the whole conversation are separate assignments.
-        asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/shipping")
-        infos = asg.list_assignments(s, workspace_id=workspace.id, conversation_id=c.id)
+        assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/shipping")
+        infos = list_assignments(s, workspace_id=workspace.id, conversation_id=c.id)
         assert [(i.path, i.quote) for i in infos] == [
             ("area/shipping", None),
             ("area/shipping", "배송이 너무 늦어요"),
@@ -81,7 +84,7 @@ def test_human_confirmation_updates_the_model_row(store: Store, workspace: Works
         admin = s.scalar(select(User).where(User.workspace_id == workspace.id))
         assert admin is not None
         c = conversation(s, workspace.id, "결제가 두 번 됐어요")
-        sug = asg.suggest_tag(
+        sug = suggest_tag(
             s,
             workspace_id=workspace.id,
             conversation_id=c.id,
@@ -91,9 +94,7 @@ def test_human_confirmation_updates_the_model_row(store: Store, workspace: Works
             model_version="v1",
         )
         assert sug is not None and sug.status == "suggested" and sug.decided_at is None
-        row = asg.assign_tag(
-            s, workspace_id=workspace.id, conversation_id=c.id, tag="area/billing", user=admin
-        )
+        row = assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/billing", user=admin)
         assert row.id == sug.id
         assert (row.status, row.origin, row.model_version, row.decided_by_id) == (
             "confirmed",
@@ -103,7 +104,7 @@ def test_human_confirmation_updates_the_model_row(store: Store, workspace: Works
         )
         assert row.decided_at is not None
         # A later model run does not overwrite the human decision.
-        again = asg.suggest_tag(
+        again = suggest_tag(
             s,
             workspace_id=workspace.id,
             conversation_id=c.id,
@@ -120,20 +121,20 @@ def test_decide_and_single_label_rivals(store: Store, workspace: Workspace, tags
         admin = s.scalar(select(User).where(User.workspace_id == workspace.id))
         c = conversation(s, workspace.id, "배송비 환불")
         ws = workspace.id
-        a = asg.suggest_tag(s, workspace_id=ws, conversation_id=c.id, tag="area/billing", origin="model")
-        b = asg.suggest_tag(s, workspace_id=ws, conversation_id=c.id, tag="area/shipping", origin="rule")
-        bug = asg.suggest_tag(s, workspace_id=ws, conversation_id=c.id, tag="type/bug", origin="model")
+        a = suggest_tag(s, workspace_id=ws, conversation_id=c.id, tag="area/billing", origin="model")
+        b = suggest_tag(s, workspace_id=ws, conversation_id=c.id, tag="area/shipping", origin="rule")
+        bug = suggest_tag(s, workspace_id=ws, conversation_id=c.id, tag="type/bug", origin="model")
         assert a and b and bug
-        asg.decide(s, workspace_id=ws, assignment_id=b.id, confirm=True, user=admin)
+        decide(s, workspace_id=ws, assignment_id=b.id, confirm=True, user=admin)
         s.expire_all()
         # area is single-label: confirming shipping answers the billing suggestion.
-        assert asg.get_assignment(s, workspace_id=ws, assignment_id=a.id).status == "rejected"
-        assert asg.get_assignment(s, workspace_id=ws, assignment_id=bug.id).status == "suggested"
-        asg.reject_assignment(s, workspace_id=ws, assignment_id=bug.id, user=admin)
-        assert asg.get_assignment(s, workspace_id=ws, assignment_id=bug.id).status == "rejected"
-        statuses = {i.path: i.status for i in asg.list_assignments(s, workspace_id=ws, conversation_id=c.id)}
+        assert get_assignment(s, workspace_id=ws, assignment_id=a.id).status == "rejected"
+        assert get_assignment(s, workspace_id=ws, assignment_id=bug.id).status == "suggested"
+        decide(s, workspace_id=ws, assignment_id=bug.id, user=admin, confirm=False)
+        assert get_assignment(s, workspace_id=ws, assignment_id=bug.id).status == "rejected"
+        statuses = {i.path: i.status for i in list_assignments(s, workspace_id=ws, conversation_id=c.id)}
         assert statuses == {"area/billing": "rejected", "area/shipping": "confirmed", "type/bug": "rejected"}
-        counts = asg.counts_per_tag(s, workspace_id=ws)
+        counts = tag_counts(s, workspace_id=ws)
         assert sorted(counts.values()) == [(1, 1)]
 
 
@@ -144,6 +145,6 @@ def test_engineers_cannot_tag(store: Store, workspace: Workspace, tags: None) ->
         )
         c = conversation(s, workspace.id, "hi")
         with pytest.raises(PermissionDenied):
-            asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="type/bug", user=eng)
+            assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="type/bug", user=eng)
         with pytest.raises(NotFound):
-            asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id + 999, tag="type/bug")
+            assign_tag(s, workspace_id=workspace.id, conversation_id=c.id + 999, tag="type/bug")

@@ -8,9 +8,11 @@ from tagging_helpers import conversation
 
 from frontdoor.core.store import Store
 from frontdoor.models import User, Workspace
-from frontdoor.tagging import assignments as asg
 from frontdoor.tagging import review
-from frontdoor.tagging.taxonomy import edit as tx
+from frontdoor.tagging.assignments import assign_tag, decide
+from frontdoor.tagging.suggestions import suggest_tag
+from frontdoor.tagging.taxonomy.dimensions import create_dimension
+from frontdoor.tagging.taxonomy.tags import create_tag, retire_tag
 
 
 def test_priority_formula() -> None:
@@ -27,17 +29,17 @@ def test_queue_order_rarity_and_dedup(store: Store, workspace: Workspace) -> Non
     ws = workspace.id
     with store.session() as s:
         admin = s.scalar(select(User).where(User.workspace_id == ws))
-        tx.create_dimension(s, workspace_id=ws, key="area")
+        create_dimension(s, workspace_id=ws, key="area")
         for path in ("area/common", "area/rare", "area/old"):
-            tx.create_tag(s, workspace_id=ws, path=path)
+            create_tag(s, workspace_id=ws, path=path)
         # area/common has 8 confirmed examples, area/rare none.
         for i in range(8):
             c = conversation(s, ws, f"흔한 질문 {i}번 배송 문의 shipping question number {i}")
-            asg.assign_tag(s, workspace_id=ws, conversation_id=c.id, tag="area/common", user=admin)
+            assign_tag(s, workspace_id=ws, conversation_id=c.id, tag="area/common", user=admin)
 
         def suggest(text: str, tag: str, confidence: float, threshold: float = 0.5) -> int:
             c = conversation(s, ws, text)
-            row = asg.suggest_tag(
+            row = suggest_tag(
                 s,
                 workspace_id=ws,
                 conversation_id=c.id,
@@ -55,9 +57,9 @@ def test_queue_order_rarity_and_dedup(store: Store, workspace: Workspace) -> Non
         slightly_below = suggest("환불 문의", "area/common", 0.44)
         rare_below = suggest("쿠폰 적용이 안 돼요", "area/rare", 0.3)
         decided = suggest("이미 결정됨", "area/common", 0.5)
-        asg.decide(s, workspace_id=ws, assignment_id=decided, confirm=False, user=admin)
+        decide(s, workspace_id=ws, assignment_id=decided, confirm=False, user=admin)
         retired = suggest("은퇴한 태그", "area/old", 0.5)
-        tx.retire_tag(s, workspace_id=ws, tag="area/old")
+        retire_tag(s, workspace_id=ws, tag="area/old")
         del near_twin, retired
 
         queue = review.review_queue(s, workspace_id=ws, limit=10)

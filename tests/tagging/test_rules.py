@@ -8,10 +8,12 @@ from tagging_helpers import conversation
 from frontdoor.core.errors import ValidationError
 from frontdoor.core.store import Store
 from frontdoor.models import Workspace
-from frontdoor.tagging import assignments as asg
-from frontdoor.tagging.autotag import apply_rules
+from frontdoor.tagging.assignments import decide, list_assignments
+from frontdoor.tagging.rule_suggestions import apply_rules
 from frontdoor.tagging.rules import LINE_WINDOW, RuleSet, TagRules, validate_pattern
-from frontdoor.tagging.taxonomy import edit as tx
+from frontdoor.tagging.taxonomy.auto_confirm import set_auto_confirm
+from frontdoor.tagging.taxonomy.dimensions import create_dimension
+from frontdoor.tagging.taxonomy.tags import create_tag
 
 
 @pytest.fixture(scope="module")
@@ -75,12 +77,12 @@ def test_long_text_is_matched_in_bounded_windows(rules: RuleSet) -> None:
 
 def test_rule_hits_become_suggestions(store: Store, workspace: Workspace) -> None:
     with store.session() as s:
-        tx.create_dimension(s, workspace_id=workspace.id, key="area")
-        tx.create_tag(s, workspace_id=workspace.id, path="area/refund", keywords=["환불", "refund"])
-        tx.create_tag(
+        create_dimension(s, workspace_id=workspace.id, key="area")
+        create_tag(s, workspace_id=workspace.id, path="area/refund", keywords=["환불", "refund"])
+        create_tag(
             s, workspace_id=workspace.id, path="area/login", keywords=["로그인"], patterns=[r"log ?in"]
         )
-        tx.set_auto_confirm(s, workspace_id=workspace.id, tag="area/login", enabled=True)
+        set_auto_confirm(s, workspace_id=workspace.id, tag="area/login", enabled=True)
         c1 = conversation(s, workspace.id, "환불 부탁드립니다", ("agent", "로그인 해보세요"))
         c2 = conversation(s, workspace.id, "I cannot log in", ("agent", "refund issued", True))
         c3 = conversation(s, workspace.id, "hello")
@@ -89,7 +91,7 @@ def test_rule_hits_become_suggestions(store: Store, workspace: Workspace) -> Non
         got = {
             c.id: [
                 (i.path, i.origin, i.status)
-                for i in asg.list_assignments(s, workspace_id=workspace.id, conversation_id=c.id)
+                for i in list_assignments(s, workspace_id=workspace.id, conversation_id=c.id)
             ]
             for c in (c1, c2, c3)
         }
@@ -98,8 +100,8 @@ def test_rule_hits_become_suggestions(store: Store, workspace: Workspace) -> Non
         assert got[c2.id] == [("area/login", "rule", "confirmed")]
         assert got[c3.id] == []
         # Re-running changes nothing; a rejected rule suggestion stays rejected.
-        row = asg.list_assignments(s, workspace_id=workspace.id, conversation_id=c1.id)[0]
-        asg.reject_assignment(s, workspace_id=workspace.id, assignment_id=row.id)
+        row = list_assignments(s, workspace_id=workspace.id, conversation_id=c1.id)[0]
+        decide(s, workspace_id=workspace.id, assignment_id=row.id, confirm=False)
         apply_rules(s, workspace_id=workspace.id, conversation_ids=[c1.id, c2.id, c3.id])
-        again = asg.list_assignments(s, workspace_id=workspace.id, conversation_id=c1.id)
+        again = list_assignments(s, workspace_id=workspace.id, conversation_id=c1.id)
         assert [(i.path, i.status) for i in again] == [("area/refund", "rejected")]

@@ -13,9 +13,15 @@ from frontdoor.core import events
 from frontdoor.core.errors import ValidationError
 from frontdoor.core.store import Store
 from frontdoor.models import TagAssignment, User, Workspace
-from frontdoor.tagging import assignments as asg
-from frontdoor.tagging import autotag as svc
-from frontdoor.tagging.taxonomy import edit as tx
+from frontdoor.tagging.assignments import assign_tag, decide, list_assignments
+from frontdoor.tagging.autotag import apply, on_conversations_ingested, tag_new_conversations
+from frontdoor.tagging.quality import last_quality_report, quality_report
+from frontdoor.tagging.saved_models import current_model, model_info
+from frontdoor.tagging.suggestions import suggest_tag
+from frontdoor.tagging.taxonomy.dimensions import create_dimension
+from frontdoor.tagging.taxonomy.tags import create_tag, get_tag
+from frontdoor.tagging.texts import conversation_texts
+from frontdoor.tagging.training import train, training_data
 
 TRAIN = {
     "area/billing": [
@@ -80,10 +86,10 @@ def _build(store: Store, ws: Workspace) -> dict[str, list[int]]:
     ids: dict[str, list[int]] = {}
     with store.session() as s:
         admin = s.scalar(select(User).where(User.workspace_id == ws.id))
-        tx.create_dimension(s, workspace_id=ws.id, key="area", name_ko="영역")
-        tx.create_dimension(s, workspace_id=ws.id, key="type", multi_label=True)
+        create_dimension(s, workspace_id=ws.id, key="area", name_ko="영역")
+        create_dimension(s, workspace_id=ws.id, key="type", multi_label=True)
         for path in [*TRAIN, "area/coupon"]:
-            tx.create_tag(s, workspace_id=ws.id, path=path)
+            create_tag(s, workspace_id=ws.id, path=path)
         for path, texts in TRAIN.items():
             for i, text in enumerate(texts):
                 c = conversation(
@@ -93,7 +99,7 @@ def _build(store: Store, ws: Workspace) -> dict[str, list[int]]:
                     ("agent", "확인해 보겠습니다"),
                     opened_at=BASE_TIME + dt.timedelta(hours=i),
                 )
-                asg.assign_tag(s, workspace_id=ws.id, conversation_id=c.id, tag=path, user=admin)
+                assign_tag(s, workspace_id=ws.id, conversation_id=c.id, tag=path, user=admin)
                 ids.setdefault(path, []).append(c.id)
     return ids
 
@@ -102,23 +108,23 @@ def _model_rows(store: Store, conversation_id: int) -> list[tuple[str, str, bool
     with store.session() as s:
         return [
             (i.path, i.status, bool(i.confidence is not None))
-            for i in asg.list_assignments(s, workspace_id=1, conversation_id=conversation_id)
+            for i in list_assignments(s, workspace_id=1, conversation_id=conversation_id)
             if i.origin == "model"
         ]
 
 
 def test_train_needs_enough_confirmed_tags(store: Store, workspace: Workspace) -> None:
     with pytest.raises(ValidationError):
-        svc.train(store, workspace_id=workspace.id)
+        train(store, workspace_id=workspace.id)
 
 
 def test_train_apply_round_trip(store: Store, workspace: Workspace) -> None:
     _build(store, workspace)
-    result = svc.train(store, workspace_id=workspace.id)
+    result = train(store, workspace_id=workspace.id)
     assert result.n_train == N_TRAIN and result.dimensions == ["area"]
     assert result.path.exists() and result.path.parent == Path(store.settings.home) / "models" / "acme"
     with store.session() as s:
-        info = svc.model_info(s, workspace_id=workspace.id)
+        info = model_info(s, workspace_id=workspace.id)
         assert info is not None and info["version"] == result.model_version
 
     later = BASE_TIME + dt.timedelta(days=30)
@@ -128,7 +134,7 @@ def test_train_apply_round_trip(store: Store, workspace: Workspace) -> None:
             s, workspace.id, "where is my parcel delivery", ("agent", "결제 환불 처리", True), opened_at=later
         )
         ship_id, note_id = ship.id, note.id
-    out = svc.apply(store, workspace_id=workspace.id, since=later)
+    out = apply(store, workspace_id=workspace.id, since=later)
     assert out.conversations == 2 and out.model_version == result.model_version
 
     with store.session() as s:
@@ -136,7 +142,7 @@ def test_train_apply_round_trip(store: Store, workspace: Workspace) -> None:
             select(TagAssignment).where(TagAssignment.conversation_id.in_([ship_id, note_id]))
         ).all()
         by_conv = {r.conversation_id: r for r in rows}
-        paths = {r.conversation_id: tx.get_tag(s, workspace_id=workspace.id, tag=r.tag_id).path for r in rows}
+        paths = {r.conversation_id: get_tag(s, workspace_id=workspace.id, tag=r.tag_id).path for r in rows}
         assert len(rows) == 2  # one decision in the single-label dimension each
         # The internal note about payments does not pull the second one to billing.
         assert paths == {ship_id: "area/shipping", note_id: "area/shipping"}
@@ -146,13 +152,12 @@ def test_train_apply_round_trip(store: Store, workspace: Workspace) -> None:
             assert "threshold" in r.attributes and "needs_human" in r.attributes
         # A person overrides one suggestion; apply again leaves their decision alone.
         admin = s.scalar(select(User).where(User.workspace_id == workspace.id))
-        asg.assign_tag(s, workspace_id=workspace.id, conversation_id=note_id, tag="area/login", user=admin)
+        assign_tag(s, workspace_id=workspace.id, conversation_id=note_id, tag="area/login", user=admin)
         row_id = by_conv[ship_id].id
-    svc.apply(store, workspace_id=workspace.id, since=later)
+    apply(store, workspace_id=workspace.id, since=later)
     with store.session() as s:
         statuses = {
-            i.path: i.status
-            for i in asg.list_assignments(s, workspace_id=workspace.id, conversation_id=note_id)
+            i.path: i.status for i in list_assignments(s, workspace_id=workspace.id, conversation_id=note_id)
         }
         assert statuses == {"area/login": "confirmed", "area/shipping": "rejected"}
         assert s.get(TagAssignment, row_id) is not None  # same row refreshed, not duplicated
@@ -160,11 +165,11 @@ def test_train_apply_round_trip(store: Store, workspace: Workspace) -> None:
 
 def test_confirmations_change_later_predictions(store: Store, workspace: Workspace) -> None:
     _build(store, workspace)
-    svc.train(store, workspace_id=workspace.id)
+    train(store, workspace_id=workspace.id)
     probe_text = "쿠폰 코드를 입력했는데 적용이 안 돼요"
     with store.session() as s:
         probe = conversation(s, workspace.id, probe_text).id
-    svc.tag_new_conversations(store, workspace.id, [probe])
+    tag_new_conversations(store, workspace.id, [probe])
     before = _model_rows(store, probe)
     assert before and all(path != "area/coupon" for path, _, _ in before)
 
@@ -173,10 +178,10 @@ def test_confirmations_change_later_predictions(store: Store, workspace: Workspa
         admin = s.scalar(select(User).where(User.workspace_id == workspace.id))
         for text in COUPON:
             c = conversation(s, workspace.id, text)
-            asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/coupon", user=admin)
-    second = svc.train(store, workspace_id=workspace.id)
+            assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/coupon", user=admin)
+    second = train(store, workspace_id=workspace.id)
     assert second.n_train == N_TRAIN + len(COUPON)
-    svc.tag_new_conversations(store, workspace.id, [probe])
+    tag_new_conversations(store, workspace.id, [probe])
     after = _model_rows(store, probe)
     assert [path for path, _, _ in after] == ["area/coupon"]
 
@@ -193,23 +198,23 @@ def test_abstains_on_out_of_scope_text(store: Store, workspace: Workspace) -> No
             "hello there",
         ]:
             c = conversation(s, workspace.id, text)
-            row = asg.suggest_tag(
+            row = suggest_tag(
                 s, workspace_id=workspace.id, conversation_id=c.id, tag="area/login", origin="model"
             )
             assert row is not None
-            asg.reject_assignment(s, workspace_id=workspace.id, assignment_id=row.id, user=admin)
-        data = svc.training_data(s, workspace_id=workspace.id)
+            decide(s, workspace_id=workspace.id, assignment_id=row.id, user=admin, confirm=False)
+        data = training_data(s, workspace_id=workspace.id)
         assert sum(1 for row in data.labels if row == {"area": set()}) == 4
-    svc.train(store, workspace_id=workspace.id)
+    train(store, workspace_id=workspace.id)
     probes = ["날씨가 좋네요", "좋은 하루 보내세요 감사합니다", "qwerty zxcv", "택배 배송이 아직도 안 왔어요"]
     with store.session() as s:
         ids = [conversation(s, workspace.id, text).id for text in probes]
-        loaded = svc.current_model(store, s, workspace_id=workspace.id)
+        loaded = current_model(store, s, workspace_id=workspace.id)
         assert loaded is not None
         decisions = loaded[0].decide(probes)
     abstained = [d["area"].abstained for d in decisions]
     assert any(abstained)
-    result = svc.tag_new_conversations(store, workspace.id, ids)
+    result = tag_new_conversations(store, workspace.id, ids)
     assert result.needs_human == sum(abstained)
     with store.session() as s:
         for cid, decision, gave_up in zip(ids, decisions, abstained, strict=True):
@@ -222,26 +227,26 @@ def test_abstains_on_out_of_scope_text(store: Store, workspace: Workspace) -> No
 
 def test_ingest_event_tags_new_conversations(store: Store, workspace: Workspace) -> None:
     with store.session() as s:
-        tx.create_dimension(s, workspace_id=workspace.id, key="area")
-        tx.create_tag(s, workspace_id=workspace.id, path="area/refund", keywords=["환불"])
+        create_dimension(s, workspace_id=workspace.id, key="area")
+        create_tag(s, workspace_id=workspace.id, path="area/refund", keywords=["환불"])
         c = conversation(s, workspace.id, "환불은 언제 되나요").id
-    events.subscribe(events.ConversationsIngested, svc.on_conversations_ingested)
+    events.subscribe(events.ConversationsIngested, on_conversations_ingested)
     events.emit(store, events.ConversationsIngested(workspace.id, (c,)))
     with store.session() as s:
-        (info,) = asg.list_assignments(s, workspace_id=workspace.id, conversation_id=c)
+        (info,) = list_assignments(s, workspace_id=workspace.id, conversation_id=c)
         assert (info.path, info.origin, info.status) == ("area/refund", "rule", "suggested")
 
 
 def test_quality_report(store: Store, workspace: Workspace) -> None:
     _build(store, workspace)
-    report = svc.quality_report(store, workspace_id=workspace.id, folds=3)
+    report = quality_report(store, workspace_id=workspace.id, folds=3)
     assert report.n_conversations == N_TRAIN and report.folds == 3
     area = report.dimensions["area"]
     assert area["conversations"] == N_TRAIN and 0 <= area["precision"] <= 1
     assert {t.path for t in report.tags} <= set(TRAIN)
     assert report.to_dict()["tags"]
     with store.session() as s:
-        saved = svc.last_quality_report(s, workspace_id=workspace.id)
+        saved = last_quality_report(s, workspace_id=workspace.id)
         assert saved is not None and saved["n_conversations"] == N_TRAIN and "computed_at" in saved
 
 
@@ -286,7 +291,7 @@ def test_conversation_text_is_the_customers_words(store: Store, workspace: Works
             ("customer", "note to self", True),
             ("bot", "자동 응답입니다"),
         )
-        texts = svc.conversation_texts(
+        texts = conversation_texts(
             s, workspace_id=workspace.id, conversation_ids=[echo.id, titled.id, mixed.id]
         )
     assert texts == {

@@ -13,32 +13,44 @@ from tagging_helpers import BASE_TIME, conversation
 from frontdoor.core.errors import Conflict, PermissionDenied, ValidationError
 from frontdoor.core.store import Store
 from frontdoor.models import Role, Tag, TagAssignment, TagStatus, User, Workspace
-from frontdoor.tagging import assignments as asg
-from frontdoor.tagging.taxonomy import edit as tx
+from frontdoor.tagging.assignments import assign_tag
+from frontdoor.tagging.suggestions import suggest_tag
+from frontdoor.tagging.taxonomy.auto_confirm import set_auto_confirm
+from frontdoor.tagging.taxonomy.dimensions import create_dimension
+from frontdoor.tagging.taxonomy.restructure import merge_tag, move_tag, rename_tag
+from frontdoor.tagging.taxonomy.tags import (
+    create_tag,
+    get_tag,
+    list_tags,
+    reactivate_tag,
+    resolve_tag,
+    retire_tag,
+    update_tag,
+)
+from frontdoor.tagging.taxonomy.tree import tag_counts, tag_tree
+from frontdoor.tagging.taxonomy.yaml_io import export_yaml, import_yaml
 from frontdoor.workspace.users import create_user
 
 
 def _setup(store: Store, ws: Workspace) -> None:
     with store.session() as s:
-        tx.create_dimension(s, workspace_id=ws.id, key="area", name_ko="영역", name_en="Area")
-        tx.create_dimension(s, workspace_id=ws.id, key="type", name_en="Type", multi_label=True)
-        tx.create_tag(
-            s, workspace_id=ws.id, path="area/dashboard/export", name_ko="내보내기", keywords=["엑셀"]
-        )
-        tx.create_tag(s, workspace_id=ws.id, path="area/billing/refund", name_ko="환불", keywords=["환불"])
-        tx.create_tag(s, workspace_id=ws.id, path="area/billing/money-back", name_en="Money back")
+        create_dimension(s, workspace_id=ws.id, key="area", name_ko="영역", name_en="Area")
+        create_dimension(s, workspace_id=ws.id, key="type", name_en="Type", multi_label=True)
+        create_tag(s, workspace_id=ws.id, path="area/dashboard/export", name_ko="내보내기", keywords=["엑셀"])
+        create_tag(s, workspace_id=ws.id, path="area/billing/refund", name_ko="환불", keywords=["환불"])
+        create_tag(s, workspace_id=ws.id, path="area/billing/money-back", name_en="Money back")
 
 
 def _counts(store: Store, ws: Workspace) -> dict[str, tuple[int, int]]:
     with store.session() as s:
-        counts = tx.tag_counts(s, workspace_id=ws.id)
-        return {t.path: counts.get(t.id, (0, 0)) for t in tx.list_tags(s, workspace_id=ws.id)}
+        counts = tag_counts(s, workspace_id=ws.id)
+        return {t.path: counts.get(t.id, (0, 0)) for t in list_tags(s, workspace_id=ws.id)}
 
 
 def test_create_builds_ancestors_and_validates(store: Store, workspace: Workspace) -> None:
     _setup(store, workspace)
     with store.session() as s:
-        paths = [t.path for t in tx.list_tags(s, workspace_id=workspace.id)]
+        paths = [t.path for t in list_tags(s, workspace_id=workspace.id)]
         assert paths == [
             "area/billing",
             "area/billing/money-back",
@@ -46,15 +58,15 @@ def test_create_builds_ancestors_and_validates(store: Store, workspace: Workspac
             "area/dashboard",
             "area/dashboard/export",
         ]
-        export = tx.get_tag(s, workspace_id=workspace.id, tag="area/dashboard/export")
-        parent = tx.get_tag(s, workspace_id=workspace.id, tag="area/dashboard")
+        export = get_tag(s, workspace_id=workspace.id, tag="area/dashboard/export")
+        parent = get_tag(s, workspace_id=workspace.id, tag="area/dashboard")
         assert export.parent_id == parent.id and parent.parent_id is None
         with pytest.raises(Conflict):
-            tx.create_tag(s, workspace_id=workspace.id, path="area/dashboard")
+            create_tag(s, workspace_id=workspace.id, path="area/dashboard")
         with pytest.raises(ValidationError):
-            tx.create_tag(s, workspace_id=workspace.id, path="area")
+            create_tag(s, workspace_id=workspace.id, path="area")
         with pytest.raises(ValidationError):
-            tx.create_tag(s, workspace_id=workspace.id, path="area/x", patterns=["(a+)+"])
+            create_tag(s, workspace_id=workspace.id, path="area/x", patterns=["(a+)+"])
 
 
 def test_permissions(store: Store, workspace: Workspace) -> None:
@@ -63,11 +75,11 @@ def test_permissions(store: Store, workspace: Workspace) -> None:
             s, workspace_id=workspace.id, email="e@example.com", role=Role.ENGINEER, password=None
         )
         with pytest.raises(PermissionDenied):
-            tx.create_dimension(s, workspace_id=workspace.id, key="area", user=eng)
+            create_dimension(s, workspace_id=workspace.id, key="area", user=eng)
         pm = create_user(
             s, workspace_id=workspace.id, email="p@example.com", role=Role.PRODUCT, password=None
         )
-        tx.create_dimension(s, workspace_id=workspace.id, key="area", user=pm)
+        create_dimension(s, workspace_id=workspace.id, key="area", user=pm)
 
 
 def test_rename_and_move_keep_counts(store: Store, workspace: Workspace) -> None:
@@ -76,29 +88,27 @@ def test_rename_and_move_keep_counts(store: Store, workspace: Workspace) -> None
         c1 = conversation(s, workspace.id, "엑셀 내보내기가 안돼요")
         c2 = conversation(s, workspace.id, "export broken")
         for c in (c1, c2):
-            asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/dashboard/export")
+            assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/dashboard/export")
     with store.session() as s:
-        tx.rename_tag(s, workspace_id=workspace.id, tag="area/dashboard", name="reports")
+        rename_tag(s, workspace_id=workspace.id, tag="area/dashboard", name="reports")
     counts = _counts(store, workspace)
     assert counts["area/reports/export"] == (2, 2)
     assert "area/dashboard/export" not in counts
     with store.session() as s:
-        tx.move_tag(s, workspace_id=workspace.id, tag="area/reports", parent="area/billing")
+        move_tag(s, workspace_id=workspace.id, tag="area/reports", parent="area/billing")
         with pytest.raises(ValidationError):  # a cycle
-            tx.move_tag(
-                s, workspace_id=workspace.id, tag="area/billing", parent="area/billing/reports/export"
-            )
+            move_tag(s, workspace_id=workspace.id, tag="area/billing", parent="area/billing/reports/export")
         with pytest.raises(Conflict):
-            tx.rename_tag(s, workspace_id=workspace.id, tag="area/billing/refund", name="money-back")
+            rename_tag(s, workspace_id=workspace.id, tag="area/billing/refund", name="money-back")
     counts = _counts(store, workspace)
     assert counts["area/billing/reports/export"] == (2, 2)
     with store.session() as s:
-        moved = tx.get_tag(s, workspace_id=workspace.id, tag="area/billing/reports/export")
-        parent = tx.get_tag(s, workspace_id=workspace.id, tag="area/billing/reports")
+        moved = get_tag(s, workspace_id=workspace.id, tag="area/billing/reports/export")
+        parent = get_tag(s, workspace_id=workspace.id, tag="area/billing/reports")
         assert moved.parent_id == parent.id
         # Back to the top of the dimension.
-        tx.move_tag(s, workspace_id=workspace.id, tag="area/billing/reports", parent=None)
-        assert tx.get_tag(s, workspace_id=workspace.id, tag="area/reports/export").id == moved.id
+        move_tag(s, workspace_id=workspace.id, tag="area/billing/reports", parent=None)
+        assert get_tag(s, workspace_id=workspace.id, tag="area/reports/export").id == moved.id
 
 
 def test_merge_does_not_double_count(store: Store, workspace: Workspace) -> None:
@@ -110,37 +120,35 @@ def test_merge_does_not_double_count(store: Store, workspace: Workspace) -> None
         only_dst = conversation(s, workspace.id, "환불 요청")
         suggested_src = conversation(s, workspace.id, "refund?")
         ws_id = workspace.id
-        asg.assign_tag(s, workspace_id=ws_id, conversation_id=both.id, tag="area/billing/refund", user=admin)
-        asg.assign_tag(
-            s, workspace_id=ws_id, conversation_id=both.id, tag="area/billing/money-back", user=admin
-        )
-        asg.assign_tag(s, workspace_id=ws_id, conversation_id=only_src.id, tag="area/billing/money-back")
-        asg.assign_tag(s, workspace_id=ws_id, conversation_id=only_dst.id, tag="area/billing/refund")
+        assign_tag(s, workspace_id=ws_id, conversation_id=both.id, tag="area/billing/refund", user=admin)
+        assign_tag(s, workspace_id=ws_id, conversation_id=both.id, tag="area/billing/money-back", user=admin)
+        assign_tag(s, workspace_id=ws_id, conversation_id=only_src.id, tag="area/billing/money-back")
+        assign_tag(s, workspace_id=ws_id, conversation_id=only_dst.id, tag="area/billing/refund")
         # The target only suggested on this one; the source was confirmed: confirmed wins.
-        asg.suggest_tag(
+        suggest_tag(
             s, workspace_id=ws_id, conversation_id=suggested_src.id, tag="area/billing/refund", origin="model"
         )
-        asg.assign_tag(s, workspace_id=ws_id, conversation_id=suggested_src.id, tag="area/billing/money-back")
+        assign_tag(s, workspace_id=ws_id, conversation_id=suggested_src.id, tag="area/billing/money-back")
     assert _counts(store, workspace)["area/billing/refund"] == (2, 2)
     assert _counts(store, workspace)["area/billing/money-back"] == (3, 3)
     with store.session() as s:
-        tx.merge_tag(s, workspace_id=ws_id, source="area/billing/money-back", target="area/billing/refund")
+        merge_tag(s, workspace_id=ws_id, source="area/billing/money-back", target="area/billing/refund")
     counts = _counts(store, workspace)
     # both, only_src, only_dst, suggested_src: four conversations, each once.
     assert counts["area/billing/refund"] == (4, 4)
     assert counts["area/billing/money-back"] == (0, 0)
     with store.session() as s:
-        old = tx.get_tag(s, workspace_id=ws_id, tag="area/billing/money-back")
-        new = tx.get_tag(s, workspace_id=ws_id, tag="area/billing/refund")
+        old = get_tag(s, workspace_id=ws_id, tag="area/billing/money-back")
+        new = get_tag(s, workspace_id=ws_id, tag="area/billing/refund")
         assert old.status == TagStatus.MERGED and old.merged_into_id == new.id
-        assert tx.resolve_tag(s, workspace_id=ws_id, tag=old.id).id == new.id
+        assert resolve_tag(s, workspace_id=ws_id, tag=old.id).id == new.id
         rows = s.scalars(select(TagAssignment).where(TagAssignment.tag_id == new.id)).all()
         assert len(rows) == 4
         assert {r.status for r in rows} == {"confirmed"}
         with pytest.raises(ValidationError):
-            asg.assign_tag(s, workspace_id=ws_id, conversation_id=both.id, tag=old.id)
+            assign_tag(s, workspace_id=ws_id, conversation_id=both.id, tag=old.id)
         # The tree hides merged tags by default and shows the counts once.
-        tree = tx.tag_tree(s, workspace_id=ws_id)
+        tree = tag_tree(s, workspace_id=ws_id)
         billing = next(n for n in tree if n.path == "area/billing")
         assert [c.path for c in billing.children] == ["area/billing/refund"]
         assert billing.subtree_assignments == 4
@@ -149,12 +157,12 @@ def test_merge_does_not_double_count(store: Store, workspace: Workspace) -> None
 def test_merge_moves_children(store: Store, workspace: Workspace) -> None:
     _setup(store, workspace)
     with store.session() as s:
-        tx.create_tag(s, workspace_id=workspace.id, path="area/reports/export")
-        tx.create_tag(s, workspace_id=workspace.id, path="area/reports/schedule")
+        create_tag(s, workspace_id=workspace.id, path="area/reports/export")
+        create_tag(s, workspace_id=workspace.id, path="area/reports/schedule")
         c = conversation(s, workspace.id, "export")
-        asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/reports/export")
-        asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/dashboard/export")
-        tx.merge_tag(s, workspace_id=workspace.id, source="area/reports", target="area/dashboard")
+        assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/reports/export")
+        assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/dashboard/export")
+        merge_tag(s, workspace_id=workspace.id, source="area/reports", target="area/dashboard")
     counts = _counts(store, workspace)
     assert counts["area/dashboard/export"] == (1, 1)  # the twin child merged, not doubled
     assert counts["area/dashboard/schedule"] == (0, 0)  # the other child moved
@@ -168,13 +176,13 @@ def test_retire_keeps_history_and_past_counts(store: Store, workspace: Workspace
         c1 = conversation(s, workspace.id, "엑셀", opened_at=jan)
         c2 = conversation(s, workspace.id, "엑셀", opened_at=jan + dt.timedelta(days=40))
         for c in (c1, c2):
-            asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/dashboard/export")
-        tx.retire_tag(s, workspace_id=workspace.id, tag="area/dashboard/export")
+            assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/dashboard/export")
+        retire_tag(s, workspace_id=workspace.id, tag="area/dashboard/export")
         c3 = conversation(s, workspace.id, "엑셀")
         with pytest.raises(ValidationError):
-            asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c3.id, tag="area/dashboard/export")
+            assign_tag(s, workspace_id=workspace.id, conversation_id=c3.id, tag="area/dashboard/export")
         assert (
-            asg.suggest_tag(
+            suggest_tag(
                 s,
                 workspace_id=workspace.id,
                 conversation_id=c3.id,
@@ -183,22 +191,22 @@ def test_retire_keeps_history_and_past_counts(store: Store, workspace: Workspace
             )
             is None
         )
-        tag = tx.get_tag(s, workspace_id=workspace.id, tag="area/dashboard/export")
-        january = tx.tag_counts(s, workspace_id=workspace.id, since=jan, until=jan + dt.timedelta(days=31))
+        tag = get_tag(s, workspace_id=workspace.id, tag="area/dashboard/export")
+        january = tag_counts(s, workspace_id=workspace.id, since=jan, until=jan + dt.timedelta(days=31))
         assert january[tag.id] == (1, 1)
-        assert tx.tag_counts(s, workspace_id=workspace.id)[tag.id] == (2, 2)
-        dashboard = next(n for n in tx.tag_tree(s, workspace_id=workspace.id) if n.path == "area/dashboard")
+        assert tag_counts(s, workspace_id=workspace.id)[tag.id] == (2, 2)
+        dashboard = next(n for n in tag_tree(s, workspace_id=workspace.id) if n.path == "area/dashboard")
         assert dashboard.children[0].status == "retired" and dashboard.children[0].assignments == 2
-        active = tx.tag_tree(s, workspace_id=workspace.id, include_retired=False)
+        active = tag_tree(s, workspace_id=workspace.id, include_retired=False)
         assert next(n for n in active if n.path == "area/dashboard").children == []
-        tx.reactivate_tag(s, workspace_id=workspace.id, tag=tag.id)
-        asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c3.id, tag=tag.id)
+        reactivate_tag(s, workspace_id=workspace.id, tag=tag.id)
+        assign_tag(s, workspace_id=workspace.id, conversation_id=c3.id, tag=tag.id)
 
 
 def test_yaml_round_trip_keeps_korean(store: Store, workspace: Workspace) -> None:
     _setup(store, workspace)
     with store.session() as s:
-        tx.update_tag(
+        update_tag(
             s,
             workspace_id=workspace.id,
             tag="area/billing/refund",
@@ -206,9 +214,9 @@ def test_yaml_round_trip_keeps_korean(store: Store, workspace: Workspace) -> Non
             examples=["환불해주세요"],
             patterns=[r"환불.{0,10}(언제|어떻게)"],
         )
-        tx.set_auto_confirm(s, workspace_id=workspace.id, tag="area/billing/refund", enabled=True)
-        tx.retire_tag(s, workspace_id=workspace.id, tag="area/billing/money-back")
-        text = tx.export_yaml(s, workspace_id=workspace.id)
+        set_auto_confirm(s, workspace_id=workspace.id, tag="area/billing/refund", enabled=True)
+        retire_tag(s, workspace_id=workspace.id, tag="area/billing/money-back")
+        text = export_yaml(s, workspace_id=workspace.id)
     assert "환불 요청" in text and "\\u" not in text
     doc = yaml.safe_load(text)
     refund = next(t for t in doc["tags"] if t["path"] == "area/billing/refund")
@@ -219,13 +227,13 @@ def test_yaml_round_trip_keeps_korean(store: Store, workspace: Workspace) -> Non
         other = Workspace(slug="other", name="Other", settings={})
         s.add(other)
         s.flush()
-        result = tx.import_yaml(s, workspace_id=other.id, source=text)
+        result = import_yaml(s, workspace_id=other.id, source=text)
         assert result.created == 5 and result.dimensions_created == 2 and result.retired == 1
-        assert yaml.safe_load(tx.export_yaml(s, workspace_id=other.id)) == doc
+        assert yaml.safe_load(export_yaml(s, workspace_id=other.id)) == doc
         # Idempotent: a second import changes nothing.
-        again = tx.import_yaml(s, workspace_id=other.id, source=text)
+        again = import_yaml(s, workspace_id=other.id, source=text)
         assert again.created == 0 and again.updated == 0 and again.unchanged == 5
-        assert yaml.safe_load(tx.export_yaml(s, workspace_id=other.id)) == doc
+        assert yaml.safe_load(export_yaml(s, workspace_id=other.id)) == doc
 
 
 def test_yaml_import_upserts_and_merges(store: Store, workspace: Workspace) -> None:
@@ -238,13 +246,13 @@ def test_yaml_import_upserts_and_merges(store: Store, workspace: Workspace) -> N
         ]
     }
     with store.session() as s:
-        r = tx.import_yaml(s, workspace_id=workspace.id, source=yaml.safe_dump(doc, allow_unicode=True))
+        r = import_yaml(s, workspace_id=workspace.id, source=yaml.safe_dump(doc, allow_unicode=True))
         assert (r.created, r.updated, r.merged, r.dimensions_created) == (1, 1, 1, 1)
-        assert tx.get_tag(s, workspace_id=workspace.id, tag="area/billing/refund").name_en == "Refunds"
-        r2 = tx.import_yaml(s, workspace_id=workspace.id, source=doc)
+        assert get_tag(s, workspace_id=workspace.id, tag="area/billing/refund").name_en == "Refunds"
+        r2 = import_yaml(s, workspace_id=workspace.id, source=doc)
         assert (r2.created, r2.updated, r2.merged) == (0, 0, 0)
         with pytest.raises(ValidationError):
-            tx.import_yaml(s, workspace_id=workspace.id, source="tags: [{name: x}]")
+            import_yaml(s, workspace_id=workspace.id, source="tags: [{name: x}]")
 
 
 def test_two_thousand_tags(store: Store, workspace: Workspace) -> None:
@@ -255,13 +263,13 @@ def test_two_thousand_tags(store: Store, workspace: Workspace) -> None:
         ],
     }
     with store.session() as s:
-        result = tx.import_yaml(s, workspace_id=workspace.id, source=doc)
+        result = import_yaml(s, workspace_id=workspace.id, source=doc)
         assert result.created == 2050  # 2000 leaves and 50 implied parents
     with store.session() as s:
         c = conversation(s, workspace.id, "x")
-        asg.assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/영역49/기능1999")
+        assign_tag(s, workspace_id=workspace.id, conversation_id=c.id, tag="area/영역49/기능1999")
     with store.session() as s:
-        tree = tx.tag_tree(s, workspace_id=workspace.id, language="ko")
+        tree = tag_tree(s, workspace_id=workspace.id, language="ko")
         assert len(tree) == 50 and sum(len(n.children) for n in tree) == 2000
         assert tree[-1].subtree_assignments == 1
         assert s.scalar(select(Tag.id).where(Tag.path == "area/영역00/기능0000")) is not None

@@ -7,9 +7,11 @@ from tagging_helpers import conversation
 
 from frontdoor.core.store import Store
 from frontdoor.models import User, Workspace
-from frontdoor.tagging import assignments as asg
 from frontdoor.tagging import theme_discovery as svc
-from frontdoor.tagging.taxonomy import edit as tx
+from frontdoor.tagging.assignments import assign_tag, list_assignments
+from frontdoor.tagging.suggestions import suggest_tag
+from frontdoor.tagging.taxonomy.dimensions import create_dimension
+from frontdoor.tagging.taxonomy.tags import create_tag, get_tag
 from frontdoor.tagging.themes import content_terms, discover_themes
 
 PLANTED = {
@@ -70,16 +72,16 @@ def test_discover_skips_covered_conversations_and_promotes(store: Store, workspa
     ws = workspace.id
     with store.session() as s:
         admin = s.scalar(select(User).where(User.workspace_id == ws))
-        tx.create_dimension(s, workspace_id=ws, key="area")
-        tx.create_tag(s, workspace_id=ws, path="area/billing")
+        create_dimension(s, workspace_id=ws, key="area")
+        create_tag(s, workspace_id=ws, path="area/billing")
         ids: dict[str, list[int]] = {}
         for name, texts in PLANTED.items():
             ids[name] = [conversation(s, ws, t, ("agent", "확인하겠습니다")).id for t in texts]
         # The tax questions are already covered by a confirmed tag: not a new theme.
         for cid in ids["tax"]:
-            asg.assign_tag(s, workspace_id=ws, conversation_id=cid, tag="area/billing", user=admin)
+            assign_tag(s, workspace_id=ws, conversation_id=cid, tag="area/billing", user=admin)
         # A model guess made while abstaining does not count as coverage.
-        asg.suggest_tag(
+        suggest_tag(
             s,
             workspace_id=ws,
             conversation_id=ids["coupon"][0],
@@ -105,10 +107,10 @@ def test_discover_skips_covered_conversations_and_promotes(store: Store, workspa
         assert svc.list_themes(s, workspace_id=ws)[0].label == proposals[0].label
         result = svc.promote_theme(s, workspace_id=ws, theme=coupon.index, path="area/coupon", user=admin)
         assert result.suggested == 6
-        tag = tx.get_tag(s, workspace_id=ws, tag="area/coupon")
+        tag = get_tag(s, workspace_id=ws, tag="area/coupon")
         assert "쿠폰" in tag.keywords and len(tag.examples) == 3
         for cid in ids["coupon"]:
-            infos = asg.list_assignments(s, workspace_id=ws, conversation_id=cid)
+            infos = list_assignments(s, workspace_id=ws, conversation_id=cid)
             assert ("area/coupon", "suggested") in {(i.path, i.status) for i in infos}
         # Once suggested, the coupon conversations are covered.
         assert not set(ids["coupon"]) & set(svc.uncovered_conversations(s, workspace_id=ws))

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from webseed import XSS_SCRIPT, add_user, seed, token_for
+from webseed import XSS_SCRIPT, add_user, seed, sign_in, token_for
 
 from frontdoor.core.store import Store
-from frontdoor.models import AssignmentStatus, Origin, RoadmapItem, Role, TagAssignment, User, Workspace
+from frontdoor.models import (
+    Account,
+    AssignmentStatus,
+    Channel,
+    Conversation,
+    Origin,
+    RoadmapItem,
+    Role,
+    Source,
+    Tag,
+    TagAssignment,
+    TagDimension,
+    User,
+    Workspace,
+)
 from frontdoor.web.app import create_app
 
 WINDOW = {"since": "2026-10-26", "until": "2026-11-08"}
@@ -156,3 +173,69 @@ def test_board_quotes_and_edits(store: Store, workspace: Workspace) -> None:
             and put.json()["shipped_at"]
             and put.json()["tag_ids"] == [ids.tag_export_id]
         )
+
+
+def _board_row_numbers(html: str, item_id: int) -> tuple[int, int]:
+    """``(conversations, accounts)`` of the item's row on the roadmap page."""
+    row = next(r for r in html.split('<tr class="row">')[1:] if f'href="/roadmap/{item_id}"' in r)
+    numbers = re.findall(r'<td class="num">([\d,]+)</td>', row)  # rank, conversations, accounts, ...
+    return int(numbers[1]), int(numbers[2])
+
+
+def test_roadmap_demand_is_the_same_number_on_the_page_and_in_the_api(
+    store: Store, workspace: Workspace
+) -> None:
+    # Two conversations inside the board's 12-week window (two accounts) and one long
+    # before it: the demand is 2 conversations and 2 accounts everywhere (an all-time
+    # count would say 3 and 3).
+    now = dt.datetime.now(dt.UTC)
+    with store.session() as s:
+        source = Source(workspace_id=workspace.id, kind="csv", name="csv", settings={})
+        accounts = [Account(workspace_id=workspace.id, name=f"account {i}", arr=1000) for i in range(3)]
+        dim = TagDimension(workspace_id=workspace.id, key="area", name_ko="영역", name_en="Area")
+        s.add_all([source, *accounts, dim])
+        s.flush()
+        tag = Tag(workspace_id=workspace.id, path="area/export", dimension_id=dim.id, name_en="Export")
+        s.add(tag)
+        s.flush()
+        for i, days_ago in enumerate((14, 20, 400)):
+            conv = Conversation(
+                workspace_id=workspace.id,
+                source_id=source.id,
+                external_id=f"c{i}",
+                account_id=accounts[i].id,
+                channel=Channel.CHAT,
+                subject="export",
+                opened_at=now - dt.timedelta(days=days_ago),
+                message_count=0,
+                attributes={},
+            )
+            s.add(conv)
+            s.flush()
+            s.add(
+                TagAssignment(
+                    workspace_id=workspace.id,
+                    conversation_id=conv.id,
+                    tag_id=tag.id,
+                    scope="",
+                    origin=Origin.HUMAN,
+                    status=AssignmentStatus.CONFIRMED,
+                    attributes={},
+                )
+            )
+        item = RoadmapItem(workspace_id=workspace.id, title="Faster exports", description="")
+        item.tags = [tag]
+        s.add(item)
+        s.flush()
+        item_id = item.id
+    token = token_for(store, workspace_id=workspace.id, scopes=["read"])
+    with TestClient(create_app(store)) as client:
+        demand = client.get("/api/v1/roadmap/demand", headers=_h(token)).json()
+        board = client.get("/api/v1/roadmap", headers=_h(token)).json()
+        sign_in(client, "admin@example.com")
+        page = client.get("/roadmap").text
+    api = next(d for d in demand if d["id"] == item_id)
+    ranked = next(r for r in board["items"] if r["id"] == item_id)
+    assert (api["conversations"], api["accounts"]) == (2, 2)
+    assert (ranked["conversations"], ranked["accounts"]) == (2, 2)
+    assert _board_row_numbers(page, item_id) == (2, 2)

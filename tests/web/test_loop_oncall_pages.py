@@ -36,7 +36,7 @@ from frontdoor.models import (
     Workspace,
 )
 from frontdoor.notifications import send as notifications
-from frontdoor.oncall import rotation as oncall
+from frontdoor.oncall.rotation import week_of
 from frontdoor.web.app import create_app
 from local_servers import SmtpSink, drain, drop_queue, prepare_queue
 
@@ -239,14 +239,14 @@ def test_oncall_page_queue_notes_rotation_and_digest(queue: Store, workspace: Wo
         # The eng cannot set the rotation; the admin form is not shown to them.
         assert "/oncall/rotation" not in page.text
         assert eng.post("/oncall/rotation", data={"csrf": token, "engineers": ""}).status_code == 403
-        week = oncall.week_of(dt.datetime.now(dt.UTC), tz=ZoneInfo("Asia/Seoul")).isoformat()
+        week = week_of(dt.datetime.now(dt.UTC), tz=ZoneInfo("Asia/Seoul")).isoformat()
         first = eng.post("/oncall/digest", data={"csrf": token, "week": week})
         drain(queue)
         second = eng.post("/oncall/digest", data={"csrf": token, "week": week})
         drain(queue)
         assert "Digest sent" in first.text and "already sent" in second.text
     # The form left "send automatically" unticked: only the button's digest went out, once.
-    this_week = oncall.week_of(dt.datetime.now(dt.UTC), tz=ZoneInfo("Asia/Seoul"))
+    this_week = week_of(dt.datetime.now(dt.UTC), tz=ZoneInfo("Asia/Seoul"))
     assert [m["Subject"].rsplit(" ", 1)[1] for m in smtp.messages] == [this_week.isoformat()]
     assert smtp.envelopes[0][1] == ["eng@example.com"]
     with queue.session() as s:

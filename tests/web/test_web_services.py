@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from webseed import seed
 
-from frontdoor.conversations.listing import decode_cursor, encode_cursor, search_terms
+from frontdoor.conversations.filters import search_terms
+from frontdoor.conversations.listing import decode_cursor, encode_cursor
 from frontdoor.core.errors import AuthenticationError, Conflict, NotFound, ValidationError
 from frontdoor.core.store import Store
 from frontdoor.db.base import utcnow
@@ -108,7 +109,8 @@ def test_last_admin_cannot_be_demoted(store: Store, workspace: Workspace) -> Non
 
 def test_untagged_ignores_rejected_and_suggested(store: Store, workspace: Workspace) -> None:
     ids = seed(store, workspace_id=workspace.id)
-    from frontdoor.conversations.listing import ConversationFilters, list_conversations
+    from frontdoor.conversations.filters import ConversationFilters
+    from frontdoor.conversations.listing import list_conversations
 
     with store.session() as s:
         page = list_conversations(s, workspace_id=workspace.id, filters=ConversationFilters(untagged=True))

@@ -90,7 +90,7 @@ def list_command(
     ctx: click.Context, status: str | None, limit: int, as_json: bool, workspace: str | None
 ) -> None:
     """List alerts, newest first."""
-    from frontdoor.alerts.service import list_alerts
+    from frontdoor.alerts.listing import list_alerts
     from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)

@@ -15,7 +15,8 @@ from frontdoor.db.store import upgrade_store
 @click.pass_context
 def demo_command(ctx: click.Context, no_serve: bool, host: str | None, port: int | None) -> None:
     """Create the demo workspace (a Korean B2B SaaS) and serve it."""
-    from frontdoor.demo.build import ensure_demo, tour
+    from frontdoor.demo.build import ensure_demo
+    from frontdoor.demo.tour import tour
 
     upgrade_store(settings_from(ctx))
     store = store_from(ctx)

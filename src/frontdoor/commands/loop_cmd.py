@@ -29,12 +29,13 @@ def loop_group() -> None:
 @click.pass_context
 def status_command(ctx: click.Context, item_id: int, as_json: bool, workspace: str | None) -> None:
     """Who asked for ITEM_ID, and who was told, how and when."""
-    from frontdoor.roadmap import close_loop
+    from frontdoor.roadmap.close_loop.sending import sync_delivery
+    from frontdoor.roadmap.close_loop.view import loop_view
 
     ws_id = _workspace_id(ctx, workspace)
     with store_from(ctx).session() as session:
-        close_loop.sync_delivery(session, workspace_id=ws_id, item_id=item_id)
-        view = close_loop.loop_view(session, workspace_id=ws_id, item_id=item_id)
+        sync_delivery(session, workspace_id=ws_id, item_id=item_id)
+        view = loop_view(session, workspace_id=ws_id, item_id=item_id)
         if as_json:
             click.echo(
                 json.dumps(
@@ -84,14 +85,14 @@ def status_command(ctx: click.Context, item_id: int, as_json: bool, workspace: s
 @click.pass_context
 def draft_command(ctx: click.Context, item_id: int, ship: bool, as_json: bool, workspace: str | None) -> None:
     """Draft one message per contact who asked for shipped ITEM_ID (new contacts only)."""
-    from frontdoor.roadmap import close_loop
+    from frontdoor.roadmap.close_loop.drafts import draft, mark_shipped
 
     ws_id = _workspace_id(ctx, workspace)
     with store_from(ctx).session() as session:
         if ship:
-            result = close_loop.mark_shipped(session, workspace_id=ws_id, item_id=item_id, user=None)
+            result = mark_shipped(session, workspace_id=ws_id, item_id=item_id, user=None)
         else:
-            result = close_loop.draft(session, workspace_id=ws_id, item_id=item_id)
+            result = draft(session, workspace_id=ws_id, item_id=item_id)
     if as_json:
         click.echo(json.dumps(result.to_dict()))
         return
@@ -111,18 +112,18 @@ def send_command(
     ctx: click.Context, item_id: int, retry_failed: bool, as_json: bool, workspace: str | None
 ) -> None:
     """Email the drafted messages of ITEM_ID that were not sent yet (needs FRONTDOOR_SMTP_URL)."""
-    from frontdoor.roadmap import close_loop
+    from frontdoor.roadmap.close_loop import sending
 
     ws_id = _workspace_id(ctx, workspace)
     if retry_failed:
-        retried = close_loop.retry_failed(store_from(ctx), workspace_id=ws_id, item_id=item_id)
+        retried = sending.retry_failed(store_from(ctx), workspace_id=ws_id, item_id=item_id)
         click.echo(
             json.dumps({"retried": retried})
             if as_json
             else f"item {item_id}: {retried} failed emails retried"
         )
         return
-    result = close_loop.send(store_from(ctx), workspace_id=ws_id, item_id=item_id)
+    result = sending.send(store_from(ctx), workspace_id=ws_id, item_id=item_id)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         return
@@ -148,11 +149,11 @@ def export_command(
     ctx: click.Context, item_id: int, output: Path | None, mark_told: bool, workspace: str | None
 ) -> None:
     """Every drafted contact of ITEM_ID as CSV, contacts without email included."""
-    from frontdoor.roadmap import close_loop
+    from frontdoor.roadmap.close_loop.csv_export import export_csv
 
     ws_id = _workspace_id(ctx, workspace)
     with store_from(ctx).session() as session:
-        text = close_loop.export_csv(session, workspace_id=ws_id, item_id=item_id, mark_told=mark_told)
+        text = export_csv(session, workspace_id=ws_id, item_id=item_id, mark_told=mark_told)
     if output is None:
         click.echo(text, nl=False)
     else:

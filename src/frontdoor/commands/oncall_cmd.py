@@ -54,11 +54,11 @@ def oncall_group() -> None:
 @click.pass_context
 def schedule_command(ctx: click.Context, weeks: int, start: str | None, workspace: str | None) -> None:
     """Who is on call, week by week (* marks an override or swap)."""
-    from frontdoor.oncall import rotation as oncall
+    from frontdoor.oncall.rotation import schedule
 
     ws_id = _workspace_id(ctx, workspace)
     with store_from(ctx).session() as session:
-        shifts = oncall.schedule(session, workspace_id=ws_id, start=_day(start), weeks=weeks)
+        shifts = schedule(session, workspace_id=ws_id, start=_day(start), weeks=weeks)
     for s in shifts:
         mark = "*" if s.overridden else " "
         click.echo(f"{s.week.isoformat()} {mark} {s.user_name or '(nobody)'} {s.product_area or ''}".rstrip())
@@ -84,12 +84,12 @@ def rotate_command(
     workspace: str | None,
 ) -> None:
     """Set the rotation to EMAILS in order; the first is on call this week."""
-    from frontdoor.oncall import rotation as oncall
+    from frontdoor.oncall.rotation import save_rotation
 
     ws_id = _workspace_id(ctx, workspace)
     with store_from(ctx).session() as session:
         ids = [_user_id(session, ws_id, e) for e in emails]
-        config = oncall.save_rotation(
+        config = save_rotation(
             session,
             workspace_id=ws_id,
             user=None,
@@ -109,14 +109,14 @@ def rotate_command(
 @click.pass_context
 def override_command(ctx: click.Context, week: str, email: str | None, workspace: str | None) -> None:
     """Put EMAIL on call in the week holding WEEK (YYYY-MM-DD); without EMAIL, undo the override."""
-    from frontdoor.oncall import rotation as oncall
+    from frontdoor.oncall.rotation import set_override
 
     day = _day(week)
     assert day is not None
     ws_id = _workspace_id(ctx, workspace)
     with store_from(ctx).session() as session:
         uid = _user_id(session, ws_id, email) if email else None
-        oncall.set_override(session, workspace_id=ws_id, user=None, week=day, engineer_id=uid)
+        set_override(session, workspace_id=ws_id, user=None, week=day, engineer_id=uid)
     click.echo(f"week of {day.isoformat()}: {'override set' if email else 'override removed'}")
 
 
@@ -130,15 +130,16 @@ def digest_command(
     ctx: click.Context, week: str | None, preview: bool, as_json: bool, workspace: str | None
 ) -> None:
     """Send the weekly digest (top quotes per area, rising tags) once; a second run sends nothing."""
-    from frontdoor.oncall import rotation as oncall
+    from frontdoor.oncall.digest import preview_digest
+    from frontdoor.oncall.digest_delivery import send_digest
 
     ws_id = _workspace_id(ctx, workspace)
     if preview:
         with store_from(ctx).session() as session:
-            content, text = oncall.preview_digest(session, workspace_id=ws_id, week=_day(week))
+            content, text = preview_digest(session, workspace_id=ws_id, week=_day(week))
         click.echo(json.dumps(content, ensure_ascii=False) if as_json else text)
         return
-    result = oncall.send_digest(store_from(ctx), workspace_id=ws_id, week=_day(week))
+    result = send_digest(store_from(ctx), workspace_id=ws_id, week=_day(week))
     if as_json:
         click.echo(json.dumps({**result.to_dict(), "content": result.content}, ensure_ascii=False))
         return

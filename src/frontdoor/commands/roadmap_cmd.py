@@ -19,7 +19,7 @@ def roadmap_group() -> None:
 @click.pass_context
 def list_command(ctx: click.Context, workspace: str | None) -> None:
     """Print the ranked board: score, demand (12 weeks) and trend per item."""
-    from frontdoor.roadmap.items import ranked_items
+    from frontdoor.roadmap.demand import ranked_items
     from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)

@@ -20,14 +20,14 @@ def route_command(ctx: click.Context, since: str | None, as_json: bool, workspac
 
     History is routed quietly: Slack and Channel Talk hear only about arrivals.
     """
-    from frontdoor.routing import assign as routing
+    from frontdoor.routing.assign import route_unconfirmed
     from frontdoor.workspace.workspaces import default_workspace
 
     when = parse_since(since)
     store = store_from(ctx)
     with store.session() as session:
         ws_id = default_workspace(session, slug=workspace).id
-    result = routing.route_unconfirmed(store, workspace_id=ws_id, since=when)
+    result = route_unconfirmed(store, workspace_id=ws_id, since=when)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         return

@@ -35,13 +35,13 @@ def tags_group() -> None:
 @click.pass_context
 def train_command(ctx: click.Context, embeddings: str | None, as_json: bool, workspace: str | None) -> None:
     """Train the workspace's tagger on its confirmed tags and make it current."""
-    from frontdoor.tagging import autotag as tagging
+    from frontdoor.tagging.training import train
     from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:
         ws_id = default_workspace(session, slug=workspace).id
-    result = tagging.train(store, workspace_id=ws_id, embeddings=embeddings)
+    result = train(store, workspace_id=ws_id, embeddings=embeddings)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         return
@@ -69,14 +69,14 @@ def apply_command(
     workspace: str | None,
 ) -> None:
     """Suggest tags for conversations (rules, then the model); human decisions stay."""
-    from frontdoor.tagging import autotag as tagging
+    from frontdoor.tagging.autotag import apply
     from frontdoor.workspace.workspaces import default_workspace
 
     when = parse_since(since)
     store = store_from(ctx)
     with store.session() as session:
         ws_id = default_workspace(session, slug=workspace).id
-    result = tagging.apply(store, workspace_id=ws_id, since=when, rules=not no_rules, model=not no_model)
+    result = apply(store, workspace_id=ws_id, since=when, rules=not no_rules, model=not no_model)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         return
@@ -120,13 +120,13 @@ def review_command(ctx: click.Context, limit: int, as_json: bool, workspace: str
 @click.pass_context
 def quality_command(ctx: click.Context, folds: int, as_json: bool, workspace: str | None) -> None:
     """Cross-validate the tagger on the workspace's own confirmed tags."""
-    from frontdoor.tagging import autotag as tagging
+    from frontdoor.tagging.quality import quality_report
     from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:
         ws_id = default_workspace(session, slug=workspace).id
-    report = tagging.quality_report(store, workspace_id=ws_id, folds=folds)
+    report = quality_report(store, workspace_id=ws_id, folds=folds)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
         return

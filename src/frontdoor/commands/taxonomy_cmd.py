@@ -21,13 +21,13 @@ def taxonomy_group() -> None:
 @click.pass_context
 def import_command(ctx: click.Context, file: Path, workspace: str | None) -> None:
     """Upsert dimensions and tags from a YAML FILE by key and path (safe to re-run)."""
-    from frontdoor.tagging.taxonomy import edit as taxonomy
+    from frontdoor.tagging.taxonomy.yaml_io import import_yaml
     from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:
         ws = default_workspace(session, slug=workspace)
-        result = taxonomy.import_yaml(session, workspace_id=ws.id, source=file)
+        result = import_yaml(session, workspace_id=ws.id, source=file)
         slug = ws.slug
     r = result
     click.echo(
@@ -45,13 +45,13 @@ def import_command(ctx: click.Context, file: Path, workspace: str | None) -> Non
 @click.pass_context
 def export_command(ctx: click.Context, output: Path | None, workspace: str | None) -> None:
     """Write the taxonomy as YAML (to stdout or --output)."""
-    from frontdoor.tagging.taxonomy import edit as taxonomy
+    from frontdoor.tagging.taxonomy.yaml_io import export_yaml
     from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:
         ws = default_workspace(session, slug=workspace)
-        text = taxonomy.export_yaml(session, workspace_id=ws.id)
+        text = export_yaml(session, workspace_id=ws.id)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -69,13 +69,13 @@ def list_command(
     ctx: click.Context, dimension: str | None, show_all: bool, as_json: bool, workspace: str | None
 ) -> None:
     """Print the tag tree with confirmed assignments and conversations per tag."""
-    from frontdoor.tagging.taxonomy import edit as taxonomy
+    from frontdoor.tagging.taxonomy.tree import TagNode, tag_tree
     from frontdoor.workspace.workspaces import default_workspace
 
     store = store_from(ctx)
     with store.session() as session:
         ws = default_workspace(session, slug=workspace)
-        tree = taxonomy.tag_tree(
+        tree = tag_tree(
             session,
             workspace_id=ws.id,
             dimension=dimension,
@@ -84,7 +84,7 @@ def list_command(
         )
     rows: list[dict[str, object]] = []
 
-    def walk(nodes: list[taxonomy.TagNode]) -> None:
+    def walk(nodes: list[TagNode]) -> None:
         for n in nodes:
             rows.append(
                 {

@@ -27,4 +27,9 @@ window by whole weeks so it ends 1-7 days before the build date (at Monday 00:00
 least nine hours before the UTC build day began, so nothing lies in the future): timestamps
 move, the text, ids, order and weekday pattern do not, so two builds hold identical content,
 and builds on the same UTC day hold identical timestamps too.
+
+Where things are: :mod:`.generator` (``generate``, with the ``gen_*`` parts and
+:mod:`.content`; :mod:`.phrases`, :mod:`.names` and :mod:`.taxonomy` are its word lists),
+:mod:`.build` (``ensure_demo``: the one-transaction build), :mod:`.write` (the rows into
+the store), :mod:`.activity` (what the team did with them) and :mod:`.tour` (where to look).
 """

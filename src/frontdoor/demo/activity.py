@@ -6,12 +6,12 @@ show in a real workspace:
 
 * **Routing**: the generator's teams (``account-management`` and ``product`` besides the
   four defaults), an ordered list of rules, and one machine route event per conversation
-  decided by :func:`frontdoor.routing.assign.decide_routes` over
-  :func:`~frontdoor.routing.assign.route_facts`, at arrival. On conversations older than a
+  decided by :func:`frontdoor.routing.decide.decide_routes` over
+  :func:`~frontdoor.routing.facts.route_facts`, at arrival. On conversations older than a
   week (the generator's confirmed routes) a CX agent then confirmed the route, or corrected
   it where the rules missed (inbound leads, self-serve questions, ...), so ``/routing``
   accuracy compares predictions with people's decisions. The events are inserted in bulk,
-  with the reasons :func:`~frontdoor.routing.assign.set_route` writes.
+  with the reasons :func:`~frontdoor.routing.corrections.set_route` writes.
 * **On-call**: the three engineers in a weekly rotation (the dashboard engineer holds the
   outage week; one override), and in the last weeks and the outage week the engineer on
   call read a few conversations of their queue and left notes.
@@ -36,7 +36,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from frontdoor.core.store import Store
-from frontdoor.demo.generator import KST, OUTAGE_AREA, DemoData
+from frontdoor.demo.content import KST, OUTAGE_AREA, DemoData
 from frontdoor.models import (
     Conversation,
     LoopNotification,
@@ -166,7 +166,7 @@ def record_activity(
     if ws is None or admin is None:  # pragma: no cover - written just before in the same transaction
         raise RuntimeError("demo workspace missing")
     # Alerts are recorded and shown, never delivered: no Slack webhook, no email.
-    from frontdoor.alerts.service import AlertSettings
+    from frontdoor.alerts.settings import AlertSettings
 
     ws.settings = {**(ws.settings or {}), "alerts": AlertSettings().to_dict()}
     events, corrections = _routes(session, workspace_id, admin, data, user_ids, conversation_ids)
@@ -189,10 +189,11 @@ def _routes(
     user_ids: Sequence[int],
     conversation_ids: Sequence[int],
 ) -> tuple[int, int]:
-    from frontdoor.demo.build import bulk_insert
-    from frontdoor.routing.assign import decide_routes, route_facts
+    from frontdoor.demo.write import bulk_insert
     from frontdoor.routing.config import add_rule, routing_config, save_team, set_default_team
-    from frontdoor.tagging.autotag import conversation_texts
+    from frontdoor.routing.decide import decide_routes
+    from frontdoor.routing.facts import route_facts
+    from frontdoor.tagging.texts import conversation_texts
 
     for key, name_ko, name_en in EXTRA_TEAMS:
         save_team(session, workspace_id=workspace_id, user=admin, key=key, name_ko=name_ko, name_en=name_en)
@@ -278,13 +279,15 @@ def _routes(
 
 
 def _oncall(session: Session, workspace_id: int, data: DemoData, user_ids: Sequence[int]) -> int:
-    from frontdoor.oncall import rotation as oncall
+    from frontdoor.oncall.notes import mark_read
+    from frontdoor.oncall.queue import queue
+    from frontdoor.oncall.rotation import engineer_for, save_rotation, set_override
 
     engineers = [user_ids[i] for i, u in enumerate(data.users) if u.role == "engineer"]
     language = {user_ids[i]: u.language for i, u in enumerate(data.users)}
     # The first engineer (dashboard) holds the outage week; the others follow week by week.
     outage_day = data.outage_start.astimezone(KST).date()
-    config = oncall.save_rotation(
+    config = save_rotation(
         session,
         workspace_id=workspace_id,
         user=None,
@@ -296,20 +299,18 @@ def _oncall(session: Session, workspace_id: int, data: DemoData, user_ids: Seque
     last_week -= dt.timedelta(days=last_week.weekday())
     # Someone took over one week two weeks before the end (a trade, shown as an override).
     swapped = last_week - dt.timedelta(weeks=2)
-    regular, _ = oncall.engineer_for(config, swapped)
+    regular, _ = engineer_for(config, swapped)
     stand_in = next(e for e in engineers if e != regular)
-    config = oncall.set_override(
-        session, workspace_id=workspace_id, user=None, week=swapped, engineer_id=stand_in
-    )
+    config = set_override(session, workspace_id=workspace_id, user=None, week=swapped, engineer_id=stand_in)
     weeks = [outage_day - dt.timedelta(days=outage_day.weekday())]
     weeks += [last_week - dt.timedelta(weeks=n) for n in range(ONCALL_RECENT_WEEKS - 1, -1, -1)]
     reads = 0
     for week in weeks:
-        engineer_id, _ = oncall.engineer_for(config, week)
+        engineer_id, _ = engineer_for(config, week)
         engineer = session.get(User, engineer_id) if engineer_id is not None else None
         if engineer is None:
             continue
-        view = oncall.queue(session, workspace_id=workspace_id, viewer=engineer, week=week)
+        view = queue(session, workspace_id=workspace_id, viewer=engineer, week=week)
         lang = language.get(engineer.id, "ko")
         outage = [i for i in view.items if any(p.startswith(OUTAGE_AREA) for p in i.tag_paths)]
         if week == weeks[0] and outage:
@@ -321,7 +322,7 @@ def _oncall(session: Session, workspace_id: int, data: DemoData, user_ids: Seque
             picked = sorted(view.items, key=lambda item: (not item.is_call, -item.opened_at.timestamp()))
             notes = ONCALL_NOTES.get(lang, ONCALL_NOTES["ko"])
         for n, item in enumerate(picked[:ONCALL_READS_PER_WEEK]):
-            row = oncall.mark_read(
+            row = mark_read(
                 session,
                 workspace_id=workspace_id,
                 user=engineer,
@@ -339,18 +340,17 @@ def _oncall(session: Session, workspace_id: int, data: DemoData, user_ids: Seque
 
 
 def _close_loop(session: Session, workspace_id: int, admin: User) -> tuple[int, int]:
-    from frontdoor.roadmap import close_loop
+    from frontdoor.roadmap.close_loop.csv_export import export_csv
+    from frontdoor.roadmap.close_loop.drafts import draft
 
     items = {
         item.title: item
         for item in session.scalars(select(RoadmapItem).where(RoadmapItem.workspace_id == workspace_id))
     }
-    drafted = close_loop.draft(session, workspace_id=workspace_id, item_id=items[LOOP_DRAFTED].id).created
+    drafted = draft(session, workspace_id=workspace_id, item_id=items[LOOP_DRAFTED].id).created
     told_item = items[LOOP_TOLD]
-    told = close_loop.draft(session, workspace_id=workspace_id, item_id=told_item.id).created
-    close_loop.export_csv(
-        session, workspace_id=workspace_id, item_id=told_item.id, mark_told=True, user=admin
-    )
+    told = draft(session, workspace_id=workspace_id, item_id=told_item.id).created
+    export_csv(session, workspace_id=workspace_id, item_id=told_item.id, mark_told=True, user=admin)
     # Told by hand a few days after it shipped, not at the moment of the build.
     shipped = told_item.shipped_at or dt.datetime.now(dt.UTC)
     session.execute(

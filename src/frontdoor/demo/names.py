@@ -8,8 +8,6 @@ mailbox, even when a demo instance is configured with SMTP.
 
 from __future__ import annotations
 
-VENDOR_KO = "그로우보드"
-VENDOR_EN = "Growboard"
 WORKSPACE_SLUG = "demo"
 WORKSPACE_NAME = "그로우보드 Growboard (데모)"
 

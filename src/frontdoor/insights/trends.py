@@ -1,7 +1,8 @@
 """Time buckets in the workspace's timezone, and rising/falling against a tag's own baseline.
 
-Pure computations: no database. :mod:`frontdoor.insights.aggregates` runs the queries and
-uses these to label buckets, fill empty ones and judge movement.
+Pure computations: no database. The query modules (:mod:`frontdoor.insights.tag_trends`,
+:mod:`frontdoor.insights.movers`) run the queries and use these to label buckets, fill
+empty ones and judge movement.
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ import re
 
 from sqlalchemy.orm import Session
 
-from frontdoor.roadmap.items import ItemQuotes, RankedItem, item_quotes, ranked_items
+from frontdoor.roadmap.demand import RankedItem, ranked_items
 from frontdoor.roadmap.priority import FORMULA
+from frontdoor.roadmap.quotes import ItemQuotes, item_quotes
 
 #: At most this many conversations go into one export (newest first).
 EXPORT_CONVERSATIONS = 200

@@ -1,6 +1,6 @@
 """Routing settings of a workspace: teams (with Slack webhook and Channel Talk team), rules, default team.
 
-Stored in ``Workspace.settings["routing"]``; see :mod:`frontdoor.routing.assign` for
+Stored in ``Workspace.settings["routing"]``; see :mod:`frontdoor.routing` for
 the whole shape. Changing teams, rules or the default team needs the ``admin`` role.
 """
 
@@ -86,6 +86,7 @@ class RoutingConfig:
 
 
 def workspace_row(session: Session, workspace_id: int) -> Workspace:
+    """The workspace (NotFound when there is none)."""
     ws = session.get(Workspace, workspace_id)
     if ws is None:
         raise NotFound(f"no workspace {workspace_id}")
@@ -93,10 +94,12 @@ def workspace_row(session: Session, workspace_id: int) -> Workspace:
 
 
 def routing_settings(ws: Workspace) -> dict[str, Any]:
+    """A copy of the workspace's raw ``routing`` settings (empty when unset)."""
     return dict((ws.settings or {}).get("routing") or {})
 
 
 def save_routing_settings(ws: Workspace, raw: dict[str, Any]) -> None:
+    """Store ``raw`` as the workspace's ``routing`` settings (a new dict: JSON columns notice it)."""
     ws.settings = {**(ws.settings or {}), "routing": raw}
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from frontdoor.core import tasks
 from frontdoor.core.errors import ValidationError
@@ -38,6 +39,7 @@ ASSIGN_TASK = "routing_assign_channeltalk"
 
 
 def slack_escape(text: str) -> str:
+    """``text`` with Slack's control characters escaped (``&``, ``<``, ``>``)."""
     # Slack reads <...> as links and mentions (<!channel>): customer text must not ping anyone.
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -45,7 +47,7 @@ def slack_escape(text: str) -> str:
 def _slack_message(store: Store, event: RouteEvent, conv: Conversation, team: Team) -> dict[str, Any]:
     from frontdoor.integrations.outbound.slack import slack_payload
 
-    base = str(getattr(store.settings, "base_url", "") or "").rstrip("/")
+    base = store.settings.base_url.rstrip("/")
     link = f"{base}/conversations/{conv.id}"
     subject = slack_escape((conv.subject or "").strip()[:200]) or f"#{conv.id}"
     text = f"New conversation for {team.name('en')} ({team.name('ko')}): {subject}"
@@ -96,53 +98,9 @@ def dispatch(
 
     counts = {"slack": 0, "channeltalk": 0}
     with store.session() as session:
-        cfg = routing_config(session, workspace_id=workspace_id)
-        ids = list(event_ids)
-        now = utcnow()
-        if live_only:
-            # Columns first: an imported batch of history is rarely live, so most events
-            # never need their full rows.
-            ids = [
-                eid
-                for eid, status, last, opened in session.execute(
-                    select(
-                        RouteEvent.id,
-                        Conversation.status,
-                        Conversation.last_message_at,
-                        Conversation.opened_at,
-                    )
-                    .join(Conversation, Conversation.id == RouteEvent.conversation_id)
-                    .where(RouteEvent.workspace_id == workspace_id, RouteEvent.id.in_(ids))
-                )
-                if _is_live(status, last, opened, now)
-            ]
-        rows = (
-            session.execute(
-                select(RouteEvent, Conversation, Source.kind, Source.settings)
-                .join(Conversation, Conversation.id == RouteEvent.conversation_id)
-                .join(Source, Source.id == Conversation.source_id)
-                .where(RouteEvent.workspace_id == workspace_id, RouteEvent.id.in_(ids))
-                .order_by(RouteEvent.id)
-            ).all()
-            if ids
-            else []
+        work = _deliveries(
+            store, session, workspace_id=workspace_id, event_ids=event_ids, live_only=live_only
         )
-        work: list[tuple[int, Team, dict[str, Any] | None, bool]] = []
-        for event, conv, kind, source_settings in rows:
-            team = cfg.team(event.route)
-            if team is None or (
-                live_only and not _is_live(conv.status, conv.last_message_at, conv.opened_at, now)
-            ):
-                continue
-            slack = _slack_message(store, event, conv, team) if team.slack_webhook_url else None
-            creds = source_settings or {}
-            ct = bool(
-                kind == "channeltalk"
-                and team.channeltalk_team_id
-                and creds.get("access_key")
-                and creds.get("access_secret")
-            )
-            work.append((event.id, team, slack, ct))
     for event_id, team, payload, ct in work:
         if payload is not None:
             try:
@@ -161,6 +119,61 @@ def dispatch(
             tasks.enqueue(store, ASSIGN_TASK, workspace_id=workspace_id, event_id=event_id)
             counts["channeltalk"] += 1
     return counts
+
+
+def _deliveries(
+    store: Store, session: Session, *, workspace_id: int, event_ids: Sequence[int], live_only: bool
+) -> list[tuple[int, Team, dict[str, Any] | None, bool]]:
+    """Per event to deliver: its team, the Slack message (if the team has a webhook), and
+    whether to assign the Channel Talk chat (a Channel Talk source with credentials)."""
+    cfg = routing_config(session, workspace_id=workspace_id)
+    ids = list(event_ids)
+    now = utcnow()
+    if live_only:
+        # Columns first: an imported batch of history is rarely live, so most events
+        # never need their full rows.
+        ids = [
+            eid
+            for eid, status, last, opened in session.execute(
+                select(
+                    RouteEvent.id,
+                    Conversation.status,
+                    Conversation.last_message_at,
+                    Conversation.opened_at,
+                )
+                .join(Conversation, Conversation.id == RouteEvent.conversation_id)
+                .where(RouteEvent.workspace_id == workspace_id, RouteEvent.id.in_(ids))
+            )
+            if _is_live(status, last, opened, now)
+        ]
+    rows = (
+        session.execute(
+            select(RouteEvent, Conversation, Source.kind, Source.settings)
+            .join(Conversation, Conversation.id == RouteEvent.conversation_id)
+            .join(Source, Source.id == Conversation.source_id)
+            .where(RouteEvent.workspace_id == workspace_id, RouteEvent.id.in_(ids))
+            .order_by(RouteEvent.id)
+        ).all()
+        if ids
+        else []
+    )
+    work: list[tuple[int, Team, dict[str, Any] | None, bool]] = []
+    for event, conv, kind, source_settings in rows:
+        team = cfg.team(event.route)
+        if team is None or (
+            live_only and not _is_live(conv.status, conv.last_message_at, conv.opened_at, now)
+        ):
+            continue
+        slack = _slack_message(store, event, conv, team) if team.slack_webhook_url else None
+        creds = source_settings or {}
+        ct = bool(
+            kind == "channeltalk"
+            and team.channeltalk_team_id
+            and creds.get("access_key")
+            and creds.get("access_secret")
+        )
+        work.append((event.id, team, slack, ct))
+    return work
 
 
 def assign_channeltalk_task(store: Store, *, workspace_id: int, event_id: int) -> str:

@@ -51,7 +51,7 @@ def _model_dir(store: Store, slug: str) -> Path:
 
 def current_model(store: Store, cfg: RoutingConfig, slug: str) -> LearnedTagger | None:
     """The workspace's routing model, or None when none is trained or its file is unusable."""
-    from frontdoor.tagging.autotag import load_model
+    from frontdoor.tagging.saved_models import load_model
 
     if not cfg.model or not cfg.model.get("file"):
         return None
@@ -87,7 +87,7 @@ _train_locks: dict[int, threading.Lock] = defaultdict(threading.Lock)
 def _training_rows(
     session: Session, *, workspace_id: int, teams: Iterable[str], max_chars: int
 ) -> tuple[list[str], list[str]]:
-    from frontdoor.tagging.autotag import conversation_texts
+    from frontdoor.tagging.texts import conversation_texts
 
     rows = session.execute(
         select(Conversation.id, Conversation.route).where(
@@ -113,7 +113,7 @@ def train(store: Store, *, workspace_id: int) -> TrainResult:
     """
     from frontdoor.tagging.model.learned import LearnedTagger
 
-    max_chars = int(getattr(store.settings, "max_text_chars", 20000) or 20000)
+    max_chars = store.settings.max_text_chars
     with _train_locks[workspace_id]:
         with store.session() as session:
             ws = workspace_row(session, workspace_id)

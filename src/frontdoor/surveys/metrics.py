@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from frontdoor.core.errors import ValidationError
-from frontdoor.insights.periods import PERIODS, bucket_expr
+from frontdoor.insights.periods import bucket_expr
+from frontdoor.insights.trends import PERIODS
 from frontdoor.models import Account, SurveyKind, SurveyResponse
 from frontdoor.surveys.stats import Metric, mean_interval, nps_from_counts, top_two_threshold, wilson_share
 

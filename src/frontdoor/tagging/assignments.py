@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from frontdoor.core.errors import NotFound, ValidationError
@@ -36,23 +35,17 @@ from frontdoor.models import (
     TagStatus,
     User,
 )
-from frontdoor.tagging.taxonomy.edit import TagRef, get_tag, tag_counts
+from frontdoor.tagging.taxonomy.tags import TagRef, get_tag
 from frontdoor.workspace.permissions import Action, require
 
 __all__ = [
     "AssignmentInfo",
-    "Suggestion",
     "assign_tag",
-    "bulk_suggest",
-    "confirm_assignment",
-    "counts_per_tag",
     "decide",
     "get_assignment",
     "list_assignments",
     "parse_scope",
     "quote_scope",
-    "reject_assignment",
-    "suggest_tag",
 ]
 
 _SCOPE = re.compile(r"^m(\d+):(\d+)-(\d+)$")
@@ -115,7 +108,7 @@ def _find(session: Session, conversation_id: int, tag_id: int, scope: str) -> Ta
     )
 
 
-def _is_decided(row: TagAssignment) -> bool:
+def is_decided(row: TagAssignment) -> bool:
     """Whether a person (or an auto-confirm rule) has settled this row."""
     return row.status != AssignmentStatus.SUGGESTED
 
@@ -169,29 +162,12 @@ def assign_tag(
     origin = Origin(origin)
     if user is not None:
         require(user, Action.TAG)
-    t = get_tag(session, workspace_id=workspace_id, tag=tag)
-    if t.status != TagStatus.ACTIVE:
-        hint = " (merged: use the tag it was merged into)" if t.status == TagStatus.MERGED else ""
-        raise ValidationError(
-            f"tag {t.path!r} is {TagStatus(t.status).value}; it takes no new assignments{hint}"
-        )
-    conv = _conversation(session, workspace_id, conversation_id)
-    scope = ""
-    start = end = None
-    if message_id is not None:
-        start, end = _check_quote(session, conv, message_id, span)
-        scope = quote_scope(message_id, start, end)
-    elif span is not None:
-        raise ValidationError("a span needs its message_id")
-    if status is None:
-        status = AssignmentStatus.CONFIRMED if origin == Origin.HUMAN else AssignmentStatus.SUGGESTED
-    status = AssignmentStatus(status)
-    if confidence is not None:
-        confidence = round(min(1.0, max(0.0, float(confidence))), MAX_CONFIDENCE_DIGITS)
+    t, conv, (scope, start, end) = _target(session, workspace_id, tag, conversation_id, message_id, span)
+    default = AssignmentStatus.CONFIRMED if origin == Origin.HUMAN else AssignmentStatus.SUGGESTED
+    status = AssignmentStatus(default if status is None else status)
+    confidence = None if confidence is None else clamp_confidence(confidence)
     when = now or utcnow()
-    human = origin == Origin.HUMAN
-    decided = status != AssignmentStatus.SUGGESTED
-
+    user_id = user.id if user is not None else None
     row = _find(session, conv.id, t.id, scope)
     if row is None:
         row = TagAssignment(
@@ -204,39 +180,119 @@ def assign_tag(
             span_end=end,
             origin=origin,
             confidence=confidence,
-            status=status,
             model_version=model_version,
-            created_by_id=user.id if user is not None else None,
-            decided_by_id=user.id if (user is not None and decided) else None,
-            decided_at=when if decided else None,
+            created_by_id=user_id,
             attributes=dict(attributes or {}),
+            **_decision(status, user_id, when),
         )
         session.add(row)
-    elif human:
-        if not decided and _is_decided(row):
-            return row  # a person's proposal never reopens a decided row
+    elif not _update(row, origin, status, confidence, model_version, attributes or {}, user_id, when):
+        return row
+    session.flush()
+    if origin == Origin.HUMAN and status == AssignmentStatus.CONFIRMED and not scope:
+        _reject_rival_suggestions(session, row, t, user, when)
+    return row
+
+
+def _decision(status: AssignmentStatus, user_id: int | None, when: dt.datetime) -> dict[str, Any]:
+    """A new row's status with who decided and when (nobody, never, for a suggestion)."""
+    decided = status != AssignmentStatus.SUGGESTED
+    return {
+        "status": status,
+        "decided_by_id": user_id if decided else None,
+        "decided_at": when if decided else None,
+    }
+
+
+def _update(
+    row: TagAssignment,
+    origin: Origin,
+    status: AssignmentStatus,
+    confidence: float | None,
+    model_version: str | None,
+    attributes: dict[str, Any],
+    user_id: int | None,
+    when: dt.datetime,
+) -> bool:
+    """Apply a new word on an existing row as :func:`assign_tag` allows; false: left as it was."""
+    if origin == Origin.HUMAN:
+        decided = status != AssignmentStatus.SUGGESTED
+        if not decided and is_decided(row):
+            return False  # a person's proposal never reopens a decided row
         # A person's word settles the row; the machine's origin and confidence stay.
         row.status = status
         if decided:
-            row.decided_by_id = user.id if user is not None else None
+            row.decided_by_id = user_id
             row.decided_at = when
         if attributes:
             row.attributes = {**(row.attributes or {}), **attributes}
-    elif not _is_decided(row):
+    elif not is_decided(row):
         if row.origin == Origin.HUMAN:
-            return row
-        row.status = status
-        row.origin = origin
-        row.confidence = confidence
-        row.model_version = model_version
-        if decided:
-            row.decided_at = when
-        if attributes:
-            row.attributes = {**(row.attributes or {}), **attributes}
-    session.flush()
-    if human and status == AssignmentStatus.CONFIRMED and not scope:
-        _reject_rival_suggestions(session, row, t, user, when)
-    return row
+            return False
+        refresh_suggestion(row, origin, status, confidence, model_version, attributes, when)
+    return True
+
+
+def _target(
+    session: Session,
+    workspace_id: int,
+    tag: TagRef,
+    conversation_id: int,
+    message_id: int | None,
+    span: tuple[int, int] | None,
+) -> tuple[Tag, Conversation, tuple[str, int | None, int | None]]:
+    """The active tag, the conversation and the scope an assignment is for, all checked."""
+    t = _active_tag(session, workspace_id, tag)
+    conv = _conversation(session, workspace_id, conversation_id)
+    return t, conv, _scope_of(session, conv, message_id, span)
+
+
+def _scope_of(
+    session: Session, conv: Conversation, message_id: int | None, span: tuple[int, int] | None
+) -> tuple[str, int | None, int | None]:
+    """``(scope, span start, span end)``: the whole conversation, or a checked quote."""
+    if message_id is not None:
+        start, end = _check_quote(session, conv, message_id, span)
+        return quote_scope(message_id, start, end), start, end
+    if span is not None:
+        raise ValidationError("a span needs its message_id")
+    return "", None, None
+
+
+def _active_tag(session: Session, workspace_id: int, tag: TagRef) -> Tag:
+    """The tag, refused when retired or merged (they take no new assignments)."""
+    t = get_tag(session, workspace_id=workspace_id, tag=tag)
+    if t.status != TagStatus.ACTIVE:
+        hint = " (merged: use the tag it was merged into)" if t.status == TagStatus.MERGED else ""
+        raise ValidationError(
+            f"tag {t.path!r} is {TagStatus(t.status).value}; it takes no new assignments{hint}"
+        )
+    return t
+
+
+def clamp_confidence(confidence: float) -> float:
+    """A machine confidence clamped to [0, 1] and rounded to six digits."""
+    return round(min(1.0, max(0.0, float(confidence))), MAX_CONFIDENCE_DIGITS)
+
+
+def refresh_suggestion(
+    row: TagAssignment,
+    origin: Origin,
+    status: AssignmentStatus,
+    confidence: float | None,
+    model_version: str | None,
+    attributes: dict[str, Any],
+    when: dt.datetime,
+) -> None:
+    """A machine's newer word on its own open suggestion (never on a decided or human row)."""
+    row.status = status
+    row.origin = origin
+    row.confidence = confidence
+    row.model_version = model_version
+    if status != AssignmentStatus.SUGGESTED:
+        row.decided_at = when
+    if attributes:
+        row.attributes = {**(row.attributes or {}), **attributes}
 
 
 def _reject_rival_suggestions(
@@ -263,165 +319,6 @@ def _reject_rival_suggestions(
         )
         .execution_options(synchronize_session="fetch")
     )
-
-
-def suggest_tag(
-    session: Session,
-    *,
-    workspace_id: int,
-    conversation_id: int,
-    tag: TagRef,
-    origin: Origin | str,
-    confidence: float | None = None,
-    model_version: str | None = None,
-    confirmed: bool = False,
-    attributes: dict[str, Any] | None = None,
-) -> TagAssignment | None:
-    """A machine suggestion; ``None`` (and no change) when the tag is not active.
-
-    Never overwrites a decision; see :func:`assign_tag`.
-    """
-    origin = Origin(origin)
-    if origin == Origin.HUMAN:
-        raise ValidationError("suggest_tag is for rules and the model; use assign_tag for people")
-    t = get_tag(session, workspace_id=workspace_id, tag=tag)
-    if t.status != TagStatus.ACTIVE:
-        return None
-    return assign_tag(
-        session,
-        workspace_id=workspace_id,
-        conversation_id=conversation_id,
-        tag=t,
-        origin=origin,
-        status=AssignmentStatus.CONFIRMED if confirmed else AssignmentStatus.SUGGESTED,
-        confidence=confidence,
-        model_version=model_version,
-        attributes=attributes,
-    )
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """One machine suggestion for :func:`bulk_suggest` (whole-conversation scope)."""
-
-    conversation_id: int
-    tag_id: int
-    origin: Origin
-    confidence: float | None = None
-    model_version: str | None = None
-    confirmed: bool = False
-    attributes: dict[str, Any] = field(default_factory=dict)
-
-
-def bulk_suggest(
-    session: Session, *, workspace_id: int, suggestions: Sequence[Suggestion]
-) -> list[TagAssignment]:
-    """Store many machine suggestions with a constant number of queries.
-
-    Same rules as :func:`suggest_tag`: inactive tags are skipped, decided rows and
-    people's rows are left alone, open machine suggestions are refreshed, the rest are
-    inserted. Conversations must belong to the workspace (callers pass ids they read
-    from it).
-
-    Returns
-    -------
-    list of TagAssignment
-        The rows created or refreshed.
-    """
-    if not suggestions:
-        return []
-    tag_ids = {s.tag_id for s in suggestions}
-    active = set(
-        session.scalars(
-            select(Tag.id).where(
-                Tag.workspace_id == workspace_id, Tag.id.in_(tag_ids), Tag.status == TagStatus.ACTIVE
-            )
-        )
-    )
-    conv_ids = {s.conversation_id for s in suggestions}
-    existing = {
-        (r.conversation_id, r.tag_id): r
-        for r in session.scalars(
-            select(TagAssignment).where(
-                TagAssignment.workspace_id == workspace_id,
-                TagAssignment.conversation_id.in_(conv_ids),
-                TagAssignment.tag_id.in_(tag_ids),
-                TagAssignment.scope == "",
-            )
-        )
-    }
-    when = utcnow()
-    out: list[TagAssignment] = []
-    fresh: list[TagAssignment] = []
-    for sug in suggestions:
-        if sug.tag_id not in active:
-            continue
-        origin = Origin(sug.origin)
-        if origin == Origin.HUMAN:
-            raise ValidationError("bulk_suggest is for rules and the model")
-        status = AssignmentStatus.CONFIRMED if sug.confirmed else AssignmentStatus.SUGGESTED
-        conf = None if sug.confidence is None else round(min(1.0, max(0.0, float(sug.confidence))), 6)
-        row = existing.get((sug.conversation_id, sug.tag_id))
-        if row is None:
-            row = TagAssignment(
-                workspace_id=workspace_id,
-                conversation_id=sug.conversation_id,
-                tag_id=sug.tag_id,
-                scope="",
-                origin=origin,
-                confidence=conf,
-                status=status,
-                model_version=sug.model_version,
-                decided_at=when if sug.confirmed else None,
-                attributes=dict(sug.attributes),
-            )
-            fresh.append(row)
-            existing[(sug.conversation_id, sug.tag_id)] = row
-        elif _is_decided(row) or row.origin == Origin.HUMAN:
-            continue
-        else:
-            row.status = status
-            row.origin = origin
-            row.confidence = conf
-            row.model_version = sug.model_version
-            if sug.confirmed:
-                row.decided_at = when
-            row.attributes = {**(row.attributes or {}), **sug.attributes}
-        out.append(row)
-    session.flush()  # refreshed rows
-    if fresh:
-        try:
-            with session.begin_nested():
-                session.add_all(fresh)
-        except IntegrityError:
-            # Another writer (a webhook import, a parallel apply) inserted some of these
-            # rows meanwhile: insert one by one and keep theirs where they won.
-            out = [r for r in out if r not in fresh]
-            for row in fresh:
-                retry = TagAssignment(
-                    **{c: getattr(row, c) for c in _COPY_COLUMNS},
-                )
-                try:
-                    with session.begin_nested():
-                        session.add(retry)
-                    out.append(retry)
-                except IntegrityError:
-                    continue
-    return out
-
-
-_COPY_COLUMNS = (
-    "workspace_id",
-    "conversation_id",
-    "tag_id",
-    "scope",
-    "origin",
-    "confidence",
-    "status",
-    "model_version",
-    "decided_at",
-    "attributes",
-)
 
 
 def get_assignment(session: Session, *, workspace_id: int, assignment_id: int) -> TagAssignment:
@@ -469,20 +366,6 @@ def decide(
     if confirm and not row.scope:
         _reject_rival_suggestions(session, row, tag, user, when)
     return row
-
-
-def confirm_assignment(
-    session: Session, *, workspace_id: int, assignment_id: int, user: User | None = None
-) -> TagAssignment:
-    """Confirm an assignment (see :func:`decide`)."""
-    return decide(session, workspace_id=workspace_id, assignment_id=assignment_id, confirm=True, user=user)
-
-
-def reject_assignment(
-    session: Session, *, workspace_id: int, assignment_id: int, user: User | None = None
-) -> TagAssignment:
-    """Reject an assignment (see :func:`decide`)."""
-    return decide(session, workspace_id=workspace_id, assignment_id=assignment_id, confirm=False, user=user)
 
 
 @dataclass(frozen=True)
@@ -568,15 +451,3 @@ def list_assignments(
             )
         )
     return out
-
-
-def counts_per_tag(
-    session: Session,
-    *,
-    workspace_id: int,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-    status: AssignmentStatus = AssignmentStatus.CONFIRMED,
-) -> dict[int, tuple[int, int]]:
-    """``tag_id -> (assignments, distinct conversations)``; see :func:`taxonomy.tag_counts`."""
-    return tag_counts(session, workspace_id=workspace_id, since=since, until=until, status=status)

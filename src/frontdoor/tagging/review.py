@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session
 
 from frontdoor.models import AssignmentStatus, Origin, Tag, TagAssignment, TagDimension, TagStatus, User
 from frontdoor.tagging.assignments import decide
-from frontdoor.tagging.autotag import conversation_texts
-from frontdoor.tagging.taxonomy.edit import tag_counts
+from frontdoor.tagging.taxonomy.tree import tag_counts
+from frontdoor.tagging.texts import conversation_texts
 
 __all__ = ["ReviewItem", "answer", "priority", "review_queue"]
 
@@ -156,6 +156,53 @@ def review_queue(
     list of ReviewItem
         In the order to ask them.
     """
+    confirmed = {tid: n for tid, (n, _) in tag_counts(session, workspace_id=workspace_id).items()}
+    cands = _candidates(
+        session,
+        workspace_id=workspace_id,
+        dimension=dimension,
+        tag_id=tag_id,
+        max_pool=max_pool,
+        confirmed=confirmed,
+    )
+    items: list[ReviewItem] = []
+    kept_sigs: dict[int, list[tuple[int, frozenset[str]]]] = {}
+    similar: dict[int, int] = {}
+    window = max(limit * 4, 50)
+    pos = 0
+    while pos < len(cands) and len(items) < limit:
+        chunk = cands[pos : pos + window]
+        pos += window
+        texts = conversation_texts(
+            session, workspace_id=workspace_id, conversation_ids={c.conversation_id for c in chunk}
+        )
+        for c in chunk:
+            text = texts.get(c.conversation_id, "")
+            sig = _shingles(text)
+            twins = kept_sigs.setdefault(c.tag_id, [])
+            dup_of = next((idx for idx, other in twins if _jaccard(sig, other) >= SIMILARITY), None)
+            if dup_of is not None:
+                similar[dup_of] = similar.get(dup_of, 0) + 1
+                continue
+            if len(items) >= limit:
+                continue
+            twins.append((len(items), sig))
+            items.append(_item(c, text, confirmed.get(c.tag_id, 0)))
+    if similar:
+        items = [replace(item, similar=similar.get(i, 0)) for i, item in enumerate(items)]
+    return items
+
+
+def _candidates(
+    session: Session,
+    *,
+    workspace_id: int,
+    dimension: str | None,
+    tag_id: int | None,
+    max_pool: int,
+    confirmed: dict[int, int],
+) -> list[_Candidate]:
+    """The newest open suggestions of active tags with their priority, highest first."""
     stmt = (
         select(
             TagAssignment.id,
@@ -183,7 +230,6 @@ def review_queue(
         stmt = stmt.where(TagDimension.key == dimension)
     if tag_id is not None:
         stmt = stmt.where(TagAssignment.tag_id == tag_id)
-    confirmed = {tid: n for tid, (n, _) in tag_counts(session, workspace_id=workspace_id).items()}
     cands: list[_Candidate] = []
     for aid, cid, tid, origin, conf, attrs, path, name_ko, name_en, dim in session.execute(stmt):
         attrs = dict(attrs or {})
@@ -198,51 +244,27 @@ def review_queue(
         )
     # Highest priority first; the older suggestion first on ties, so the order is stable.
     cands.sort(key=lambda c: (-c.priority, c.assignment_id))
+    return cands
 
-    items: list[ReviewItem] = []
-    kept_sigs: dict[int, list[tuple[int, frozenset[str]]]] = {}
-    similar: dict[int, int] = {}
-    window = max(limit * 4, 50)
-    pos = 0
-    while pos < len(cands) and len(items) < limit:
-        chunk = cands[pos : pos + window]
-        pos += window
-        texts = conversation_texts(
-            session, workspace_id=workspace_id, conversation_ids={c.conversation_id for c in chunk}
-        )
-        for c in chunk:
-            text = texts.get(c.conversation_id, "")
-            sig = _shingles(text)
-            twins = kept_sigs.setdefault(c.tag_id, [])
-            dup_of = next((idx for idx, other in twins if _jaccard(sig, other) >= SIMILARITY), None)
-            if dup_of is not None:
-                similar[dup_of] = similar.get(dup_of, 0) + 1
-                continue
-            if len(items) >= limit:
-                continue
-            twins.append((len(items), sig))
-            items.append(
-                ReviewItem(
-                    assignment_id=c.assignment_id,
-                    conversation_id=c.conversation_id,
-                    tag_id=c.tag_id,
-                    path=c.path,
-                    name_ko=c.name_ko,
-                    name_en=c.name_en,
-                    dimension=c.dimension,
-                    origin=c.origin,
-                    confidence=c.confidence,
-                    threshold=c.attributes.get("threshold"),
-                    needs_human=bool(c.attributes.get("needs_human")),
-                    confirmed_examples=confirmed.get(c.tag_id, 0),
-                    priority=round(c.priority, 6),
-                    reasons=c.reasons,
-                    excerpt=text[:EXCERPT_CHARS],
-                )
-            )
-    if similar:
-        items = [replace(item, similar=similar.get(i, 0)) for i, item in enumerate(items)]
-    return items
+
+def _item(c: _Candidate, text: str, confirmed_examples: int) -> ReviewItem:
+    return ReviewItem(
+        assignment_id=c.assignment_id,
+        conversation_id=c.conversation_id,
+        tag_id=c.tag_id,
+        path=c.path,
+        name_ko=c.name_ko,
+        name_en=c.name_en,
+        dimension=c.dimension,
+        origin=c.origin,
+        confidence=c.confidence,
+        threshold=c.attributes.get("threshold"),
+        needs_human=bool(c.attributes.get("needs_human")),
+        confirmed_examples=confirmed_examples,
+        priority=round(c.priority, 6),
+        reasons=c.reasons,
+        excerpt=text[:EXCERPT_CHARS],
+    )
 
 
 def answer(

@@ -29,14 +29,14 @@ from frontdoor.models import (
     Origin,
     Tag,
     TagAssignment,
-    TagDimension,
     User,
     Workspace,
 )
 from frontdoor.tagging.assignments import assign_tag
-from frontdoor.tagging.autotag import conversation_texts
 from frontdoor.tagging.rules import validate_keyword
-from frontdoor.tagging.taxonomy.edit import create_tag, get_dimension
+from frontdoor.tagging.taxonomy.dimensions import get_dimension
+from frontdoor.tagging.taxonomy.tags import create_tag
+from frontdoor.tagging.texts import conversation_texts
 from frontdoor.workspace.permissions import Action, require
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -175,7 +175,7 @@ def discover(
     """
     from frontdoor.tagging.themes import discover_themes
 
-    max_chars = int(getattr(store.settings, "max_text_chars", 20000) or 20000)
+    max_chars = store.settings.max_text_chars
     with store.session() as session:
         if session.get(Workspace, workspace_id) is None:
             raise NotFound(f"no workspace {workspace_id}")
@@ -280,20 +280,16 @@ def promote_theme(
     """
     if user is not None:
         require(user, Action.EDIT_TAXONOMY)
-    run: dict[str, Any] = {}
+    dimension = "area"
     if isinstance(theme, int):
         run, proposals = last_themes(session, workspace_id=workspace_id)
         found = next((p for p in proposals if p.index == theme), None)
         if found is None:
             raise NotFound(f"no theme {theme} in the last discovery run; run `frontdoor themes` again")
         theme = found
-    dimension = str(run.get("dimension") or "area")
+        dimension = str(run.get("dimension") or "area")
     if path is None:
-        dim = session.scalar(
-            select(TagDimension).where(
-                TagDimension.workspace_id == workspace_id, TagDimension.key == dimension
-            )
-        )
+        dim = get_dimension(session, workspace_id=workspace_id, key=dimension, missing_ok=True)
         if dim is None:
             raise ValidationError(f"no dimension {dimension!r}; give the tag path explicitly")
         path = f"{dim.key}/{theme.suggested_name}"
@@ -316,6 +312,14 @@ def promote_theme(
         examples=examples,
         description="theme: " + ", ".join(theme.key_terms[:8]),
     )
+    suggested = _suggest_on_theme(session, workspace_id=workspace_id, tag=tag, theme=theme, user=user)
+    return PromoteResult(tag=tag, suggested=suggested)
+
+
+def _suggest_on_theme(
+    session: Session, *, workspace_id: int, tag: Tag, theme: ThemeProposal, user: User | None
+) -> int:
+    """Suggest ``tag`` on the theme's conversations that still exist; return how many."""
     suggested = 0
     existing = set(
         session.scalars(
@@ -338,4 +342,4 @@ def promote_theme(
             attributes={"theme": theme.key_terms[:3]},
         )
         suggested += 1
-    return PromoteResult(tag=tag, suggested=suggested)
+    return suggested

@@ -29,7 +29,8 @@ from frontdoor.models import (
 )
 from frontdoor.models.tag import TagDayCount
 from frontdoor.tagging.assignments import assign_tag, decide
-from frontdoor.tagging.taxonomy.edit import merge_tag, move_tag, update_tag
+from frontdoor.tagging.taxonomy.restructure import merge_tag, move_tag
+from frontdoor.tagging.taxonomy.tags import update_tag
 from frontdoor.workspace.permissions import Action, require
 
 TREND_WEEKS = 12
@@ -52,18 +53,6 @@ class DimensionTree:
 
     dimension: TagDimension
     nodes: list[TagNode]
-
-
-def tag_counts(session: Session, *, workspace_id: int, status: AssignmentStatus) -> dict[int, int]:
-    """Conversation-level assignment counts per tag with this status."""
-    return dict(
-        session.execute(
-            select(TagDayCount.tag_id, func.sum(TagDayCount.n))
-            .where(TagDayCount.workspace_id == workspace_id, TagDayCount.status == status)
-            .group_by(TagDayCount.tag_id)
-            .having(func.sum(TagDayCount.n) != 0)
-        ).all()
-    )
 
 
 def _trend_window(weeks: int, now: dt.datetime | None) -> tuple[dt.date, dt.date]:
@@ -355,7 +344,7 @@ def move_or_merge(
 ) -> Tag:
     """Move a tag under ``parent_id`` (``None``: top level) or merge it into ``merge_into_id``.
 
-    Delegates to :func:`frontdoor.tagging.taxonomy.edit.move_tag` / ``merge_tag``, which keep
+    Delegates to :func:`frontdoor.tagging.taxonomy.restructure.move_tag` / ``merge_tag``, which keep
     history (merged tags stay, pointing at their target) and never count twice.
     """
     require(user, Action.EDIT_TAXONOMY)

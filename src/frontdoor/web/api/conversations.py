@@ -7,7 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from frontdoor.conversations.listing import ConversationFilters, get_conversation, list_conversations
+from frontdoor.conversations.detail import get_conversation
+from frontdoor.conversations.filters import ConversationFilters
+from frontdoor.conversations.listing import list_conversations
 from frontdoor.web.api.deps import ReadToken
 from frontdoor.web.api.schemas import (
     AssignmentPublic,

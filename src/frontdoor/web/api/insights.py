@@ -9,8 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
-from frontdoor.conversations.listing import ConversationFilters
-from frontdoor.insights import aggregates as insights
+from frontdoor.conversations.filters import ConversationFilters
+from frontdoor.insights import movers as insight_movers
+from frontdoor.insights import tag_trends
+from frontdoor.insights.counting import Totals, TrendPoint
+from frontdoor.insights.tag_trends import Trend
 from frontdoor.web.api.deps import ReadToken
 from frontdoor.web.deps import SessionDep
 from frontdoor.web.routes.insights import row_cache
@@ -121,18 +124,18 @@ AudienceFilters = Annotated[ConversationFilters, Depends(audience_filters)]
 DatedFilters = Annotated[ConversationFilters, Depends(dated_filters)]
 
 
-def _points(points: list[insights.TrendPoint]) -> list[PointPublic]:
+def _points(points: list[TrendPoint]) -> list[PointPublic]:
     return [
         PointPublic(start=p.start, conversations=p.conversations, accounts=p.accounts, arr=p.arr)
         for p in points
     ]
 
 
-def _totals(t: insights.Totals) -> TotalsPublic:
+def _totals(t: Totals) -> TotalsPublic:
     return TotalsPublic(conversations=t.conversations, accounts=t.accounts, arr=t.arr)
 
 
-def _trend(t: insights.Trend) -> TrendPublic:
+def _trend(t: Trend) -> TrendPublic:
     return TrendPublic(
         tag_id=t.tag.id if t.tag else None,
         tag_path=t.tag.path if t.tag else None,
@@ -155,7 +158,7 @@ def trend(
 ) -> TrendPublic:
     """Volume of a tag (with descendants) per day/week/month; all conversations without ``tag_id``."""
     return _trend(
-        insights.tag_trend(
+        tag_trends.tag_trend(
             session,
             workspace_id=token.workspace_id,
             tag_id=tag_id,
@@ -176,7 +179,7 @@ def dimension_trend(
     period: Period = "week",
 ) -> DimensionTrendPublic:
     """Volume per bucket of every tag of a dimension, largest first."""
-    d = insights.dimension_trend(
+    d = tag_trends.dimension_trend(
         session,
         workspace_id=token.workspace_id,
         dimension_id=dimension_id,
@@ -199,7 +202,7 @@ def dimension_trend(
     )
 
 
-def _movement(m: insights.Mover) -> MovementPublic:
+def _movement(m: insight_movers.Mover) -> MovementPublic:
     v = m.movement
     return MovementPublic(
         tag_id=m.tag.id,
@@ -223,7 +226,7 @@ def movers(
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> MoversPublic:
     """Tags rising or falling against their own baseline (last 4 complete weeks vs the 8 before)."""
-    m = insights.movers(
+    m = insight_movers.movers(
         session,
         workspace_id=token.workspace_id,
         filters=filters,

@@ -1,8 +1,9 @@
 """Roadmap API: the ranked board, an item's quotes, item editing, and the plain demand list.
 
-``GET /roadmap`` and ``GET /roadmap/{id}/quotes`` use :mod:`frontdoor.roadmap.items`
-(12-week demand window, priority terms, customers' words). ``GET /roadmap/demand`` stays
-the all-time count of confirmed conversations and accounts per item.
+Every number comes from the roadmap feature, so the API and the pages agree:
+``GET /roadmap`` and ``GET /roadmap/demand`` use :mod:`frontdoor.roadmap.demand` (the
+12-week demand window; the board adds priority terms), ``GET /roadmap/{id}/quotes``
+:mod:`frontdoor.roadmap.quotes` (the customers' words).
 """
 
 from __future__ import annotations
@@ -12,20 +13,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from frontdoor.core.errors import PermissionDenied
-from frontdoor.models import (
-    ApiToken,
-    AssignmentStatus,
-    Conversation,
-    RoadmapItem,
-    TagAssignment,
-    User,
-    roadmap_item_tag,
-)
-from frontdoor.roadmap import items as roadmap_service
+from frontdoor.insights.statements import RowCache
+from frontdoor.models import ApiToken, RoadmapItem, User
+from frontdoor.roadmap.demand import item_demand, ranked_items
+from frontdoor.roadmap.items import ItemInput, create_item, list_items, update_item
+from frontdoor.roadmap.links import provider_of
+from frontdoor.roadmap.quotes import item_quotes
 from frontdoor.web.api.deps import ReadToken, WriteToken
 from frontdoor.web.api.insights import AudienceFilters
 from frontdoor.web.api.schemas import RoadmapDemand
@@ -36,48 +32,30 @@ from frontdoor.web.routes.insights import row_cache
 router = APIRouter(tags=["roadmap"])
 
 
-def roadmap_demand(session: Session, *, workspace_id: int) -> list[RoadmapDemand]:
-    """Distinct confirmed conversations and accounts per roadmap item (until insights land)."""
-    items = list(
-        session.scalars(
-            select(RoadmapItem).where(RoadmapItem.workspace_id == workspace_id).order_by(RoadmapItem.id)
-        )
-    )
-    counts = {
-        item_id: (conversations, accounts)
-        for item_id, conversations, accounts in session.execute(
-            select(
-                roadmap_item_tag.c.roadmap_item_id,
-                func.count(distinct(TagAssignment.conversation_id)),
-                func.count(distinct(Conversation.account_id)),
-            )
-            .join(TagAssignment, TagAssignment.tag_id == roadmap_item_tag.c.tag_id)
-            .join(Conversation, Conversation.id == TagAssignment.conversation_id)
-            .where(
-                TagAssignment.workspace_id == workspace_id,
-                TagAssignment.status == AssignmentStatus.CONFIRMED,
-                roadmap_item_tag.c.roadmap_item_id.in_([i.id for i in items]),
-            )
-            .group_by(roadmap_item_tag.c.roadmap_item_id)
-        )
-    }
+def roadmap_demand(
+    session: Session, *, workspace_id: int, cache: RowCache | None = None
+) -> list[RoadmapDemand]:
+    """Each item's demand as the roadmap board counts it (:func:`frontdoor.roadmap.demand.item_demand`)."""
+    items = list_items(session, workspace_id=workspace_id)
+    window = item_demand(session, workspace_id=workspace_id, items=items, cache=cache)
     return [
         RoadmapDemand(
             id=i.id,
             title=i.title,
             status=str(i.status),
             tags=[t.path for t in i.tags],
-            conversations=counts.get(i.id, (0, 0))[0],
-            accounts=counts.get(i.id, (0, 0))[1],
+            conversations=window.by_item[i.id].conversations,
+            accounts=window.by_item[i.id].accounts,
         )
         for i in items
     ]
 
 
 @router.get("/roadmap/demand", response_model=list[RoadmapDemand])
-def demand(session: SessionDep, token: ReadToken) -> list[RoadmapDemand]:
-    """Demand per roadmap item, most recent items last."""
-    return roadmap_demand(session, workspace_id=token.workspace_id)
+def demand(request: Request, session: SessionDep, token: ReadToken) -> list[RoadmapDemand]:
+    """Demand per roadmap item over the board's 12 complete weeks, most recent items last."""
+    ws = token.workspace_id
+    return roadmap_demand(session, workspace_id=ws, cache=row_cache(request, ws))
 
 
 class TermPublic(BaseModel):
@@ -191,7 +169,7 @@ def board(
     """Items ranked by priority (highest first), each score with its terms."""
     from frontdoor.roadmap.priority import FORMULA
 
-    b = roadmap_service.ranked_items(
+    b = ranked_items(
         session,
         workspace_id=token.workspace_id,
         filters=filters,
@@ -240,9 +218,7 @@ def quotes(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> QuotesPublic:
     """The customers' own words behind an item, grouped by account, newest first."""
-    page = roadmap_service.item_quotes(
-        session, workspace_id=token.workspace_id, item_id=item_id, cursor=cursor, limit=limit
-    )
+    page = item_quotes(session, workspace_id=token.workspace_id, item_id=item_id, cursor=cursor, limit=limit)
     return QuotesPublic(
         item_id=item_id,
         conversations=page.conversations,
@@ -287,15 +263,15 @@ def _public(item: RoadmapItem) -> RoadmapItemPublic:
         description=item.description,
         status=str(item.status),
         external_url=item.external_url,
-        provider=roadmap_service.provider_of(item.external_url),
+        provider=provider_of(item.external_url),
         strategic_weight=item.strategic_weight,
         tag_ids=sorted(t.id for t in item.tags),
         shipped_at=item.shipped_at,
     )
 
 
-def _input(body: RoadmapItemWrite) -> roadmap_service.ItemInput:
-    return roadmap_service.ItemInput(
+def _input(body: RoadmapItemWrite) -> ItemInput:
+    return ItemInput(
         title=body.title,
         description=body.description,
         status=body.status,
@@ -310,7 +286,7 @@ def create(
     request: Request, body: RoadmapItemWrite, session: SessionDep, token: WriteToken
 ) -> RoadmapItemPublic:
     """Create an item (the token's user must be product or admin)."""
-    item = roadmap_service.create_item(session, user=_editor(session, token), data=_input(body))
+    item = create_item(session, user=_editor(session, token), data=_input(body))
     public = _public(item)
     tags_changed(request, token.workspace_id, session)
     return public
@@ -321,8 +297,6 @@ def replace(
     item_id: int, body: RoadmapItemWrite, session: SessionDep, token: WriteToken
 ) -> RoadmapItemPublic:
     """Replace an item's fields and linked tags (product or admin user)."""
-    item = roadmap_service.update_item(
-        session, user=_editor(session, token), item_id=item_id, data=_input(body)
-    )
+    item = update_item(session, user=_editor(session, token), item_id=item_id, data=_input(body))
     session.refresh(item)
     return _public(item)

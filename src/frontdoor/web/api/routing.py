@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from frontdoor.models import User
-from frontdoor.routing import assign as routing
+from frontdoor.routing import corrections
 from frontdoor.routing.report import route_events, routing_accuracy
 from frontdoor.web.api.deps import ReadToken, WriteToken
 from frontdoor.web.deps import SessionDep
@@ -47,7 +47,7 @@ def set_route(
 ) -> RouteEventPublic:
     """Confirm (same team) or correct (another team) a route as the token's user; the model learns."""
     user = session.get(User, token.user_id) if token.user_id else None
-    event = routing.set_route(
+    event = corrections.set_route(
         session,
         workspace_id=token.workspace_id,
         conversation_id=conversation_id,
@@ -57,7 +57,7 @@ def set_route(
     )
     out = RouteEventPublic.model_validate(event)
     session.commit()  # the retrain reads this decision
-    routing.after_human_route(request.app.state.store, workspace_id=token.workspace_id, event_id=event.id)
+    corrections.after_human_route(request.app.state.store, workspace_id=token.workspace_id, event_id=event.id)
     return out
 
 

@@ -173,7 +173,11 @@ class IngestRequest(BaseModel):
 
 
 class RoadmapDemand(BaseModel):
-    """Confirmed conversations and distinct accounts behind a roadmap item's linked tags."""
+    """Confirmed conversations and distinct accounts behind a roadmap item's linked tags.
+
+    Counted over the roadmap board's window (the last 12 complete weeks), the same
+    numbers as ``GET /roadmap`` and the roadmap page.
+    """
 
     id: int
     title: str

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from frontdoor.alerts.service import acknowledge_alert, alert_settings, list_alerts, update_alert_settings
+from frontdoor.alerts.listing import acknowledge_alert, list_alerts
+from frontdoor.alerts.settings import alert_settings, update_alert_settings
 from frontdoor.models import Workspace
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep
 from frontdoor.web.templating import render

@@ -11,12 +11,9 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from frontdoor.conversations.listing import (
-    ConversationFilters,
-    filter_choices,
-    get_conversation,
-    list_conversations,
-)
+from frontdoor.conversations.detail import get_conversation
+from frontdoor.conversations.filters import ConversationFilters
+from frontdoor.conversations.listing import filter_choices, list_conversations
 from frontdoor.core.errors import ValidationError
 from frontdoor.models import Account, Source, TagDimension
 from frontdoor.tagging.taxonomy.views import active_tags, add_assignment, decide_assignment

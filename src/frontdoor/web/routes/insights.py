@@ -12,15 +12,19 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from frontdoor.conversations.listing import ConversationFilters
+from frontdoor.conversations.filters import ConversationFilters
 from frontdoor.core.errors import NotFound, ValidationError
 from frontdoor.core.store import Store
-from frontdoor.insights import aggregates as insights
+from frontdoor.insights.movers import movers
+from frontdoor.insights.statements import RowCache, Rows
+from frontdoor.insights.tag_trends import dimension_trend, tag_trend
 from frontdoor.insights.trends import PERIODS
 from frontdoor.models import Account, RoadmapStatus, Source, Tag, TagDimension
-from frontdoor.roadmap import items as roadmap
+from frontdoor.roadmap.demand import ranked_items
 from frontdoor.roadmap.export import export_markdown
+from frontdoor.roadmap.items import ItemInput, create_item, update_item
 from frontdoor.roadmap.priority import FORMULA
+from frontdoor.roadmap.quotes import item_quotes
 from frontdoor.tagging.taxonomy.views import active_tags
 from frontdoor.web.cache import stats_cache, tags_changed
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep, get_store
@@ -58,12 +62,12 @@ def _choices(session: Session, workspace_id: int) -> dict[str, Any]:
     }
 
 
-def _on_own_session(store: Store, rerun: Callable[[Session], insights.Rows]) -> insights.Rows:
+def _on_own_session(store: Store, rerun: Callable[[Session], Rows]) -> Rows:
     with store.session() as own:
         return rerun(own)
 
 
-def row_cache(request: Request, workspace_id: int) -> insights.RowCache:
+def row_cache(request: Request, workspace_id: int) -> RowCache:
     """The app's per-workspace stats cache, as the aggregates take it.
 
     Fresh 60 s, dropped at once on this app's tag changes; a stale value is served while
@@ -75,9 +79,9 @@ def row_cache(request: Request, workspace_id: int) -> insights.RowCache:
 
     def cached(
         key: Hashable,
-        compute: Callable[[], insights.Rows],
-        rerun: Callable[[Session], insights.Rows] | None = None,
-    ) -> insights.Rows:
+        compute: Callable[[], Rows],
+        rerun: Callable[[Session], Rows] | None = None,
+    ) -> Rows:
         refresh = None if rerun is None else partial(_on_own_session, store, rerun)
         return cache.get(workspace_id, key, compute, refresh)
 
@@ -107,14 +111,14 @@ def insights_page(request: Request, session: SessionDep, user: CurrentUser) -> R
         dim_id = choices["dimensions"][0].id
     trend = dimension = None
     if tag_id is not None:
-        trend = insights.tag_trend(
+        trend = tag_trend(
             session, workspace_id=ws, tag_id=tag_id, period=period, filters=base, cache=row_cache(request, ws)
         )
     elif dim_id is not None:
-        dimension = insights.dimension_trend(
+        dimension = dimension_trend(
             session, workspace_id=ws, dimension_id=dim_id, period=period, filters=base
         )
-    movers = insights.movers(session, workspace_id=ws, filters=base, cache=row_cache(request, ws))
+    moving = movers(session, workspace_id=ws, filters=base, cache=row_cache(request, ws))
     ctx = {
         **choices,
         "params": params,
@@ -122,7 +126,7 @@ def insights_page(request: Request, session: SessionDep, user: CurrentUser) -> R
         "periods": PERIODS,
         "trend": trend,
         "dimension": dimension,
-        "movers": movers,
+        "movers": moving,
         "dim_id": dim_id,
         "tag_id": tag_id,
         "list_link": lambda **kw: _list_link(params, **kw),
@@ -152,7 +156,7 @@ def roadmap_board(request: Request, session: SessionDep, user: CurrentUser) -> R
         language=params.get("language") or None,
         source_id=int(params["source"]) if params.get("source", "").isdigit() else None,
     )
-    board = roadmap.ranked_items(session, workspace_id=ws, filters=filters, cache=row_cache(request, ws))
+    board = ranked_items(session, workspace_id=ws, filters=filters, cache=row_cache(request, ws))
     can_edit = can(user, Action.EDIT_ROADMAP)
     ctx = {
         **_choices(session, ws),
@@ -178,7 +182,7 @@ async def create_roadmap_item(
 ) -> Response:
     """Create an item (product and admin roles)."""
     form = await request.form()
-    data = roadmap.ItemInput(
+    data = ItemInput(
         title=title,
         description=description,
         status=status,
@@ -186,7 +190,7 @@ async def create_roadmap_item(
         strategic_weight=_weight(strategic_weight),
         tag_ids=_tag_ids([str(v) for v in form.getlist("tag_ids")]),
     )
-    item = roadmap.create_item(session, user=user, data=data)
+    item = create_item(session, user=user, data=data)
     tags_changed(request, user.workspace_id, session)  # linked tags change the board's numbers
     return RedirectResponse(f"/roadmap/{item.id}", status_code=303)
 
@@ -196,8 +200,8 @@ def roadmap_item(request: Request, item_id: int, session: SessionDep, user: Curr
     """The engineer's view: demand, score terms, and the customers' own words by account."""
     ws = user.workspace_id
     cursor = request.query_params.get("cursor") or None
-    quotes = roadmap.item_quotes(session, workspace_id=ws, item_id=item_id, cursor=cursor)
-    board = roadmap.ranked_items(session, workspace_id=ws, cache=row_cache(request, ws))
+    quotes = item_quotes(session, workspace_id=ws, item_id=item_id, cursor=cursor)
+    board = ranked_items(session, workspace_id=ws, cache=row_cache(request, ws))
     row = next((r for r in board.items if r.item.id == item_id), None)
     if row is None:  # deleted between the two reads (a bare next() would be a 500)
         raise NotFound(f"no roadmap item {item_id}")
@@ -229,7 +233,7 @@ async def update_roadmap_item(
 ) -> Response:
     """Edit an item and its linked tags (product and admin roles)."""
     form = await request.form()
-    data = roadmap.ItemInput(
+    data = ItemInput(
         title=title,
         description=description,
         status=status,
@@ -237,7 +241,7 @@ async def update_roadmap_item(
         strategic_weight=_weight(strategic_weight),
         tag_ids=_tag_ids([str(v) for v in form.getlist("tag_ids")]),
     )
-    roadmap.update_item(session, user=user, item_id=item_id, data=data)
+    update_item(session, user=user, item_id=item_id, data=data)
     tags_changed(request, user.workspace_id, session)
     return RedirectResponse(f"/roadmap/{item_id}", status_code=303)
 

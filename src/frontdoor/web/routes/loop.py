@@ -8,7 +8,16 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from frontdoor.roadmap import close_loop
+from frontdoor.roadmap.close_loop import drafts, sending
+from frontdoor.roadmap.close_loop.csv_export import export_csv
+from frontdoor.roadmap.close_loop.templates import (
+    MAX_BODY,
+    MAX_SUBJECT,
+    PLACEHOLDERS,
+    loop_templates,
+    set_template,
+)
+from frontdoor.roadmap.close_loop.view import loop_view
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep, get_store
 from frontdoor.web.templating import render
 from frontdoor.workspace.permissions import Action, can
@@ -26,8 +35,8 @@ def _back(item_id: int, result: str, **counts: int) -> RedirectResponse:
 @router.get("/roadmap/{item_id}/loop", include_in_schema=False)
 def loop_page(request: Request, item_id: int, session: SessionDep, user: CurrentUser) -> Response:
     """Who asked for the item, their drafted messages, and who was told, how and when."""
-    close_loop.sync_delivery(session, workspace_id=user.workspace_id, item_id=item_id)
-    view = close_loop.loop_view(session, workspace_id=user.workspace_id, item_id=item_id)
+    sending.sync_delivery(session, workspace_id=user.workspace_id, item_id=item_id)
+    view = loop_view(session, workspace_id=user.workspace_id, item_id=item_id)
     from frontdoor.models import Workspace
 
     workspace = session.get(Workspace, user.workspace_id)
@@ -39,8 +48,8 @@ def loop_page(request: Request, item_id: int, session: SessionDep, user: Current
         "loop.html",
         {
             "view": view,
-            "templates": close_loop.loop_templates(workspace),
-            "placeholders": close_loop.PLACEHOLDERS,
+            "templates": loop_templates(workspace),
+            "placeholders": PLACEHOLDERS,
             "can_edit": can(user, Action.EDIT_ROADMAP),
             "done": done if done in RESULTS else None,
             "counts": counts,
@@ -53,7 +62,7 @@ def loop_page(request: Request, item_id: int, session: SessionDep, user: Current
 @router.post("/roadmap/{item_id}/loop/ship", include_in_schema=False, dependencies=[CsrfChecked])
 def ship(item_id: int, session: SessionDep, user: CurrentUser) -> Response:
     """Mark the item shipped and draft one message per contact who asked."""
-    result = close_loop.mark_shipped(session, workspace_id=user.workspace_id, item_id=item_id, user=user)
+    result = drafts.mark_shipped(session, workspace_id=user.workspace_id, item_id=item_id, user=user)
     return _back(item_id, "drafted", created=result.created, already=result.already)
 
 
@@ -63,14 +72,14 @@ def draft(item_id: int, session: SessionDep, user: CurrentUser) -> Response:
     from frontdoor.workspace.permissions import require
 
     require(user, Action.EDIT_ROADMAP)
-    result = close_loop.draft(session, workspace_id=user.workspace_id, item_id=item_id)
+    result = drafts.draft(session, workspace_id=user.workspace_id, item_id=item_id)
     return _back(item_id, "drafted", created=result.created, already=result.already)
 
 
 @router.post("/roadmap/{item_id}/loop/send", include_in_schema=False, dependencies=[CsrfChecked])
 def send(request: Request, item_id: int, user: CurrentUser) -> Response:
     """Email every drafted message not sent yet; a second click sends nothing new."""
-    result = close_loop.send(get_store(request), workspace_id=user.workspace_id, item_id=item_id, user=user)
+    result = sending.send(get_store(request), workspace_id=user.workspace_id, item_id=item_id, user=user)
     return _back(
         item_id,
         "sent",
@@ -84,7 +93,7 @@ def send(request: Request, item_id: int, user: CurrentUser) -> Response:
 @router.post("/roadmap/{item_id}/loop/retry", include_in_schema=False, dependencies=[CsrfChecked])
 def retry(request: Request, item_id: int, user: CurrentUser) -> Response:
     """Try the failed emails once more, under the same keys (still at most one each)."""
-    retried = close_loop.retry_failed(
+    retried = sending.retry_failed(
         get_store(request), workspace_id=user.workspace_id, item_id=item_id, user=user
     )
     return _back(item_id, "retried", retried=retried)
@@ -93,16 +102,14 @@ def retry(request: Request, item_id: int, user: CurrentUser) -> Response:
 @router.get("/roadmap/{item_id}/loop.csv", include_in_schema=False)
 def export_plain(item_id: int, session: SessionDep, user: CurrentUser) -> Response:
     """Every drafted contact as CSV; records nothing."""
-    text = close_loop.export_csv(session, workspace_id=user.workspace_id, item_id=item_id)
+    text = export_csv(session, workspace_id=user.workspace_id, item_id=item_id)
     return _csv(item_id, text)
 
 
 @router.post("/roadmap/{item_id}/loop/export", include_in_schema=False, dependencies=[CsrfChecked])
 def export_marked(item_id: int, session: SessionDep, user: CurrentUser) -> Response:
     """CSV of every drafted contact; the ones not told yet are recorded as told by hand."""
-    text = close_loop.export_csv(
-        session, workspace_id=user.workspace_id, item_id=item_id, mark_told=True, user=user
-    )
+    text = export_csv(session, workspace_id=user.workspace_id, item_id=item_id, mark_told=True, user=user)
     return _csv(item_id, text)
 
 
@@ -121,11 +128,11 @@ def template(
     session: SessionDep,
     user: CurrentUser,
     language: Annotated[str, Form(max_length=8)],
-    subject: Annotated[str, Form(max_length=close_loop.MAX_SUBJECT + 50)] = "",
-    body: Annotated[str, Form(max_length=close_loop.MAX_BODY + 500)] = "",
+    subject: Annotated[str, Form(max_length=MAX_SUBJECT + 50)] = "",
+    body: Annotated[str, Form(max_length=MAX_BODY + 500)] = "",
 ) -> Response:
     """Save the workspace's template for one language (drafts made from now on use it)."""
-    close_loop.set_template(
+    set_template(
         session, workspace_id=user.workspace_id, user=user, language=language, subject=subject, body=body
     )
     return _back(item_id, "template")

@@ -12,7 +12,10 @@ from sqlalchemy import select
 
 from frontdoor.core.errors import ValidationError
 from frontdoor.models import User, Workspace
-from frontdoor.oncall import rotation as oncall
+from frontdoor.oncall import notes
+from frontdoor.oncall.digest_delivery import send_digest
+from frontdoor.oncall.queue import queue
+from frontdoor.oncall.rotation import WEEKDAYS, config_of, save_rotation, schedule, set_override, swap_weeks
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep, get_store
 from frontdoor.web.templating import render
 from frontdoor.workspace.permissions import Action, can
@@ -41,13 +44,13 @@ def oncall_page(request: Request, session: SessionDep, user: CurrentUser) -> Res
     week = _day(q.get("week"), "week")
     ws = session.get(Workspace, user.workspace_id)
     assert ws is not None
-    config = oncall.config_of(ws)
-    shifts = oncall.schedule(session, workspace_id=user.workspace_id, start=week, weeks=8)
+    config = config_of(ws)
+    shifts = schedule(session, workspace_id=user.workspace_id, start=week, weeks=8)
     current = shifts[0] if shifts else None
     area = (q.get("area") or "").strip()[:200] or None
     if area is None and current is not None and current.product_area and not user.product_area:
         area = current.product_area  # someone without an area sees the on-call engineer's queue
-    view = oncall.queue(
+    view = queue(
         session,
         workspace_id=user.workspace_id,
         viewer=user,
@@ -76,7 +79,7 @@ def oncall_page(request: Request, session: SessionDep, user: CurrentUser) -> Res
             "members": members,
             "engineers": [by_id[i] for i in config.engineers if i in by_id],
             "config": config,
-            "weekdays": oncall.WEEKDAYS,
+            "weekdays": WEEKDAYS,
             "is_admin": can(user, Action.ADMIN),
             "can_note": can(user, Action.ONCALL_NOTES),
             "prev_week": (view.week - dt.timedelta(weeks=1)).isoformat(),
@@ -96,12 +99,12 @@ def mark_read(
     session: SessionDep,
     user: CurrentUser,
     conversation_id: Annotated[int, Form()],
-    note: Annotated[str, Form(max_length=oncall.MAX_NOTE + 100)] = "",
+    note: Annotated[str, Form(max_length=notes.MAX_NOTE + 100)] = "",
     week: Annotated[str, Form(max_length=10)] = "",
     area: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Mark a conversation read, with a note (again: the note is replaced)."""
-    oncall.mark_read(
+    notes.mark_read(
         session, workspace_id=user.workspace_id, user=user, conversation_id=conversation_id, note=note
     )
     return _back(week=week, area=area, done="read")
@@ -128,7 +131,7 @@ def rotation(
     unknown = [e for e in emails if e not in found]
     if unknown:
         raise ValidationError(f"engineers: no member with email {', '.join(unknown)[:200]}")
-    oncall.save_rotation(
+    save_rotation(
         session,
         workspace_id=user.workspace_id,
         user=user,
@@ -152,7 +155,7 @@ def override(
     day = _day(week, "week")
     assert day is not None
     target = int(engineer_id) if engineer_id.strip().isdigit() else None
-    oncall.set_override(session, workspace_id=user.workspace_id, user=user, week=day, engineer_id=target)
+    set_override(session, workspace_id=user.workspace_id, user=user, week=day, engineer_id=target)
     return _back(done="override")
 
 
@@ -166,7 +169,7 @@ def swap(
     """Swap the engineers of two weeks."""
     a, b = _day(week_a, "week_a"), _day(week_b, "week_b")
     assert a is not None and b is not None
-    oncall.swap_weeks(session, workspace_id=user.workspace_id, user=user, week_a=a, week_b=b)
+    swap_weeks(session, workspace_id=user.workspace_id, user=user, week_a=a, week_b=b)
     return _back(done="swap")
 
 
@@ -176,7 +179,7 @@ def digest(request: Request, user: CurrentUser, week: Annotated[str, Form(max_le
     from frontdoor.workspace.permissions import require
 
     require(user, Action.ONCALL_NOTES)
-    result = oncall.send_digest(
+    result = send_digest(
         get_store(request), workspace_id=user.workspace_id, week=_day(week, "week"), user=user
     )
     return _back(done="digest" if result.created else "dup", digest_week=result.week.isoformat())

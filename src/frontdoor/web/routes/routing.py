@@ -9,7 +9,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from frontdoor.models import User
-from frontdoor.routing import assign as routing
 from frontdoor.routing.config import (
     add_rule,
     delete_rule,
@@ -18,6 +17,7 @@ from frontdoor.routing.config import (
     save_team,
     set_default_team,
 )
+from frontdoor.routing.corrections import after_human_route, set_route
 from frontdoor.routing.report import recent_events, route_events, routing_accuracy
 from frontdoor.web.deps import CsrfChecked, CurrentUser, SessionDep
 from frontdoor.web.templating import render
@@ -130,10 +130,10 @@ def set_route_form(
     route: Annotated[str, Form(max_length=64)],
 ) -> Response:
     """Confirm or correct the conversation's route; the model learns from it."""
-    event = routing.set_route(
+    event = set_route(
         session, workspace_id=user.workspace_id, conversation_id=conversation_id, route=route, user=user
     )
     event_id = event.id
     session.commit()  # the retrain and the notification read what was just decided
-    routing.after_human_route(request.app.state.store, workspace_id=user.workspace_id, event_id=event_id)
+    after_human_route(request.app.state.store, workspace_id=user.workspace_id, event_id=event_id)
     return RedirectResponse(f"/conversations/{conversation_id}", status_code=303)
