@@ -54,7 +54,7 @@ def test_imports_register_nothing_and_wire_registers_everything_in_order() -> No
             "frontdoor.routing.assign.on_conversations_ingested",
             "frontdoor.alerts.service.on_conversations_ingested",
         ],
-        "RoadmapItemShipped": ["frontdoor.roadmap.close_loop.on_roadmap_item_shipped"],
+        "RoadmapItemShipped": ["frontdoor.roadmap.close_loop.drafts.on_roadmap_item_shipped"],
     }
     assert after["tasks"] == [
         "deliver_notification",
